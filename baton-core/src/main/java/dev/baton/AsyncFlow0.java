@@ -1,0 +1,43 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.FlowDefinition;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An async flow taking no parameters, made with {@code Flow.named(...).async(...)}.
+ * Each call creates a flow run; called inside another flow, it runs as a child flow run.
+ *
+ * <p>Its body returns a {@link CompletionStage}; it may call async tasks, whose calls return
+ * at once, and the flow run ends when the stage completes and every task run has finished.
+ */
+public final class AsyncFlow0<R> extends Flow {
+    /** The flow's body. */
+    @FunctionalInterface
+    public interface Body<R> {
+        /** Runs the flow. */
+        CompletionStage<R> apply() throws Exception;
+    }
+
+    AsyncFlow0(FlowDefinition definition) {
+        super(definition);
+    }
+
+    /**
+     * Runs the flow on the calling thread and returns the finished run: its final state,
+     * history and task runs. Never throws for the flow's failure; see {@link FlowRun#state()}.
+     *
+     */
+    public FlowRun<R> run() {
+        return Engine.run(definition, new Object[] {});
+    }
+
+    /**
+     * Runs the flow and returns its value.
+     *
+     * @throws FlowRunFailedException if the run did not complete
+     */
+    public R call() {
+        return run().result();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.FlowDefinition;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An async flow taking three parameters, made with {@code Flow.named(...).async(...)}.
+ * Each call creates a flow run; called inside another flow, it runs as a child flow run.
+ *
+ * <p>Its body returns a {@link CompletionStage}; it may call async tasks, whose calls return
+ * at once, and the flow run ends when the stage completes and every task run has finished.
+ */
+public final class AsyncFlow3<A, B, C, R> extends Flow {
+    /** The flow's body. */
+    @FunctionalInterface
+    public interface Body<A, B, C, R> {
+        /** Runs the flow. */
+        CompletionStage<R> apply(A a, B b, C c) throws Exception;
+    }
+
+    AsyncFlow3(FlowDefinition definition) {
+        super(definition);
+    }
+
+    /**
+     * Runs the flow on the calling thread and returns the finished run: its final state,
+     * history and task runs. Never throws for the flow's failure; see {@link FlowRun#state()}.
+     *
+     * @param a the first parameter
+     * @param b the second parameter
+     * @param c the third parameter
+     */
+    public FlowRun<R> run(A a, B b, C c) {
+        return Engine.run(definition, new Object[] {a, b, c});
+    }
+
+    /**
+     * Runs the flow and returns its value.
+     *
+     * @param a the first parameter
+     * @param b the second parameter
+     * @param c the third parameter
+     * @throws FlowRunFailedException if the run did not complete
+     */
+    public R call(A a, B b, C c) {
+        return run(a, b, c).result();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.TaskDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An async task taking one argument, made with {@code Task.named(...).async(...)}.
+ * Calling it inside a flow creates a task run, submitted to the flow's executor.
+ *
+ * <p>Its body returns a {@link CompletionStage}; the run completes when the stage does.
+ * Async tasks may only be called from async flows, where {@code call} returns at once and
+ * the stages can be gathered with {@link Async#allOf}.
+ */
+public final class AsyncTask1<A, R> extends Task {
+    /** The task's body. */
+    @FunctionalInterface
+    public interface Body<A, R> {
+        /** Runs the task. */
+        CompletionStage<R> apply(A a) throws Exception;
+    }
+
+    AsyncTask1(TaskDefinition definition, TaskFuture<?>[] waitFor) {
+        super(definition, waitFor);
+    }
+
+    /**
+     * Starts a run of this task in the current async flow run and returns at once.
+     *
+     * @param a the first argument
+     * @return a stage completed with the task's value, or exceptionally with a {@link TaskRunFailedException}
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public CompletionStage<R> call(A a) {
+        return Engine.callAsync(definition, new Object[] {a}, waitFor);
+    }
+
+    /**
+     * Starts a run of this task in the current async flow run and returns at once.
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @return a stage completed with the task's value, or exceptionally with a {@link TaskRunFailedException}
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public CompletionStage<R> call(TaskFuture<? extends A> a) {
+        return Engine.callAsync(definition, new Object[] {a}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public TaskFuture<R> submit(A a) {
+        return Engine.submit(definition, new Object[] {a}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a) {
+        return Engine.submit(definition, new Object[] {a}, waitFor);
+    }
+
+    /**
+     * Submits one run of this task per element of {@code items}, in order.
+     *
+     * @return the futures, in the order of the elements
+     */
+    public List<TaskFuture<R>> map(Iterable<? extends A> items) {
+        List<TaskFuture<R>> out = new ArrayList<>();
+        for (A a : items) out.add(submit(a));
+        return out;
+    }
+
+    /**
+     * This task, with runs that also wait for {@code upstream} before they start, without
+     * receiving their values. A run whose upstream did not complete ends NotReady.
+     */
+    public AsyncTask1<A, R> waitFor(TaskFuture<?>... upstream) {
+        return new AsyncTask1<>(definition, withWaitFor(upstream));
+    }
+}

@@ -1,0 +1,152 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.TaskDefinition;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An async task taking two arguments, made with {@code Task.named(...).async(...)}.
+ * Calling it inside a flow creates a task run, submitted to the flow's executor.
+ *
+ * <p>Its body returns a {@link CompletionStage}; the run completes when the stage does.
+ * Async tasks may only be called from async flows, where {@code call} returns at once and
+ * the stages can be gathered with {@link Async#allOf}.
+ */
+public final class AsyncTask2<A, B, R> extends Task {
+    /** The task's body. */
+    @FunctionalInterface
+    public interface Body<A, B, R> {
+        /** Runs the task. */
+        CompletionStage<R> apply(A a, B b) throws Exception;
+    }
+
+    AsyncTask2(TaskDefinition definition, TaskFuture<?>[] waitFor) {
+        super(definition, waitFor);
+    }
+
+    /**
+     * Starts a run of this task in the current async flow run and returns at once.
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @return a stage completed with the task's value, or exceptionally with a {@link TaskRunFailedException}
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public CompletionStage<R> call(A a, B b) {
+        return Engine.callAsync(definition, new Object[] {a, b}, waitFor);
+    }
+
+    /**
+     * Starts a run of this task in the current async flow run and returns at once.
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @return a stage completed with the task's value, or exceptionally with a {@link TaskRunFailedException}
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public CompletionStage<R> call(A a, TaskFuture<? extends B> b) {
+        return Engine.callAsync(definition, new Object[] {a, b}, waitFor);
+    }
+
+    /**
+     * Starts a run of this task in the current async flow run and returns at once.
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument
+     * @return a stage completed with the task's value, or exceptionally with a {@link TaskRunFailedException}
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public CompletionStage<R> call(TaskFuture<? extends A> a, B b) {
+        return Engine.callAsync(definition, new Object[] {a, b}, waitFor);
+    }
+
+    /**
+     * Starts a run of this task in the current async flow run and returns at once.
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @return a stage completed with the task's value, or exceptionally with a {@link TaskRunFailedException}
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public CompletionStage<R> call(TaskFuture<? extends A> a, TaskFuture<? extends B> b) {
+        return Engine.callAsync(definition, new Object[] {a, b}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public TaskFuture<R> submit(A a, B b) {
+        return Engine.submit(definition, new Object[] {a, b}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public TaskFuture<R> submit(A a, TaskFuture<? extends B> b) {
+        return Engine.submit(definition, new Object[] {a, b}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, B b) {
+        return Engine.submit(definition, new Object[] {a, b}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @throws IllegalStateException outside a flow run, or in a synchronous flow
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, TaskFuture<? extends B> b) {
+        return Engine.submit(definition, new Object[] {a, b}, waitFor);
+    }
+
+    /**
+     * Submits one run of this task per position, taking the i-th element of each iterable
+     * (zip-like), in order.
+     *
+     * @return the futures, in order
+     * @throws IllegalArgumentException if the iterables do not have the same length
+     */
+    public List<TaskFuture<R>> map(Iterable<? extends A> as, Iterable<? extends B> bs) {
+        Iterator<? extends A> ai = as.iterator();
+        Iterator<? extends B> bi = bs.iterator();
+        List<TaskFuture<R>> out = new ArrayList<>();
+        while (ai.hasNext() && bi.hasNext()) out.add(Engine.submit(definition, new Object[] {ai.next(), bi.next()}, waitFor));
+        if (ai.hasNext() || bi.hasNext()) {
+            throw new IllegalArgumentException("map(...) of task '" + name() + "' needs iterables of the same length;"
+                    + " they differ after " + out.size() + " elements");
+        }
+        return out;
+    }
+
+    /**
+     * This task, with runs that also wait for {@code upstream} before they start, without
+     * receiving their values. A run whose upstream did not complete ends NotReady.
+     */
+    public AsyncTask2<A, B, R> waitFor(TaskFuture<?>... upstream) {
+        return new AsyncTask2<>(definition, withWaitFor(upstream));
+    }
+}

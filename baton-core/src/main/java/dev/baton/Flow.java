@@ -1,0 +1,181 @@
+package dev.baton;
+
+import dev.baton.internal.engine.FlowDefinition;
+import dev.baton.internal.engine.Invocable;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A named, parameterised unit of work that owns task runs; every call is a flow run. Flows
+ * are values typed by arity ({@link Flow0} to {@link Flow3}, {@link AsyncFlow0} to
+ * {@link AsyncFlow3}), made with a builder:
+ *
+ * <pre>{@code
+ * static final Flow0<Void> parallelFlow = Flow.named("parallel_flow")
+ *         .executor(new ConcurrentExecutor())
+ *         .procedure(() -> {
+ *             printValues.submit(Collections.nCopies(15, "AAAA"));
+ *             printValues.submit(Collections.nCopies(10, "BBBB"));
+ *         });
+ *
+ * FlowRun<Void> run = parallelFlow.run();   // blocks until every task run has finished
+ * }</pre>
+ *
+ * The executor runs the task runs of each flow run; the default, {@link SequentialExecutor},
+ * runs them one after another as they are called. Flow runs themselves run in parallel
+ * whenever they are started from several threads.
+ */
+public abstract sealed class Flow
+        permits Flow0, Flow1, Flow2, Flow3, AsyncFlow0, AsyncFlow1, AsyncFlow2, AsyncFlow3 {
+    final FlowDefinition definition;
+
+    Flow(FlowDefinition definition) {
+        this.definition = definition;
+    }
+
+    /** Starts building a flow called {@code name}. */
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    /** The flow's name. */
+    public String name() {
+        return definition.name();
+    }
+
+    /** The flow's description, if given. */
+    public Optional<String> description() {
+        return Optional.ofNullable(definition.description());
+    }
+
+    /** The flow's version, if given. */
+    public Optional<String> version() {
+        return Optional.ofNullable(definition.version());
+    }
+
+    /** The executor that runs this flow's task runs. */
+    public Executor executor() {
+        return definition.executor();
+    }
+
+    /** True for async flows, whose bodies return a {@link java.util.concurrent.CompletionStage}. */
+    public boolean isAsync() {
+        return definition.isAsync();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name() + "]";
+    }
+
+    /**
+     * Builds a flow: options first, then the body with {@code of} (a function),
+     * {@code procedure} (returns nothing) or {@code async} (returns a CompletionStage).
+     */
+    public static final class Builder {
+        private final String name;
+        private String description, version;
+        private Executor executor = new SequentialExecutor();
+
+        private Builder(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("A flow needs a non-blank name, e.g. Flow.named(\"etl\"); got "
+                        + (name == null ? "null" : "\"" + name + "\""));
+            }
+            this.name = name;
+        }
+
+        /** What the flow does, for people reading runs. */
+        public Builder description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        /** The flow's version, recorded with its runs. */
+        public Builder version(String version) {
+            this.version = version;
+            return this;
+        }
+
+        /** The executor for the task runs of this flow's runs (default: {@link SequentialExecutor}). */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "flow '" + name + "' got a null executor");
+            return this;
+        }
+
+        private FlowDefinition define(boolean async, Invocable body, Object lambda) {
+            Objects.requireNonNull(lambda, "the body of flow '" + name + "' is null");
+            return new FlowDefinition(name, description, version, executor, async, body);
+        }
+
+        /** A flow of no parameters. */
+        public <R> Flow0<R> of(Flow0.Body<R> body) {
+            return new Flow0<>(define(false, args -> body.apply(), body));
+        }
+
+        /** A flow of one parameter. */
+        @SuppressWarnings("unchecked")
+        public <A, R> Flow1<A, R> of(Flow1.Body<A, R> body) {
+            return new Flow1<>(define(false, args -> body.apply((A) args[0]), body));
+        }
+
+        /** A flow of two parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, R> Flow2<A, B, R> of(Flow2.Body<A, B, R> body) {
+            return new Flow2<>(define(false, args -> body.apply((A) args[0], (B) args[1]), body));
+        }
+
+        /** A flow of three parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, R> Flow3<A, B, C, R> of(Flow3.Body<A, B, C, R> body) {
+            return new Flow3<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body));
+        }
+
+        /** A flow of no parameters that returns nothing. */
+        public Flow0<Void> procedure(Flow0.Procedure body) {
+            return new Flow0<>(define(false, args -> { body.accept(); return null; }, body));
+        }
+
+        /** A flow of one parameter that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A> Flow1<A, Void> procedure(Flow1.Procedure<A> body) {
+            return new Flow1<>(define(false, args -> { body.accept((A) args[0]); return null; }, body));
+        }
+
+        /** A flow of two parameters that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B> Flow2<A, B, Void> procedure(Flow2.Procedure<A, B> body) {
+            return new Flow2<>(define(false, args -> { body.accept((A) args[0], (B) args[1]); return null; }, body));
+        }
+
+        /** A flow of three parameters that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C> Flow3<A, B, C, Void> procedure(Flow3.Procedure<A, B, C> body) {
+            return new Flow3<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2]); return null; }, body));
+        }
+
+        /** An async flow of no parameters. */
+        public <R> AsyncFlow0<R> async(AsyncFlow0.Body<R> body) {
+            return new AsyncFlow0<>(define(true, args -> body.apply(), body));
+        }
+
+        /** An async flow of one parameter. */
+        @SuppressWarnings("unchecked")
+        public <A, R> AsyncFlow1<A, R> async(AsyncFlow1.Body<A, R> body) {
+            return new AsyncFlow1<>(define(true, args -> body.apply((A) args[0]), body));
+        }
+
+        /** An async flow of two parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, R> AsyncFlow2<A, B, R> async(AsyncFlow2.Body<A, B, R> body) {
+            return new AsyncFlow2<>(define(true, args -> body.apply((A) args[0], (B) args[1]), body));
+        }
+
+        /** An async flow of three parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, R> AsyncFlow3<A, B, C, R> async(AsyncFlow3.Body<A, B, C, R> body) {
+            return new AsyncFlow3<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body));
+        }
+    }
+}

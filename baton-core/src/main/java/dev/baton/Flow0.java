@@ -1,0 +1,46 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.FlowDefinition;
+
+/**
+ * A flow taking no parameters, made with {@code Flow.named(...).of(...)}.
+ * Each call creates a flow run; called inside another flow, it runs as a child flow run.
+ */
+public final class Flow0<R> extends Flow {
+    /** The flow's body. */
+    @FunctionalInterface
+    public interface Body<R> {
+        /** Runs the flow. */
+        R apply() throws Exception;
+    }
+
+    /** The body of a flow that returns nothing. */
+    @FunctionalInterface
+    public interface Procedure {
+        /** Runs the flow. */
+        void accept() throws Exception;
+    }
+
+    Flow0(FlowDefinition definition) {
+        super(definition);
+    }
+
+    /**
+     * Runs the flow on the calling thread and returns the finished run: its final state,
+     * history and task runs. Never throws for the flow's failure; see {@link FlowRun#state()}.
+     *
+     */
+    public FlowRun<R> run() {
+        return Engine.run(definition, new Object[] {});
+    }
+
+    /**
+     * Runs the flow and returns its value.
+     *
+     * @throws FlowRunFailedException if the run did not complete
+     */
+    public R call() {
+        return run().result();
+    }
+}

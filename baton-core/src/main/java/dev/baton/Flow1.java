@@ -1,0 +1,48 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.FlowDefinition;
+
+/**
+ * A flow taking one parameter, made with {@code Flow.named(...).of(...)}.
+ * Each call creates a flow run; called inside another flow, it runs as a child flow run.
+ */
+public final class Flow1<A, R> extends Flow {
+    /** The flow's body. */
+    @FunctionalInterface
+    public interface Body<A, R> {
+        /** Runs the flow. */
+        R apply(A a) throws Exception;
+    }
+
+    /** The body of a flow that returns nothing. */
+    @FunctionalInterface
+    public interface Procedure<A> {
+        /** Runs the flow. */
+        void accept(A a) throws Exception;
+    }
+
+    Flow1(FlowDefinition definition) {
+        super(definition);
+    }
+
+    /**
+     * Runs the flow on the calling thread and returns the finished run: its final state,
+     * history and task runs. Never throws for the flow's failure; see {@link FlowRun#state()}.
+     *
+     * @param a the first parameter
+     */
+    public FlowRun<R> run(A a) {
+        return Engine.run(definition, new Object[] {a});
+    }
+
+    /**
+     * Runs the flow and returns its value.
+     *
+     * @param a the first parameter
+     * @throws FlowRunFailedException if the run did not complete
+     */
+    public R call(A a) {
+        return run(a).result();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.FlowDefinition;
+
+/**
+ * A flow taking three parameters, made with {@code Flow.named(...).of(...)}.
+ * Each call creates a flow run; called inside another flow, it runs as a child flow run.
+ */
+public final class Flow3<A, B, C, R> extends Flow {
+    /** The flow's body. */
+    @FunctionalInterface
+    public interface Body<A, B, C, R> {
+        /** Runs the flow. */
+        R apply(A a, B b, C c) throws Exception;
+    }
+
+    /** The body of a flow that returns nothing. */
+    @FunctionalInterface
+    public interface Procedure<A, B, C> {
+        /** Runs the flow. */
+        void accept(A a, B b, C c) throws Exception;
+    }
+
+    Flow3(FlowDefinition definition) {
+        super(definition);
+    }
+
+    /**
+     * Runs the flow on the calling thread and returns the finished run: its final state,
+     * history and task runs. Never throws for the flow's failure; see {@link FlowRun#state()}.
+     *
+     * @param a the first parameter
+     * @param b the second parameter
+     * @param c the third parameter
+     */
+    public FlowRun<R> run(A a, B b, C c) {
+        return Engine.run(definition, new Object[] {a, b, c});
+    }
+
+    /**
+     * Runs the flow and returns its value.
+     *
+     * @param a the first parameter
+     * @param b the second parameter
+     * @param c the third parameter
+     * @throws FlowRunFailedException if the run did not complete
+     */
+    public R call(A a, B b, C c) {
+        return run(a, b, c).result();
+    }
+}

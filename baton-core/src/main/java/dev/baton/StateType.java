@@ -1,0 +1,20 @@
+package dev.baton;
+
+/**
+ * The kind of a {@link State}, as in Prefect's state model. Named variants such as
+ * {@code Cached} or {@code NotReady} share a type with their base state.
+ */
+public enum StateType {
+    SCHEDULED, PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, CRASHED, PAUSED, CANCELLING;
+
+    /** True for the types a run never leaves: COMPLETED, FAILED, CANCELLED and CRASHED. */
+    public boolean isFinal() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED || this == CRASHED;
+    }
+
+    /** The name of the base state of this type, e.g. {@code "Completed"} for COMPLETED. */
+    public String displayName() {
+        String n = name();
+        return n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.baton;
+
+import dev.baton.internal.engine.TaskDefinition;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A named function whose every call inside a flow is a task run. Tasks are values typed by
+ * arity ({@link Task0} to {@link Task3}, {@link AsyncTask0} to {@link AsyncTask3}), made
+ * with a builder and immutable once built:
+ *
+ * <pre>{@code
+ * static final Task2<Integer, Integer, Integer> add = Task.named("add")
+ *         .description("Adds two numbers")
+ *         .tags("math")
+ *         .of((a, b) -> a + b);
+ *
+ * static final Task1<List<String>, Void> printValues = Task.named("print_values")
+ *         .procedure(values -> { for (String v : values) System.out.print(v + "\r"); });
+ * }</pre>
+ *
+ * Inside a flow, {@code submit(...)} returns a {@link TaskFuture} at once (with the default
+ * executor, after the run), {@code call(...)} returns the value, and passing a future as an
+ * argument makes the new run wait for it.
+ */
+public abstract sealed class Task
+        permits Task0, Task1, Task2, Task3, AsyncTask0, AsyncTask1, AsyncTask2, AsyncTask3 {
+    final TaskDefinition definition;
+    final TaskFuture<?>[] waitFor;
+
+    Task(TaskDefinition definition, TaskFuture<?>[] waitFor) {
+        this.definition = definition;
+        this.waitFor = waitFor;
+    }
+
+    /** Starts building a task called {@code name}; its runs are named {@code <name>-0}, {@code <name>-1}, ... */
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    /** The task's name. */
+    public String name() {
+        return definition.name();
+    }
+
+    /** The task's description, if given. */
+    public Optional<String> description() {
+        return Optional.ofNullable(definition.description());
+    }
+
+    /** The task's version, if given. */
+    public Optional<String> version() {
+        return Optional.ofNullable(definition.version());
+    }
+
+    /** The task's tags. */
+    public Set<String> tags() {
+        return definition.tags();
+    }
+
+    /** True for async tasks, whose bodies return a {@link java.util.concurrent.CompletionStage}. */
+    public boolean isAsync() {
+        return definition.isAsync();
+    }
+
+    TaskFuture<?>[] withWaitFor(TaskFuture<?>[] more) {
+        for (TaskFuture<?> f : more) Objects.requireNonNull(f, "waitFor(...) of task '" + name() + "' got a null future");
+        if (waitFor == null) return more.clone();
+        TaskFuture<?>[] all = Arrays.copyOf(waitFor, waitFor.length + more.length);
+        System.arraycopy(more, 0, all, waitFor.length, more.length);
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name() + "]";
+    }
+
+    /**
+     * Builds a task: options first, then the body with {@code of} (a function),
+     * {@code procedure} (returns nothing) or {@code async} (returns a CompletionStage).
+     * A builder may be reused; each body call makes a new, independent task.
+     */
+    public static final class Builder {
+        private final String name;
+        private String description, version;
+        private final Set<String> tags = new LinkedHashSet<>();
+
+        private Builder(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("A task needs a non-blank name, e.g. Task.named(\"fetch\"); got "
+                        + (name == null ? "null" : "\"" + name + "\""));
+            }
+            this.name = name;
+        }
+
+        /** What the task does, for people reading runs. */
+        public Builder description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        /** The task's version, recorded with its runs. */
+        public Builder version(String version) {
+            this.version = version;
+            return this;
+        }
+
+        /** Tags, recorded with every run (and used by tag concurrency limits). */
+        public Builder tags(String... tags) {
+            for (String t : tags) {
+                if (t == null || t.isBlank()) {
+                    throw new IllegalArgumentException("Task '" + name + "' got a blank or null tag in " + Arrays.toString(tags));
+                }
+                this.tags.add(t);
+            }
+            return this;
+        }
+
+        private TaskDefinition define(boolean async, dev.baton.internal.engine.Invocable body, Object lambda) {
+            Objects.requireNonNull(lambda, "the body of task '" + name + "' is null");
+            return new TaskDefinition(name, description, version, tags, async, body);
+        }
+
+        /** A task of no arguments. */
+        public <R> Task0<R> of(Task0.Body<R> body) {
+            return new Task0<>(define(false, args -> body.apply(), body), null);
+        }
+
+        /** A task of one argument. */
+        @SuppressWarnings("unchecked")
+        public <A, R> Task1<A, R> of(Task1.Body<A, R> body) {
+            return new Task1<>(define(false, args -> body.apply((A) args[0]), body), null);
+        }
+
+        /** A task of two arguments. */
+        @SuppressWarnings("unchecked")
+        public <A, B, R> Task2<A, B, R> of(Task2.Body<A, B, R> body) {
+            return new Task2<>(define(false, args -> body.apply((A) args[0], (B) args[1]), body), null);
+        }
+
+        /** A task of three arguments. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, R> Task3<A, B, C, R> of(Task3.Body<A, B, C, R> body) {
+            return new Task3<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body), null);
+        }
+
+        /** A task of no arguments that returns nothing. */
+        public Task0<Void> procedure(Task0.Procedure body) {
+            return new Task0<>(define(false, args -> { body.accept(); return null; }, body), null);
+        }
+
+        /** A task of one argument that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A> Task1<A, Void> procedure(Task1.Procedure<A> body) {
+            return new Task1<>(define(false, args -> { body.accept((A) args[0]); return null; }, body), null);
+        }
+
+        /** A task of two arguments that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B> Task2<A, B, Void> procedure(Task2.Procedure<A, B> body) {
+            return new Task2<>(define(false, args -> { body.accept((A) args[0], (B) args[1]); return null; }, body), null);
+        }
+
+        /** A task of three arguments that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C> Task3<A, B, C, Void> procedure(Task3.Procedure<A, B, C> body) {
+            return new Task3<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2]); return null; }, body), null);
+        }
+
+        /** An async task of no arguments. */
+        public <R> AsyncTask0<R> async(AsyncTask0.Body<R> body) {
+            return new AsyncTask0<>(define(true, args -> body.apply(), body), null);
+        }
+
+        /** An async task of one argument. */
+        @SuppressWarnings("unchecked")
+        public <A, R> AsyncTask1<A, R> async(AsyncTask1.Body<A, R> body) {
+            return new AsyncTask1<>(define(true, args -> body.apply((A) args[0]), body), null);
+        }
+
+        /** An async task of two arguments. */
+        @SuppressWarnings("unchecked")
+        public <A, B, R> AsyncTask2<A, B, R> async(AsyncTask2.Body<A, B, R> body) {
+            return new AsyncTask2<>(define(true, args -> body.apply((A) args[0], (B) args[1]), body), null);
+        }
+
+        /** An async task of three arguments. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, R> AsyncTask3<A, B, C, R> async(AsyncTask3.Body<A, B, C, R> body) {
+            return new AsyncTask3<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body), null);
+        }
+    }
+}

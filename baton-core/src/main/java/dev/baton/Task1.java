@@ -1,0 +1,93 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.TaskDefinition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A task taking one argument, made with {@code Task.named(...).of(...)}.
+ * Calling it inside a flow creates a task run, submitted to the flow's executor.
+ */
+public final class Task1<A, R> extends Task {
+    /** The task's body. */
+    @FunctionalInterface
+    public interface Body<A, R> {
+        /** Runs the task. */
+        R apply(A a) throws Exception;
+    }
+
+    /** The body of a task that returns nothing. */
+    @FunctionalInterface
+    public interface Procedure<A> {
+        /** Runs the task. */
+        void accept(A a) throws Exception;
+    }
+
+    Task1(TaskDefinition definition, TaskFuture<?>[] waitFor) {
+        super(definition, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(A a) {
+        return Engine.call(definition, new Object[] {a}, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(TaskFuture<? extends A> a) {
+        return Engine.call(definition, new Object[] {a}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(A a) {
+        return Engine.submit(definition, new Object[] {a}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a) {
+        return Engine.submit(definition, new Object[] {a}, waitFor);
+    }
+
+    /**
+     * Submits one run of this task per element of {@code items}, in order.
+     *
+     * @return the futures, in the order of the elements
+     */
+    public List<TaskFuture<R>> map(Iterable<? extends A> items) {
+        List<TaskFuture<R>> out = new ArrayList<>();
+        for (A a : items) out.add(submit(a));
+        return out;
+    }
+
+    /**
+     * This task, with runs that also wait for {@code upstream} before they start, without
+     * receiving their values. A run whose upstream did not complete ends NotReady.
+     */
+    public Task1<A, R> waitFor(TaskFuture<?>... upstream) {
+        return new Task1<>(definition, withWaitFor(upstream));
+    }
+}

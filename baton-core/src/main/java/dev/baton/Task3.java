@@ -1,0 +1,267 @@
+package dev.baton;
+
+import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.TaskDefinition;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A task taking three arguments, made with {@code Task.named(...).of(...)}.
+ * Calling it inside a flow creates a task run, submitted to the flow's executor.
+ */
+public final class Task3<A, B, C, R> extends Task {
+    /** The task's body. */
+    @FunctionalInterface
+    public interface Body<A, B, C, R> {
+        /** Runs the task. */
+        R apply(A a, B b, C c) throws Exception;
+    }
+
+    /** The body of a task that returns nothing. */
+    @FunctionalInterface
+    public interface Procedure<A, B, C> {
+        /** Runs the task. */
+        void accept(A a, B b, C c) throws Exception;
+    }
+
+    Task3(TaskDefinition definition, TaskFuture<?>[] waitFor) {
+        super(definition, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(A a, B b, C c) {
+        return Engine.call(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument, as a future: the run waits for it and receives its value
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(A a, B b, TaskFuture<? extends C> c) {
+        return Engine.call(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @param c the third argument
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(A a, TaskFuture<? extends B> b, C c) {
+        return Engine.call(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @param c the third argument, as a future: the run waits for it and receives its value
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(A a, TaskFuture<? extends B> b, TaskFuture<? extends C> c) {
+        return Engine.call(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument
+     * @param c the third argument
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(TaskFuture<? extends A> a, B b, C c) {
+        return Engine.call(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument
+     * @param c the third argument, as a future: the run waits for it and receives its value
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(TaskFuture<? extends A> a, B b, TaskFuture<? extends C> c) {
+        return Engine.call(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @param c the third argument
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(TaskFuture<? extends A> a, TaskFuture<? extends B> b, C c) {
+        return Engine.call(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Runs this task in the current flow run and returns its value, waiting for it.
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @param c the third argument, as a future: the run waits for it and receives its value
+     * @throws TaskRunFailedException if the run did not complete
+     * @throws IllegalStateException outside a flow run
+     */
+    public R call(TaskFuture<? extends A> a, TaskFuture<? extends B> b, TaskFuture<? extends C> c) {
+        return Engine.call(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(A a, B b, C c) {
+        return Engine.submit(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument, as a future: the run waits for it and receives its value
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(A a, B b, TaskFuture<? extends C> c) {
+        return Engine.submit(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @param c the third argument
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(A a, TaskFuture<? extends B> b, C c) {
+        return Engine.submit(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @param c the third argument, as a future: the run waits for it and receives its value
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(A a, TaskFuture<? extends B> b, TaskFuture<? extends C> c) {
+        return Engine.submit(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument
+     * @param c the third argument
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, B b, C c) {
+        return Engine.submit(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument
+     * @param c the third argument, as a future: the run waits for it and receives its value
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, B b, TaskFuture<? extends C> c) {
+        return Engine.submit(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @param c the third argument
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, TaskFuture<? extends B> b, C c) {
+        return Engine.submit(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's executor and returns its future
+     * (with the default executor, once it has run).
+     *
+     * @param a the first argument, as a future: the run waits for it and receives its value
+     * @param b the second argument, as a future: the run waits for it and receives its value
+     * @param c the third argument, as a future: the run waits for it and receives its value
+     * @throws IllegalStateException outside a flow run
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, TaskFuture<? extends B> b, TaskFuture<? extends C> c) {
+        return Engine.submit(definition, new Object[] {a, b, c}, waitFor);
+    }
+
+    /**
+     * Submits one run of this task per position, taking the i-th element of each iterable
+     * (zip-like), in order.
+     *
+     * @return the futures, in order
+     * @throws IllegalArgumentException if the iterables do not have the same length
+     */
+    public List<TaskFuture<R>> map(Iterable<? extends A> as, Iterable<? extends B> bs, Iterable<? extends C> cs) {
+        Iterator<? extends A> ai = as.iterator();
+        Iterator<? extends B> bi = bs.iterator();
+        Iterator<? extends C> ci = cs.iterator();
+        List<TaskFuture<R>> out = new ArrayList<>();
+        while (ai.hasNext() && bi.hasNext() && ci.hasNext()) out.add(Engine.submit(definition, new Object[] {ai.next(), bi.next(), ci.next()}, waitFor));
+        if (ai.hasNext() || bi.hasNext() || ci.hasNext()) {
+            throw new IllegalArgumentException("map(...) of task '" + name() + "' needs iterables of the same length;"
+                    + " they differ after " + out.size() + " elements");
+        }
+        return out;
+    }
+
+    /**
+     * This task, with runs that also wait for {@code upstream} before they start, without
+     * receiving their values. A run whose upstream did not complete ends NotReady.
+     */
+    public Task3<A, B, C, R> waitFor(TaskFuture<?>... upstream) {
+        return new Task3<>(definition, withWaitFor(upstream));
+    }
+}

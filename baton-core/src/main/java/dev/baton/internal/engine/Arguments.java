@@ -1,0 +1,244 @@
+package dev.baton.internal.engine;
+
+import dev.baton.TaskFuture;
+
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Array;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the futures inside a task run's arguments (directly, or inside lists, sets, maps,
+ * arrays, records and optionals) and, once they have resolved, replaces them by their values,
+ * rebuilding only the containers that held a future.
+ */
+final class Arguments {
+    private static final int MAX_DEPTH = 32;
+
+    private Arguments() {}
+
+    /** The distinct futures in {@code args} and {@code waitFor}, in order of first appearance. */
+    static List<TaskRunFuture<?>> upstreamOf(Object[] args, TaskFuture<?>[] waitFor) {
+        List<TaskRunFuture<?>> found = null;
+        for (Object arg : args) {
+            found = collect(arg, found, 0);
+        }
+        if (waitFor != null) {
+            for (TaskFuture<?> f : waitFor) found = collect(f, found, 0);
+        }
+        return found == null ? List.of() : distinct(found);
+    }
+
+    private static List<TaskRunFuture<?>> collect(Object v, List<TaskRunFuture<?>> found, int depth) {
+        if (isPlain(v) || depth > MAX_DEPTH) return found;
+        if (v instanceof TaskRunFuture<?> f) {
+            if (found == null) found = new ArrayList<>(4);
+            found.add(f);
+        } else if (v instanceof TaskFuture<?> other) {
+            throw new IllegalArgumentException("Unsupported TaskFuture implementation " + other.getClass().getName()
+                    + ": pass futures returned by submit(...)");
+        } else if (v instanceof Collection<?> c) {
+            for (Object e : c) found = collect(e, found, depth + 1);
+        } else if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                found = collect(e.getKey(), found, depth + 1);
+                found = collect(e.getValue(), found, depth + 1);
+            }
+        } else if (v instanceof Object[] a) {
+            for (Object e : a) found = collect(e, found, depth + 1);
+        } else if (v instanceof Optional<?> o) {
+            if (o.isPresent()) found = collect(o.get(), found, depth + 1);
+        } else if (v instanceof Record r) {
+            for (Method accessor : RecordShape.of(r.getClass()).accessors) {
+                found = collect(RecordShape.read(accessor, r), found, depth + 1);
+            }
+        }
+        return found;
+    }
+
+    private static boolean isPlain(Object v) {
+        return v == null || v instanceof String || v instanceof Number || v instanceof Boolean
+                || v instanceof Character || v instanceof Enum<?> || v.getClass().isPrimitive()
+                || (v.getClass().isArray() && v.getClass().getComponentType().isPrimitive());
+    }
+
+    private static List<TaskRunFuture<?>> distinct(List<TaskRunFuture<?>> found) {
+        if (found.size() < 2) return found;
+        Set<TaskRunFuture<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>(found.size() * 2));
+        List<TaskRunFuture<?>> out = new ArrayList<>(found.size());
+        for (TaskRunFuture<?> f : found) if (seen.add(f)) out.add(f);
+        return out;
+    }
+
+    /** {@code args} with every future replaced by its value; the array itself if none held one. */
+    static Object[] resolve(Object[] args) {
+        Object[] out = args;
+        for (int i = 0; i < args.length; i++) {
+            Object r = resolve(args[i], 0);
+            if (r != args[i]) {
+                if (out == args) out = args.clone();
+                out[i] = r;
+            }
+        }
+        return out;
+    }
+
+    /** {@code v} with futures replaced by values; {@code v} itself if it holds none. */
+    private static Object resolve(Object v, int depth) {
+        if (isPlain(v) || depth > MAX_DEPTH) return v;
+        if (v instanceof TaskRunFuture<?> f) return f.resolvedValue();
+        if (v instanceof List<?> list) {
+            List<Object> copy = null;
+            int i = 0;
+            for (Object e : list) {
+                Object r = resolve(e, depth + 1);
+                if (r != e && copy == null) copy = new ArrayList<>(list.subList(0, i));
+                if (copy != null) copy.add(r);
+                i++;
+            }
+            return copy == null ? v : Collections.unmodifiableList(copy);
+        }
+        if (v instanceof Set<?> set) {
+            Set<Object> copy = new LinkedHashSet<>();
+            boolean changed = false;
+            for (Object e : set) {
+                Object r = resolve(e, depth + 1);
+                changed |= r != e;
+                copy.add(r);
+            }
+            return changed ? Collections.unmodifiableSet(copy) : v;
+        }
+        if (v instanceof Collection<?> c) {
+            List<Object> copy = new ArrayList<>(c.size());
+            boolean changed = false;
+            for (Object e : c) {
+                Object r = resolve(e, depth + 1);
+                changed |= r != e;
+                copy.add(r);
+            }
+            return changed ? Collections.unmodifiableList(copy) : v;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            boolean changed = false;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                Object k = resolve(e.getKey(), depth + 1), val = resolve(e.getValue(), depth + 1);
+                changed |= k != e.getKey() || val != e.getValue();
+                copy.put(k, val);
+            }
+            return changed ? Collections.unmodifiableMap(copy) : v;
+        }
+        if (v instanceof Object[] a) {
+            Object[] copy = null;
+            Class<?> component = a.getClass().getComponentType();
+            for (int i = 0; i < a.length; i++) {
+                Object r = resolve(a[i], depth + 1);
+                if (r != a[i] && (r == null || component.isInstance(r))) {
+                    if (copy == null) {
+                        copy = (Object[]) Array.newInstance(component, a.length);
+                        System.arraycopy(a, 0, copy, 0, a.length);
+                    }
+                    copy[i] = r;
+                }
+            }
+            return copy == null ? v : copy;
+        }
+        if (v instanceof Optional<?> o) {
+            if (o.isEmpty()) return v;
+            Object r = resolve(o.get(), depth + 1);
+            return r == o.get() ? v : Optional.ofNullable(r);
+        }
+        if (v instanceof Record r) {
+            RecordShape shape = RecordShape.of(r.getClass());
+            Object[] values = new Object[shape.accessors.length];
+            boolean changed = false;
+            for (int i = 0; i < values.length; i++) {
+                Object old = RecordShape.read(shape.accessors[i], r);
+                Object resolved = resolve(old, depth + 1);
+                // a component typed as TaskFuture keeps its (now resolved) future
+                values[i] = shape.accepts(i, resolved) ? resolved : old;
+                changed |= values[i] != old;
+            }
+            return changed ? shape.create(values) : v;
+        }
+        return v;
+    }
+
+    /** A record class's accessors and canonical constructor, looked up once per class. */
+    private static final class RecordShape {
+        private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
+            @Override
+            protected RecordShape computeValue(Class<?> type) {
+                return new RecordShape(type);
+            }
+        };
+
+        final Method[] accessors;
+        private final Class<?>[] types;
+        private final Constructor<?> constructor;
+        private final Class<?> type;
+
+        private RecordShape(Class<?> type) {
+            this.type = type;
+            RecordComponent[] components = type.getRecordComponents();
+            accessors = new Method[components.length];
+            types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                accessors[i] = components[i].getAccessor();
+                types[i] = components[i].getType();
+            }
+            Constructor<?> c;
+            try {
+                c = type.getDeclaredConstructor(types);
+                c.setAccessible(true);
+                for (Method m : accessors) m.setAccessible(true);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                c = null;
+            }
+            constructor = c;
+        }
+
+        boolean accepts(int component, Object value) {
+            Class<?> t = types[component];
+            if (value == null) return !t.isPrimitive();
+            return MethodType.methodType(t).wrap().returnType().isInstance(value);
+        }
+
+        static RecordShape of(Class<?> type) {
+            return SHAPES.get(type);
+        }
+
+        static Object read(Method accessor, Record r) {
+            try {
+                return accessor.invoke(r);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalArgumentException("Cannot read component " + accessor.getName() + " of record "
+                        + r.getClass().getName() + " to look for futures in it: " + e, e);
+            }
+        }
+
+        Object create(Object[] values) {
+            if (constructor == null) {
+                throw new IllegalArgumentException("Cannot rebuild record " + type.getName()
+                        + " with resolved futures: its canonical constructor is not accessible");
+            }
+            try {
+                return constructor.newInstance(values);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("Cannot rebuild record " + type.getName()
+                        + " with resolved futures: " + e.getCause(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.baton.internal.engine;
+
+import dev.baton.FlowRun;
+import dev.baton.TaskFuture;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The entry points the public API calls: run a flow, submit or call a task. Checks that a
+ * task is called where it may be, with messages that say what to do instead.
+ */
+public final class Engine {
+    /** The error for an async task called from a synchronous flow, worded as in Prefect. */
+    public static final String ASYNC_TASK_IN_SYNC_FLOW =
+            "Your task is async, but your flow is synchronous. Async tasks may only be called from async flows.";
+
+    private Engine() {}
+
+    /** Runs {@code flow} on the calling thread; returns once the run and all its task runs have finished. */
+    public static <R> FlowRun<R> run(FlowDefinition flow, Object[] parameters) {
+        return FlowRunEngine.run(flow, parameters);
+    }
+
+    /** Submits a task run of {@code task} to the current flow run's executor. */
+    public static <T> TaskFuture<T> submit(TaskDefinition task, Object[] args, TaskFuture<?>[] waitFor) {
+        return scopeFor(task).engine().submit(task, args, waitFor);
+    }
+
+    /** Runs a task run of a synchronous {@code task} and returns its value, or throws its failure. */
+    public static <T> T call(TaskDefinition task, Object[] args, TaskFuture<?>[] waitFor) {
+        TaskFuture<T> f = submit(task, args, waitFor);
+        return f.result();
+    }
+
+    /** Starts a task run of an async {@code task}; the stage completes with its value. */
+    public static <T> CompletionStage<T> callAsync(TaskDefinition task, Object[] args, TaskFuture<?>[] waitFor) {
+        TaskFuture<T> f = submit(task, args, waitFor);
+        return f.toCompletionStage();
+    }
+
+    private static RunScope scopeFor(TaskDefinition task) {
+        RunScope scope = RunScope.current();
+        if (scope == null) {
+            throw new IllegalStateException("Task '" + task.name() + "' was called outside a flow run. Call tasks from"
+                    + " the body of a flow (Flow.named(...).of(...)); in async flows, continue from the stages that"
+                    + " Baton returns (task calls, Async.sleep, Async.allOf), which carry the flow run along.");
+        }
+        TaskRunFuture<?> current = scope.currentTaskRun();
+        if (current != null) {
+            throw new IllegalStateException("Task '" + task.name() + "' was called from inside task run '"
+                    + current.record().name() + "'. Tasks cannot be run from within tasks: call both from the flow,"
+                    + " passing the first one's future to the second to make it wait.");
+        }
+        if (task.isAsync() && !scope.engine().flow().isAsync()) {
+            throw new IllegalStateException(ASYNC_TASK_IN_SYNC_FLOW);
+        }
+        return scope;
+    }
+}

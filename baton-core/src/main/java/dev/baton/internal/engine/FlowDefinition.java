@@ -1,0 +1,42 @@
+package dev.baton.internal.engine;
+
+import dev.baton.Executor;
+
+import java.util.Objects;
+
+/** Everything the engine knows of a flow: its name, options, executor and body. */
+public final class FlowDefinition {
+    private final String name;
+    private final String description;
+    private final String version;
+    private final Executor executor;
+    private final boolean async;
+    private final Invocable body;
+
+    public FlowDefinition(String name, String description, String version, Executor executor, boolean async, Invocable body) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.description = description;
+        this.version = version;
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.async = async;
+        this.body = Objects.requireNonNull(body, "body");
+    }
+
+    public String name() { return name; }
+
+    public String description() { return description; }
+
+    public String version() { return version; }
+
+    public Executor executor() { return executor; }
+
+    /** True if the body returns a CompletionStage; only async flows may call async tasks. */
+    public boolean isAsync() { return async; }
+
+    Invocable body() { return body; }
+
+    @Override
+    public String toString() {
+        return "Flow '" + name + "'";
+    }
+}

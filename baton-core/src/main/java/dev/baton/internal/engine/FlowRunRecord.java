@@ -1,0 +1,98 @@
+package dev.baton.internal.engine;
+
+import dev.baton.FlowRun;
+import dev.baton.FlowRunFailedException;
+import dev.baton.State;
+import dev.baton.TaskRun;
+import dev.baton.internal.Ids;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The kept record of a flow run: its history, its task runs, and once finished its result. */
+public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
+    private final FlowDefinition flow;
+    private final String name;
+    private final List<Object> parameters;
+    private final UUID parentFlowRunId;
+    private final ArrayList<TaskRunRecord> taskRuns = new ArrayList<>();
+    private volatile R result;
+    private volatile Throwable failure;
+
+    FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId) {
+        super(Ids.msb(), Ids.lsb());
+        this.flow = flow;
+        this.name = RunNames.next();
+        this.parameters = Collections.unmodifiableList(Arrays.asList(parameters.clone()));
+        this.parentFlowRunId = parentFlowRunId;
+    }
+
+    FlowDefinition flow() {
+        return flow;
+    }
+
+    void addTaskRun(TaskRunRecord run) {
+        synchronized (taskRuns) {
+            taskRuns.add(run);
+        }
+    }
+
+    int taskRunCount() {
+        synchronized (taskRuns) {
+            return taskRuns.size();
+        }
+    }
+
+    /** Records the final state and what the body returned or threw. */
+    void finish(State finalState, R result, Throwable failure) {
+        this.result = result;
+        this.failure = failure;
+        append(finalState);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String flowName() {
+        return flow.name();
+    }
+
+    @Override
+    public List<Object> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Optional<UUID> parentFlowRunId() {
+        return Optional.ofNullable(parentFlowRunId);
+    }
+
+    @Override
+    public List<TaskRun> taskRuns() {
+        synchronized (taskRuns) {
+            return List.copyOf(taskRuns);
+        }
+    }
+
+    @Override
+    public R result() {
+        State s = state();
+        if (s == null || !s.isCompleted()) {
+            Throwable cause = failure != null ? failure : s == null ? null : s.cause().orElse(null);
+            throw new FlowRunFailedException(this, cause);
+        }
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "FlowRun[" + name + " of '" + flow.name() + "', " + state() + "]";
+    }
+}

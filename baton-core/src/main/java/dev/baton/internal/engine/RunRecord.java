@@ -1,0 +1,45 @@
+package dev.baton.internal.engine;
+
+import dev.baton.State;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What flow run and task run records share: an id and an append-only state history.
+ * One writer at a time appends (under the record's lock); readers need no lock.
+ */
+abstract class RunRecord {
+    private final long idMsb, idLsb;
+    private State[] states = new State[4];
+    private volatile int size;
+
+    RunRecord(long idMsb, long idLsb) {
+        this.idMsb = idMsb;
+        this.idLsb = idLsb;
+    }
+
+    public final UUID id() {
+        return new UUID(idMsb, idLsb);
+    }
+
+    /** Appends {@code state} to the history; it becomes the current state. */
+    final synchronized void append(State state) {
+        int n = size;
+        if (n == states.length) states = Arrays.copyOf(states, n * 2);
+        states[n] = state;
+        size = n + 1; // volatile write publishes the element (and a grown array) to readers
+    }
+
+    public final State state() {
+        int n = size;
+        return n == 0 ? null : states[n - 1];
+    }
+
+    public final List<State> history() {
+        int n = size;
+        return Collections.unmodifiableList(Arrays.asList(Arrays.copyOf(states, n)));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.baton.internal.engine;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything the engine knows of a task: its name, options and body. Shared by all runs of
+ * the task; compared by identity.
+ */
+public final class TaskDefinition {
+    private final String name;
+    private final String description;
+    private final String version;
+    private final Set<String> tags;
+    private final boolean async;
+    private final Invocable body;
+
+    public TaskDefinition(String name, String description, String version, Set<String> tags, boolean async, Invocable body) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.description = description;
+        this.version = version;
+        this.tags = Set.copyOf(tags);
+        this.async = async;
+        this.body = Objects.requireNonNull(body, "body");
+    }
+
+    public String name() { return name; }
+
+    public String description() { return description; }
+
+    public String version() { return version; }
+
+    public Set<String> tags() { return tags; }
+
+    /** True if the body returns a CompletionStage: such tasks may only be called from async flows. */
+    public boolean isAsync() { return async; }
+
+    Invocable body() { return body; }
+
+    @Override
+    public String toString() {
+        return "Task '" + name + "'";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.baton.internal.engine;
+
+import dev.baton.TaskRun;
+import dev.baton.internal.Ids;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The kept record of a task run. Deliberately small: the name is derived from the task and
+ * the run's index, and no arguments or results are held, so a million records stay cheap.
+ */
+final class TaskRunRecord extends RunRecord implements TaskRun {
+    private final TaskDefinition task;
+    private final FlowRunRecord<?> flowRun;
+    private final int index;
+    private final TaskRunRecord[] upstream;
+
+    TaskRunRecord(TaskDefinition task, FlowRunRecord<?> flowRun, int index, TaskRunRecord[] upstream) {
+        super(Ids.msb(), Ids.lsb());
+        this.task = task;
+        this.flowRun = flowRun;
+        this.index = index;
+        this.upstream = upstream;
+    }
+
+    TaskDefinition task() {
+        return task;
+    }
+
+    @Override
+    public String name() {
+        return task.name() + "-" + index;
+    }
+
+    @Override
+    public String taskName() {
+        return task.name();
+    }
+
+    @Override
+    public Set<String> tags() {
+        return task.tags();
+    }
+
+    @Override
+    public UUID flowRunId() {
+        return flowRun.id();
+    }
+
+    @Override
+    public List<TaskRun> upstream() {
+        return upstream == null ? List.of() : List.of(upstream);
+    }
+
+    @Override
+    public String toString() {
+        return "TaskRun[" + name() + ", " + state() + "]";
+    }
+}
