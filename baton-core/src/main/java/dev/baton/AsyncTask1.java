@@ -82,6 +82,18 @@ public final class AsyncTask1<A, R> extends Task {
     }
 
     /**
+     * Submits one run of this task per future in {@code upstream}, in order; each run waits
+     * for its future and receives its value (or ends NotReady if it did not complete).
+     *
+     * @return the futures of the new runs, in order
+     */
+    public List<TaskFuture<R>> map(List<? extends TaskFuture<? extends A>> upstream) {
+        List<TaskFuture<R>> out = new ArrayList<>(upstream.size());
+        for (TaskFuture<? extends A> a : upstream) out.add(submit(a));
+        return out;
+    }
+
+    /**
      * This task, with runs that also wait for {@code upstream} before they start, without
      * receiving their values. A run whose upstream did not complete ends NotReady.
      */

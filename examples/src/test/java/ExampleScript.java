@@ -1,0 +1,49 @@
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Runs an example file the way {@code ./baton run examples/X.java} does: the JDK's source
+ * launcher, with Baton and its console logging on the class path, in a process of its own.
+ */
+record ExampleScript(int exitCode, String stdout, String stderr) {
+    static final Path EXAMPLES = Path.of(System.getProperty("user.dir"));
+
+    static ExampleScript run(String file, String... args) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // the compiled examples must not be on the class path: the source launcher refuses a class it finds there
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !Path.of(e).toAbsolutePath().equals(EXAMPLES.resolve("target/classes").toAbsolutePath()))
+                .filter(e -> !e.contains("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, EXAMPLES.resolve(file).toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("example-", ".out"), err = Files.createTempFile("example-", ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError(file + " did not finish within 120 s; output so far:\n" + Files.readString(out));
+            }
+            return new ExampleScript(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** The stdout tokens the example printed with {@code \r} or spaces, without the log lines. */
+    List<String> printed(String regex) {
+        List<String> tokens = new ArrayList<>();
+        for (String piece : stdout.split("[\\r\\n ]+")) if (piece.matches(regex)) tokens.add(piece);
+        return tokens;
+    }
+}
