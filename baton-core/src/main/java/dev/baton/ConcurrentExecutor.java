@@ -47,7 +47,8 @@ public final class ConcurrentExecutor implements Executor {
 
     @Override
     public Session open(FlowRun<?> flowRun) {
-        return new VirtualThreadSession(maxConcurrency, Thread.ofVirtual().name("baton-" + flowRun.name() + "-", 0).factory());
+        // unnamed, and without copies of inheritable thread locals: both cost more than a no-op task
+        return new VirtualThreadSession(maxConcurrency, Thread.ofVirtual().inheritInheritableThreadLocals(false).factory());
     }
 
     @Override

@@ -7,6 +7,8 @@ package dev.baton;
 public enum StateType {
     SCHEDULED, PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, CRASHED, PAUSED, CANCELLING;
 
+    private final String displayName = name().charAt(0) + name().substring(1).toLowerCase(java.util.Locale.ROOT);
+
     /** True for the types a run never leaves: COMPLETED, FAILED, CANCELLED and CRASHED. */
     public boolean isFinal() {
         return this == COMPLETED || this == FAILED || this == CANCELLED || this == CRASHED;
@@ -14,7 +16,6 @@ public enum StateType {
 
     /** The name of the base state of this type, e.g. {@code "Completed"} for COMPLETED. */
     public String displayName() {
-        String n = name();
-        return n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
+        return displayName;
     }
 }

@@ -69,7 +69,7 @@ final class Arguments {
 
     private static boolean isPlain(Object v) {
         return v == null || v instanceof String || v instanceof Number || v instanceof Boolean
-                || v instanceof Character || v instanceof Enum<?> || v.getClass().isPrimitive()
+                || v instanceof Character || v instanceof Enum<?>
                 || (v.getClass().isArray() && v.getClass().getComponentType().isPrimitive());
     }
 

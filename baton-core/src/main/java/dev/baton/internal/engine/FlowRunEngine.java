@@ -38,7 +38,8 @@ public final class FlowRunEngine extends RunScope {
 
     private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent) {
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id());
-        this.store = RunStores.current();
+        // a child flow run records where its parent does, whichever thread it runs on
+        this.store = parent != null ? parent.store : RunStores.current();
     }
 
     /** Runs {@code flow} with {@code parameters} on the calling thread and returns its finished record. */

@@ -225,7 +225,8 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     @Override
     @SuppressWarnings("unchecked")
     public T result() {
-        State s = await();
+        State s = settled;
+        if (s == null) s = await();
         if (s.isCompleted()) return (T) value;
         throw new TaskRunFailedException(record, s, s.cause().orElse(null));
     }
