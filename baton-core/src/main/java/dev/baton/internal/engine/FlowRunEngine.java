@@ -35,6 +35,7 @@ public final class FlowRunEngine extends RunScope {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final ConcurrentHashMap<String, AtomicInteger> runCounters = new ConcurrentHashMap<>();
     private final AtomicInteger failedRuns = new AtomicInteger(), cancelledRuns = new AtomicInteger();
+    private volatile boolean finished;
 
     private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent) {
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id());
@@ -88,6 +89,7 @@ public final class FlowRunEngine extends RunScope {
                 RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Executor " + flow.executor() + " failed to close: " + e, e);
             }
         }
+        finished = true;
         State fin = finalState(returned, thrown);
         record.finish(fin, returned, thrown);
         if (RunLog.FLOW_RUNS.isInfoEnabled() || !fin.isCompleted()) {
@@ -230,6 +232,15 @@ public final class FlowRunEngine extends RunScope {
     static String describe(Throwable t) {
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
+    }
+
+    /** True once the run and all its task runs are over: no task may join it any more. */
+    boolean hasFinished() {
+        return finished;
+    }
+
+    String flowRunName() {
+        return record.name();
     }
 
     // ----- RunScope: the flow body's view -----
