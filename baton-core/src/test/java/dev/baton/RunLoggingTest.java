@@ -1,0 +1,270 @@
+package dev.baton;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.baton.Support.completed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Run logging: the engine's lines, Baton.logger() lines with run key-values, and lazy formatting. */
+class RunLoggingTest {
+
+    private final Logger taskRuns = (Logger) LoggerFactory.getLogger("dev.baton.task_runs");
+    private final Logger flowRuns = (Logger) LoggerFactory.getLogger("dev.baton.flow_runs");
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private Level taskRunsLevel, flowRunsLevel;
+
+    private final Task2<Integer, Integer, Integer> add = Task.named("add").of((a, b) -> a + b);
+
+    @BeforeEach
+    void attach() {
+        taskRunsLevel = taskRuns.getLevel();
+        flowRunsLevel = flowRuns.getLevel();
+        taskRuns.setLevel(Level.INFO);
+        flowRuns.setLevel(Level.INFO);
+        appender.start();
+        taskRuns.addAppender(appender);
+        flowRuns.addAppender(appender);
+    }
+
+    @AfterEach
+    void detach() {
+        taskRuns.detachAppender(appender);
+        flowRuns.detachAppender(appender);
+        taskRuns.setLevel(taskRunsLevel);
+        flowRuns.setLevel(flowRunsLevel);
+    }
+
+    private List<String> messages() {
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private ILoggingEvent event(String message) {
+        return appender.list.stream().filter(e -> e.getFormattedMessage().equals(message)).findFirst()
+                .orElseThrow(() -> new AssertionError("no event '" + message + "' in " + messages()));
+    }
+
+    private static Map<String, Object> keyValues(ILoggingEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (e.getKeyValuePairs() != null) for (KeyValuePair kv : e.getKeyValuePairs()) m.put(kv.key, kv.value);
+        return m;
+    }
+
+    // ----- the engine's lines -----
+
+    @Test
+    void flowRunLogsItsTaskRunsAndItsFinalState() {
+        Flow0<Void> flow = Flow.named("logged").procedure(() -> add.call(1, 2));
+
+        FlowRun<Void> run = completed(flow.run());
+
+        String prefix = "Flow run '" + run.name() + "' - ";
+        assertThat(messages()).containsExactly(
+                "Created flow run '" + run.name() + "' for flow 'logged'",
+                prefix + "Using executor SequentialExecutor",
+                prefix + "Created task run 'add-0' for task 'add'",
+                "Task run 'add-0' - Finished in state Completed()",
+                prefix + "Finished in state Completed('All states completed.')");
+        assertThat(event("Task run 'add-0' - Finished in state Completed()").getLoggerName()).isEqualTo("dev.baton.task_runs");
+        assertThat(event(prefix + "Finished in state Completed('All states completed.')").getLoggerName())
+                .isEqualTo("dev.baton.flow_runs");
+    }
+
+    @Test
+    void engineLinesCarryTheRunIds() {
+        Flow0<Void> flow = Flow.named("logged").procedure(() -> add.call(1, 2));
+
+        FlowRun<Void> run = completed(flow.run());
+
+        TaskRun tr = run.taskRuns().getFirst();
+        assertThat(keyValues(event("Task run 'add-0' - Finished in state Completed()"))).containsExactly(
+                Map.entry("flow_run_id", run.id()), Map.entry("flow_run_name", run.name()),
+                Map.entry("task_run_id", tr.id()), Map.entry("task_run_name", "add-0"));
+        assertThat(keyValues(event("Flow run '" + run.name() + "' - Finished in state Completed('All states completed.')")))
+                .containsExactly(Map.entry("flow_run_id", run.id()), Map.entry("flow_run_name", run.name()));
+    }
+
+    @Test
+    void failuresAreLoggedAtErrorWithTheCause() {
+        IllegalStateException error = new IllegalStateException("x");
+        Task0<Integer> boom = Task.named("boom").of(() -> {
+            throw error;
+        });
+        Flow0<Void> flow = Flow.named("logged").procedure(() -> boom.submit());
+
+        FlowRun<Void> run = flow.run();
+
+        ILoggingEvent task = event("Task run 'boom-0' - Finished in state Failed('Task run encountered an exception:"
+                + " IllegalStateException: x')");
+        assertThat(task.getLevel()).isEqualTo(Level.ERROR);
+        assertThat(task.getThrowableProxy().getMessage()).isEqualTo("x");
+        ILoggingEvent flowEvent = event("Flow run '" + run.name() + "' - Finished in state Failed('1/1 states failed.')");
+        assertThat(flowEvent.getLevel()).isEqualTo(Level.ERROR);
+    }
+
+    // ----- Baton.logger() -----
+
+    @Test
+    void loggerInsideATaskPrefixesTheTaskRunAndCarriesItsIds() {
+        Task2<Integer, Integer, Integer> loud = Task.named("add").of((a, b) -> {
+            Baton.logger().info("x {}", 1);
+            return a + b;
+        });
+        Flow0<Integer> flow = Flow.named("logged").of(() -> loud.call(1, 2));
+
+        FlowRun<Integer> run = completed(flow.run());
+
+        ILoggingEvent e = event("Task run 'add-0' - x 1");
+        assertThat(e.getLevel()).isEqualTo(Level.INFO);
+        assertThat(e.getLoggerName()).isEqualTo("dev.baton.task_runs");
+        assertThat(keyValues(e)).containsEntry("task_run_name", "add-0")
+                .containsEntry("flow_run_name", run.name())
+                .containsEntry("flow_run_id", run.id())
+                .containsEntry("task_run_id", run.taskRuns().getFirst().id());
+    }
+
+    @Test
+    void loggerInsideAFlowBodyPrefixesTheFlowRun() {
+        Flow0<Void> flow = Flow.named("logged").procedure(() -> Baton.logger().warn("careful: {} and {}", "a", 2));
+
+        FlowRun<Void> run = completed(flow.run());
+
+        ILoggingEvent e = event("Flow run '" + run.name() + "' - careful: a and 2");
+        assertThat(e.getLevel()).isEqualTo(Level.WARN);
+        assertThat(e.getLoggerName()).isEqualTo("dev.baton.flow_runs");
+        assertThat(keyValues(e)).containsExactly(Map.entry("flow_run_id", run.id()), Map.entry("flow_run_name", run.name()));
+    }
+
+    @Test
+    void loggerPassesThrowables() {
+        RuntimeException error = new RuntimeException("oops");
+        Task0<Integer> t = Task.named("t").of(() -> {
+            Baton.logger().error("failed {}", "here", error);
+            return 1;
+        });
+
+        completed(Flow.named("logged").procedure(t::call).run());
+
+        ILoggingEvent e = event("Task run 't-0' - failed here");
+        assertThat(e.getThrowableProxy().getMessage()).isEqualTo("oops");
+    }
+
+    @Test
+    void loggerOfAConcurrentTaskRunNamesItsOwnRun() {
+        Task1<Integer, Integer> t = Task.named("t").of(i -> {
+            Baton.logger().info("item {}", i);
+            return i;
+        });
+        Flow0<Void> flow = Flow.named("logged").executor(new ConcurrentExecutor()).procedure(() -> {
+            for (int i = 0; i < 5; i++) t.submit(i);
+        });
+
+        completed(flow.run());
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(keyValues(event("Task run 't-" + i + "' - item " + i))).containsEntry("task_run_name", "t-" + i);
+        }
+    }
+
+    @Test
+    void loggerInAnAsyncTaskContinuationNamesTheTaskRun() {
+        AsyncTask1<String, String> printValue = Task.named("print_value").async(v ->
+                Async.sleep(Duration.ofMillis(5)).thenApply(x -> {
+                    Baton.logger().info("printing {}", v);
+                    return v;
+                }));
+        AsyncFlow0<String> flow = Flow.named("f").async(() -> printValue.call("a"));
+
+        FlowRun<String> run = completed(flow.run());
+
+        ILoggingEvent e = event("Task run 'print_value-0' - printing a");
+        assertThat(e.getLoggerName()).isEqualTo("dev.baton.task_runs");
+        assertThat(keyValues(e)).containsEntry("task_run_name", "print_value-0").containsEntry("flow_run_name", run.name());
+    }
+
+    @Test
+    void braceInATaskNameIsNotAPlaceholder() {
+        Task0<Integer> parse = Task.named("parse{}").of(() -> {
+            Baton.logger().info("got {}", 7);
+            return 7;
+        });
+
+        completed(Flow.named("f").procedure(parse::call).run());
+
+        assertThat(messages()).contains("Task run 'parse{}-0' - got 7", "Task run 'parse{}-0' - Finished in state Completed()");
+    }
+
+    // ----- lazy formatting -----
+
+    @Test
+    void disabledLevelNeverFormatsArguments() {
+        AtomicInteger formatted = new AtomicInteger();
+        Object expensive = new Object() {
+            @Override
+            public String toString() {
+                formatted.incrementAndGet();
+                return "expensive";
+            }
+        };
+        taskRuns.setLevel(Level.WARN);
+        AtomicReference<Boolean> infoEnabled = new AtomicReference<>();
+        Task0<Integer> t = Task.named("t").of(() -> {
+            infoEnabled.set(Baton.logger().isInfoEnabled());
+            Baton.logger().info("value {}", expensive);
+            Baton.logger().debug("value {} {}", expensive, expensive);
+            Baton.logger().info("values {} {} {}", expensive, expensive, expensive);
+            return 1;
+        });
+
+        completed(Flow.named("quiet").procedure(t::call).run());
+
+        assertThat(formatted.get()).isZero();
+        assertThat(infoEnabled.get()).isFalse();
+        assertThat(appender.list).noneMatch(e -> e.getLoggerName().equals("dev.baton.task_runs"));
+    }
+
+    @Test
+    void enabledLevelFormatsTheArgumentWhenRead() {
+        AtomicInteger formatted = new AtomicInteger();
+        Object counted = new Object() {
+            @Override
+            public String toString() {
+                formatted.incrementAndGet();
+                return "counted";
+            }
+        };
+        Task0<Integer> t = Task.named("t").of(() -> {
+            Baton.logger().info("value {}", counted);
+            return 1;
+        });
+
+        completed(Flow.named("loud").procedure(t::call).run());
+
+        assertThat(event("Task run 't-0' - value counted")).isNotNull();
+        assertThat(formatted.get()).isPositive();
+    }
+
+    @Test
+    void engineLogsNothingBelowItsLevel() {
+        taskRuns.setLevel(Level.WARN);
+        flowRuns.setLevel(Level.WARN);
+
+        completed(Flow.named("quiet").procedure(() -> add.call(1, 2)).run());
+
+        assertThat(appender.list).isEmpty();
+    }
+}
