@@ -1,9 +1,9 @@
 package dev.baton;
 
 import dev.baton.internal.engine.Engine;
+import dev.baton.internal.engine.Mapping;
 import dev.baton.internal.engine.TaskDefinition;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -239,21 +239,15 @@ public final class Task3<A, B, C, R> extends Task {
 
     /**
      * Submits one run of this task per position, taking the i-th element of each iterable
-     * (zip-like), in order.
+     * (zip-like), in order. Wrap an argument in {@link Baton#unmapped(Object)} to give the
+     * same value to every run.
      *
      * @return the futures, in order
-     * @throws IllegalArgumentException if the iterables do not have the same length
+     * @throws IllegalArgumentException if the mapped iterables do not have the same length, or none is mapped
      */
     public List<TaskFuture<R>> map(Iterable<? extends A> as, Iterable<? extends B> bs, Iterable<? extends C> cs) {
-        Iterator<? extends A> ai = as.iterator();
-        Iterator<? extends B> bi = bs.iterator();
-        Iterator<? extends C> ci = cs.iterator();
         List<TaskFuture<R>> out = new ArrayList<>();
-        while (ai.hasNext() && bi.hasNext() && ci.hasNext()) out.add(Engine.submit(definition, new Object[] {ai.next(), bi.next(), ci.next()}, waitFor));
-        if (ai.hasNext() || bi.hasNext() || ci.hasNext()) {
-            throw new IllegalArgumentException("map(...) of task '" + name() + "' needs iterables of the same length;"
-                    + " they differ after " + out.size() + " elements");
-        }
+        for (Object[] row : Mapping.rows(name(), as, bs, cs)) out.add(Engine.submit(definition, row, waitFor));
         return out;
     }
 

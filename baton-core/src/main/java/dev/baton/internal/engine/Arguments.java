@@ -45,6 +45,11 @@ final class Arguments {
         if (v instanceof TaskRunFuture<?> f) {
             if (found == null) found = new ArrayList<>(4);
             found.add(f);
+        } else if (v instanceof FailureAllowed a) {
+            if (found == null) found = new ArrayList<>(4);
+            found.add(a.upstream());
+        } else if (v instanceof Quoted<?>) {
+            // passed through unexamined
         } else if (v instanceof TaskFuture<?> other) {
             throw new IllegalArgumentException("Unsupported TaskFuture implementation " + other.getClass().getName()
                     + ": pass futures returned by submit(...)");
@@ -81,6 +86,33 @@ final class Arguments {
         return out;
     }
 
+    /**
+     * True if every reference to {@code upstream} in {@code args} is wrapped in
+     * {@code allowFailure(...)}: then its failure does not stop the run.
+     */
+    static boolean allowsFailureOf(Object[] args, TaskRunFuture<?> upstream) {
+        boolean[] seen = new boolean[2]; // [0]: referenced directly, [1]: through allowFailure
+        for (Object a : args) scan(a, upstream, seen, 0);
+        return seen[1] && !seen[0];
+    }
+
+    private static void scan(Object v, TaskRunFuture<?> target, boolean[] seen, int depth) {
+        if (isPlain(v) || depth > MAX_DEPTH || v instanceof Quoted<?>) return;
+        if (v == target) seen[0] = true;
+        else if (v instanceof FailureAllowed a) seen[1] |= a.upstream() == target;
+        else if (v instanceof Collection<?> c) for (Object e : c) scan(e, target, seen, depth + 1);
+        else if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                scan(e.getKey(), target, seen, depth + 1);
+                scan(e.getValue(), target, seen, depth + 1);
+            }
+        } else if (v instanceof Object[] a) for (Object e : a) scan(e, target, seen, depth + 1);
+        else if (v instanceof Optional<?> o) o.ifPresent(x -> scan(x, target, seen, depth + 1));
+        else if (v instanceof Record r) {
+            for (Method accessor : RecordShape.of(r.getClass()).accessors) scan(RecordShape.read(accessor, r), target, seen, depth + 1);
+        }
+    }
+
     /** {@code args} with every future replaced by its value; the array itself if none held one. */
     static Object[] resolve(Object[] args) {
         Object[] out = args;
@@ -98,6 +130,8 @@ final class Arguments {
     private static Object resolve(Object v, int depth) {
         if (isPlain(v) || depth > MAX_DEPTH) return v;
         if (v instanceof TaskRunFuture<?> f) return f.resolvedValue();
+        if (v instanceof FailureAllowed a) return a.upstream().settledState();
+        if (v instanceof Quoted<?> q) return q.value();
         if (v instanceof List<?> list) {
             List<Object> copy = null;
             int i = 0;
