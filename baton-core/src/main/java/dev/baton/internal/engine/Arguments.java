@@ -7,7 +7,16 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedList;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -143,35 +152,25 @@ final class Arguments {
             }
             return copy == null ? v : Collections.unmodifiableList(copy);
         }
-        if (v instanceof Set<?> set) {
-            Set<Object> copy = new LinkedHashSet<>();
-            boolean changed = false;
-            for (Object e : set) {
-                Object r = resolve(e, depth + 1);
-                changed |= r != e;
-                copy.add(r);
-            }
-            return changed ? Collections.unmodifiableSet(copy) : v;
-        }
         if (v instanceof Collection<?> c) {
-            List<Object> copy = new ArrayList<>(c.size());
+            List<Object> values = new ArrayList<>(c.size());
             boolean changed = false;
             for (Object e : c) {
                 Object r = resolve(e, depth + 1);
                 changed |= r != e;
-                copy.add(r);
+                values.add(r);
             }
-            return changed ? Collections.unmodifiableList(copy) : v;
+            return changed ? sameKindOf(c, values) : v;
         }
         if (v instanceof Map<?, ?> m) {
-            Map<Object, Object> copy = new LinkedHashMap<>();
+            List<Object[]> entries = new ArrayList<>(m.size());
             boolean changed = false;
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 Object k = resolve(e.getKey(), depth + 1), val = resolve(e.getValue(), depth + 1);
                 changed |= k != e.getKey() || val != e.getValue();
-                copy.put(k, val);
+                entries.add(new Object[] {k, val});
             }
-            return changed ? Collections.unmodifiableMap(copy) : v;
+            return changed ? sameKindOf(m, entries) : v;
         }
         if (v instanceof Object[] a) {
             Object[] copy = null;
@@ -207,6 +206,36 @@ final class Arguments {
             return changed ? shape.create(values) : v;
         }
         return v;
+    }
+
+    /**
+     * A collection of the same kind as {@code original} (sorted sets keep their comparator,
+     * queues stay queues) holding {@code values}; lists and plain sets come back unmodifiable.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Collection<Object> sameKindOf(Collection<?> original, List<Object> values) {
+        if (original instanceof SortedSet<?> s) {
+            TreeSet<Object> copy = new TreeSet<>((Comparator<Object>) s.comparator());
+            copy.addAll(values);
+            return copy;
+        }
+        if (original instanceof Set<?>) return Collections.unmodifiableSet(new LinkedHashSet<>(values));
+        if (original instanceof PriorityQueue<?> q) {
+            PriorityQueue<Object> copy = new PriorityQueue<>(Math.max(1, values.size()), (Comparator<Object>) q.comparator());
+            copy.addAll(values);
+            return copy;
+        }
+        if (original instanceof Queue<?>) return values.contains(null) ? new LinkedList<>(values) : new ArrayDeque<>(values);
+        return Collections.unmodifiableList(values);
+    }
+
+    /** A map of the same kind as {@code original} (sorted maps keep their comparator) holding {@code entries}. */
+    @SuppressWarnings("unchecked")
+    private static Map<Object, Object> sameKindOf(Map<?, ?> original, List<Object[]> entries) {
+        Map<Object, Object> copy = original instanceof SortedMap<?, ?> s
+                ? new TreeMap<>((Comparator<Object>) s.comparator()) : new LinkedHashMap<>();
+        for (Object[] e : entries) copy.put(e[0], e[1]);
+        return original instanceof SortedMap<?, ?> ? copy : Collections.unmodifiableMap(copy);
     }
 
     /** A record class's accessors and canonical constructor, looked up once per class. */

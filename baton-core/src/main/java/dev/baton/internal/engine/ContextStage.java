@@ -23,10 +23,13 @@ public final class ContextStage<T> implements CompletionStage<T> {
         this.scope = scope;
     }
 
-    /** Wraps {@code future} so that its continuations run in the calling thread's run scope, if any. */
+    /**
+     * Wraps {@code future} so that its continuations run in the calling thread's run scope, if
+     * any: the flow run's in a flow body, the task run's inside an async task's body.
+     */
     public static <T> CompletionStage<T> inCurrentScope(CompletableFuture<T> future) {
         RunScope scope = RunScope.current();
-        return scope == null ? future : new ContextStage<>(future, scope.engine());
+        return scope == null ? future : new ContextStage<>(future, scope);
     }
 
     private <U> ContextStage<U> next(CompletableFuture<U> f) {

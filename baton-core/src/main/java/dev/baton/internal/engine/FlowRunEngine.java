@@ -52,6 +52,7 @@ public final class FlowRunEngine extends RunScope {
     private volatile boolean timedOut;
     private volatile Thread bodyThread;
     private final CompletableFuture<FlowRunRecord<Object>> finished = new CompletableFuture<>();
+    private volatile boolean over; // no task run may join any more
 
     private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, boolean cancellable) {
         this.parent = parent;
@@ -145,6 +146,7 @@ public final class FlowRunEngine extends RunScope {
                 RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Executor " + flow.executor() + " failed to close: " + e, e);
             }
         }
+        over = true;
         fin = persistResult(options, fin, returned);
         record.finish(fin, returned, thrown);
         Hooks.forFlow(this, options, fin);
@@ -476,6 +478,15 @@ public final class FlowRunEngine extends RunScope {
 
     FlowRunRecord<Object> record() {
         return record;
+    }
+
+    /** True once the run and all its task runs are over: no task may join it any more. */
+    boolean hasFinished() {
+        return over;
+    }
+
+    String flowRunName() {
+        return record.name();
     }
 
     // ----- RunScope: the flow body's view -----

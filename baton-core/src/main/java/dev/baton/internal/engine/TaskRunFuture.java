@@ -127,6 +127,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         }
         RunScope previous = RunScope.enter(this);
         boolean tracked = engine.trackRunning(this, Thread.currentThread());
+        boolean untrack = tracked;
         try {
             record.append(State.of(StateType.RUNNING, null, engine.now(), null, null));
             Object out = record.task().body().invoke(a);
@@ -135,15 +136,21 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
                     throw new IllegalStateException("Async task '" + record.taskName() + "' returned " + out
                             + " instead of a CompletionStage");
                 }
-                if (tracked) running = stage.toCompletableFuture();
-                stage.whenComplete(this::asyncOutcome);
+                if (tracked) {
+                    running = stage.toCompletableFuture(); // what a cancellation stops from now on
+                    untrack = false;
+                }
+                stage.whenComplete((v, t) -> {
+                    if (tracked) engine.untrackRunning(this);
+                    asyncOutcome(v, t);
+                });
             } else {
                 complete(out, null);
             }
         } catch (Throwable t) {
             outcomeFailed(t);
         } finally {
-            if (tracked) engine.untrackRunning(this);
+            if (untrack) engine.untrackRunning(this);
             RunScope.exit(previous);
         }
     }

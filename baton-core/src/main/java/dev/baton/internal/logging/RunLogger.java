@@ -38,7 +38,8 @@ public final class RunLogger extends AbstractLogger {
 
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments, Throwable t) {
-        LoggingEventBuilder event = delegate.atLevel(level).setMessage(scope.logPrefix() + pattern);
+        // the prefix holds run names, which may contain "{}": escape it so it is not a placeholder
+        LoggingEventBuilder event = delegate.atLevel(level).setMessage(scope.logPrefix().replace("{}", "\\{}") + pattern);
         if (marker != null) event.addMarker(marker);
         if (arguments != null) for (Object a : arguments) event.addArgument(a);
         scope.describeTo(event::addKeyValue);
