@@ -37,8 +37,17 @@ final class Arguments {
 
     private Arguments() {}
 
-    /** The distinct futures in {@code args} and {@code waitFor}, in order of first appearance. */
-    static List<TaskRunFuture<?>> upstreamOf(Object[] args, TaskFuture<?>[] waitFor) {
+    /**
+     * What a run's arguments refer to: the distinct upstream futures, in order of first
+     * appearance, and whether the arguments must be resolved before the run (they hold
+     * futures or quoted values).
+     */
+    record Upstream(List<TaskRunFuture<?>> futures, boolean needsResolving) {
+        static final Upstream NONE = new Upstream(List.of(), false);
+    }
+
+    /** The upstream futures in {@code args} and {@code waitFor}. */
+    static Upstream upstreamOf(Object[] args, TaskFuture<?>[] waitFor) {
         List<TaskRunFuture<?>> found = null;
         for (Object arg : args) {
             found = collect(arg, found, 0);
@@ -46,7 +55,7 @@ final class Arguments {
         if (waitFor != null) {
             for (TaskFuture<?> f : waitFor) found = collect(f, found, 0);
         }
-        return found == null ? List.of() : distinct(found);
+        return found == null ? Upstream.NONE : new Upstream(distinct(found), true);
     }
 
     private static List<TaskRunFuture<?>> collect(Object v, List<TaskRunFuture<?>> found, int depth) {
@@ -58,7 +67,7 @@ final class Arguments {
             if (found == null) found = new ArrayList<>(4);
             found.add(a.upstream());
         } else if (v instanceof Quoted<?>) {
-            // passed through unexamined
+            if (found == null) found = new ArrayList<>(4); // not a dependency, but it must be unwrapped
         } else if (v instanceof TaskFuture<?> other) {
             throw new IllegalArgumentException("Unsupported TaskFuture implementation " + other.getClass().getName()
                     + ": pass futures returned by submit(...)");

@@ -325,7 +325,9 @@ public final class FlowRunEngine extends RunScope {
 
     /** Creates a task run of {@code task} and starts it once its upstream futures have resolved. */
     <T> TaskRunFuture<T> submit(TaskDefinition task, Object[] args, TaskFuture<?>[] waitFor) {
-        List<TaskRunFuture<?>> upstream = Arguments.upstreamOf(args, waitFor);
+        Arguments.Upstream found = Arguments.upstreamOf(args, waitFor);
+        List<TaskRunFuture<?>> upstream = found.futures();
+        if (upstream.isEmpty() && found.needsResolving()) args = Arguments.resolve(args);
         TaskRunRecord[] upstreamRecords = null;
         if (!upstream.isEmpty()) {
             upstreamRecords = new TaskRunRecord[upstream.size()];

@@ -6,6 +6,7 @@ import dev.baton.ResultSerializer;
 import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.internal.Durations;
+import dev.baton.internal.results.CacheHit;
 import dev.baton.internal.results.ResultRef;
 import org.slf4j.event.Level;
 
@@ -54,6 +55,9 @@ final class TaskAttempts {
             } else {
                 runSyncAttempts();
             }
+        } catch (Throwable t) {
+            // a failure of the engine's own machinery (the cache, a hook) must still settle the run
+            run.fail(t);
         } finally {
             if (tracked && !run.record.task().isAsync()) engine.untrackRunning(run);
             RunScope.exit(previous);
@@ -86,9 +90,9 @@ final class TaskAttempts {
             cacheKey = null;
         }
         if (cacheKey == null || options.refreshCache()) return false;
-        Optional<Object> hit = engine.services().cache().lookup(cacheKey, engine.now());
+        Optional<CacheHit> hit = engine.services().cache().find(cacheKey, engine.now());
         if (hit.isEmpty()) return false;
-        run.completeFromCache(hit.get());
+        run.completeFromCache(hit.get().value(), new StoredResult(engine.services().results(), hit.get().result()));
         return true;
     }
 

@@ -178,9 +178,9 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     }
 
     /** Completes the run with a value taken from the cache. */
-    void completeFromCache(Object result) {
+    void completeFromCache(Object result, Object stored) {
         value = result;
-        settle(State.of(StateType.COMPLETED, "Cached", engine.now(), null, null));
+        settle(State.of(StateType.COMPLETED, "Cached", engine.now(), null, stored));
     }
 
     void fail(Throwable t) {

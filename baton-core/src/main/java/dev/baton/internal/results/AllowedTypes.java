@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.util.Collection;
 import java.util.Currency;
+import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,7 @@ import java.util.UUID;
  * {@code BATON_HOME}, so they are as trusted as the user's own class path, but we still refuse
  * what no task result needs: JDK classes other than plain values (boxed primitives, strings,
  * big numbers, {@code java.time}, {@code java.util} collections and maps, {@code Optional},
- * {@code UUID}, {@code Locale}, {@code Currency}, {@code URI}) and enums. The user's own classes
+ * {@code UUID}, {@code Locale}, {@code Currency}, {@code Date}, {@code URI}) and enums. The user's own classes
  * (records, beans) are allowed; Jackson's built-in block list of known third-party gadgets still
  * applies to them.
  */
@@ -38,10 +39,10 @@ final class AllowedTypes {
     static final PolymorphicTypeValidator VALIDATOR = new Validator();
 
     private static final Set<Class<?>> JDK_VALUES = Set.of(
-            String.class, Boolean.class, Character.class, Byte.class, Short.class, Integer.class,
+            Object.class, String.class, Boolean.class, Character.class, Byte.class, Short.class, Integer.class,
             Long.class, Float.class, Double.class, BigInteger.class, BigDecimal.class,
             Optional.class, OptionalInt.class, OptionalLong.class, OptionalDouble.class,
-            UUID.class, Locale.class, Currency.class, URI.class);
+            UUID.class, Locale.class, Currency.class, Date.class, URI.class);
 
     /** Whether a JSON result may name {@code type}. */
     static boolean isAllowed(Class<?> type) {

@@ -34,7 +34,7 @@ final class CanonicalJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
-            .addModule(JdkBeansRefused.module())
+            .addModule(OpaqueClassesRefused.module())
             .addModule(new SimpleModule("baton-sorted-sets").addSerializer(new SortedSet()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)

@@ -32,7 +32,7 @@ final class CheckedDefaultTyping extends ObjectMapper.DefaultTypeResolverBuilder
     static CheckedDefaultTyping create() {
         CheckedDefaultTyping typing = new CheckedDefaultTyping();
         typing.withSettings(JsonTypeInfo.Value.construct(
-                JsonTypeInfo.Id.CLASS, JsonTypeInfo.As.PROPERTY, "@class", null, false, null));
+                JsonTypeInfo.Id.CLASS, JsonTypeInfo.As.PROPERTY, "@class", null, false, null, null));
         return typing;
     }
 
@@ -47,23 +47,28 @@ final class CheckedDefaultTyping extends ObjectMapper.DefaultTypeResolverBuilder
         return new CheckedIds(baseType, config.getTypeFactory(), subtypes, validator);
     }
 
-    private static final class CheckedIds extends ClassNameIdResolver {
+    /** Class-name ids, checked when written; exposes the declared type it serves (see {@link TypedOptionals}). */
+    static final class CheckedIds extends ClassNameIdResolver {
         private static final long serialVersionUID = 1L;
 
         CheckedIds(JavaType baseType, TypeFactory types, Collection<NamedType> subtypes, PolymorphicTypeValidator validator) {
             super(baseType, types, subtypes, validator);
         }
 
+        /** The declared type whose values this resolver names. */
+        JavaType baseType() {
+            return _baseType;
+        }
+
         @Override
         public String idFromValue(Object value) {
-            AllowedTypes.requireAllowed(value.getClass());
-            return super.idFromValue(value);
+            return idFromValueAndType(value, value.getClass());
         }
 
         @Override
         public String idFromValueAndType(Object value, Class<?> type) {
             AllowedTypes.requireAllowed(type);
-            return super.idFromValueAndType(value, type);
+            return super.idFromValueAndType(value, ReadableContainers.namedAs(type));
         }
     }
 }

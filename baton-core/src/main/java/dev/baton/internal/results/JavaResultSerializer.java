@@ -4,6 +4,7 @@ import dev.baton.ResultSerializationException;
 import dev.baton.ResultSerializer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
@@ -43,12 +44,12 @@ public final class JavaResultSerializer implements ResultSerializer {
         } catch (NotSerializableException e) {
             // The exception's message is the class that failed, which may be nested deep inside the value.
             String type = typeOf(value);
-            String offender = e.getMessage();
-            String which = offender == null || offender.equals(type) ? "" : " (it holds a " + offender + ")";
+            String offender = e.getMessage() == null ? type : e.getMessage();
+            String what = offender.equals(type) ? type + " does not" : "it holds a " + offender + ", which does not";
             throw new ResultSerializationException("Cannot store a result of type " + type
-                    + " with the java result serializer: " + (offender == null ? type : offender)
-                    + " does not implement java.io.Serializable" + which + ". Make it implement Serializable, or use"
-                    + " ResultSerializer.json() (the default), which needs no interface.", e);
+                    + " with the java result serializer: " + what + " implement java.io.Serializable. Make "
+                    + offender + " implement Serializable, or use ResultSerializer.json() (the default), which needs"
+                    + " no interface.", e);
         } catch (IOException | RuntimeException e) {
             throw new ResultSerializationException("Cannot store a result of type " + typeOf(value)
                     + " with the java result serializer: " + e, e);
@@ -69,6 +70,9 @@ public final class JavaResultSerializer implements ResultSerializer {
         } catch (InvalidClassException e) {
             throw new ResultSerializationException("Cannot read a java result: class " + e.classname
                     + " has changed since the result was stored (" + e.getMessage() + ")", e);
+        } catch (EOFException e) {
+            throw new ResultSerializationException("Cannot read a java result: the bytes end too early (truncated, or not"
+                    + " Java serialization data)", e);
         } catch (StreamCorruptedException e) {
             throw new ResultSerializationException("Cannot read a java result: the bytes are not Java serialization data ("
                     + e.getMessage() + ")", e);

@@ -1,12 +1,14 @@
 package dev.baton.internal.results;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import dev.baton.ResultSerializationException;
 import dev.baton.ResultSerializer;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The {@code json} result serializer: Jackson, with every value's class recorded where its
@@ -80,6 +82,9 @@ public final class JsonResultSerializer implements ResultSerializer {
     private static String detail(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof AllowedTypes.DisallowedTypeException d) return d.getMessage() + at(e);
+            if (t instanceof StreamConstraintsException) {
+                return "it is nested more deeply than JSON output allows, or refers to itself (a cycle)" + at(e);
+            }
         }
         String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
         if (message == null) message = e.getClass().getName();
@@ -89,8 +94,20 @@ public final class JsonResultSerializer implements ResultSerializer {
         return message + at(e);
     }
 
+    /** Where in the value: {@code (at Holder["payload"])}; a long path (a cycle) is cut in the middle. */
     private static String at(Throwable e) {
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) return " (at " + m.getPathReference() + ")";
-        return "";
+        if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) return "";
+        List<JsonMappingException.Reference> path = m.getPath();
+        StringBuilder at = new StringBuilder(" (at ");
+        for (int i = 0; i < path.size(); i++) {
+            if (path.size() > 6 && i == 3) {
+                at.append("->...");
+                i = path.size() - 2;
+                continue;
+            }
+            if (i > 0) at.append("->");
+            at.append(path.get(i).getDescription());
+        }
+        return at.append(')').toString();
     }
 }

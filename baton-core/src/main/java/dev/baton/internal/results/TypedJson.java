@@ -23,8 +23,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * already says (a record's {@code int} or {@code String} component, the elements of a
  * {@code List<Point>}) and what JSON itself says (String, Integer, Double, Boolean). Reading then
  * needs no hints from the caller. The extra rules are: {@link AllowedTypes} (which classes may be
- * named), {@link TypedMapKeys} (non-string map keys), {@link JdkBeansRefused} (no reflection over
- * JDK internals), and the features below.
+ * named), {@link TypedMapKeys} (non-string map keys), {@link TypedOptionals} ({@code Optional} as a
+ * value), {@link OpaqueClassesRefused} (no JDK internals, no lambdas), and the features below.
  */
 final class TypedJson {
     private TypedJson() {}
@@ -33,8 +33,9 @@ final class TypedJson {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
+            .addModule(TypedOptionals.module())
             .addModule(TypedMapKeys.module())
-            .addModule(JdkBeansRefused.module())
+            .addModule(OpaqueClassesRefused.module())
             .setDefaultTyping(CheckedDefaultTyping.create())
             // ISO text for java.time, with zone ids, and no shift to UTC on the way back:
             // otherwise a ZonedDateTime in Europe/Paris would come back equal in instant but not in value.

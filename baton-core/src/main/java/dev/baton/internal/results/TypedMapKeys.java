@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.util.EnumMap;
 
 /**
  * Map keys whose declared type is {@code Object} (a map held as a result, in a list, in a raw or
@@ -17,7 +18,8 @@ import java.io.IOException;
  * JSON ({@code ~1}, {@code ~["java.lang.Long",7]}, {@code ~{"@class":"com.x.Point","x":1,"y":2}});
  * a string that itself starts with {@code ~} gets a second one. Plain string-keyed maps therefore
  * look as they always do. Keys whose declared type is narrower ({@code Map<Integer, ?>}) keep
- * Jackson's usual handling, which already reads them back with the right type.
+ * Jackson's usual handling, which already reads them back with the right type; so do the keys of
+ * an {@link EnumMap}, whose type id names the key class.
  */
 final class TypedMapKeys {
     private static final char MARK = '~';
@@ -40,7 +42,10 @@ final class TypedMapKeys {
 
         @Override
         public void serialize(Object key, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            if (key instanceof String s) {
+            if (key instanceof Enum<?> e && gen.currentValue() instanceof EnumMap) {
+                // An EnumMap's type id names its key class, so the reader expects plain constant names.
+                gen.writeFieldName(e.name());
+            } else if (key instanceof String s) {
                 gen.writeFieldName(!s.isEmpty() && s.charAt(0) == MARK ? MARK + s : s);
             } else {
                 gen.writeFieldName(MARK + TypedJson.WRITER.writeValueAsString(key));

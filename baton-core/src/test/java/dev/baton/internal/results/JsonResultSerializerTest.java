@@ -29,6 +29,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,6 +190,29 @@ class JsonResultSerializerTest {
         assertThat(back).as(description).isEqualTo(value);
         assertThat(back).hasSameClassAs(value.getClass().isArray() || value instanceof Number || value instanceof Enum
                 || value instanceof Record || value instanceof java.time.temporal.Temporal ? value : back);
+    }
+
+    @Test
+    void collectionViewsComeBackAsPlainCollections() {
+        Map<String, Integer> map = new LinkedHashMap<>();
+        map.put("b", 2);
+        map.put("a", 1);
+        List<Object> views = List.of(map.keySet(), map.values(), new ArrayList<>(List.of(1, 2, 3)).subList(1, 3),
+                Collections.nCopies(2, "x"), new TreeMap<>(map).descendingMap());
+
+        Object back = json.deserialize(json.serialize(views));
+
+        assertThat(back).isEqualTo(List.of(new LinkedHashSet<>(List.of("b", "a")), List.of(2, 1), List.of(2, 3),
+                List.of("x", "x"), Map.of("b", 2, "a", 1)));
+        List<?> list = (List<?>) back;
+        assertThat(list.get(1)).isInstanceOf(List.class);
+        assertThat(List.copyOf(((Map<?, ?>) list.get(4)).keySet())).isEqualTo(List.of("b", "a"));
+    }
+
+    @Test
+    void legacyDatesRoundTrip() {
+        java.util.Date date = new java.util.Date(1_700_000_000_123L);
+        assertThat(json.deserialize(json.serialize(List.of(date)))).isEqualTo(List.of(date));
     }
 
     @Test
