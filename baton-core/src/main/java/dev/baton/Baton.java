@@ -1,6 +1,9 @@
 package dev.baton;
 
+import dev.baton.internal.engine.FailureAllowed;
+import dev.baton.internal.engine.Quoted;
 import dev.baton.internal.engine.RunScope;
+import dev.baton.internal.engine.Unmapped;
 import dev.baton.internal.logging.RunLogger;
 import org.slf4j.Logger;
 
@@ -31,5 +34,36 @@ public final class Baton {
                     + " or task body, or use an ordinary SLF4J logger (LoggerFactory.getLogger(...)) elsewhere.");
         }
         return RunLogger.of(scope);
+    }
+
+    /**
+     * An argument of {@code map(...)} that every run receives whole instead of being iterated:
+     * {@code add.map(List.of(1, 2, 3), unmapped(10))} runs add(1, 10), add(2, 10), add(3, 10).
+     */
+    public static <T> Iterable<T> unmapped(T value) {
+        return new Unmapped<>(value);
+    }
+
+    /**
+     * Lets a downstream run start even if {@code upstream} fails: it waits for the upstream
+     * run and receives its final {@link State} (its value, or the failure's cause) instead of
+     * ending NotReady.
+     *
+     * <pre>{@code
+     * Task1<State, Void> cleanup = Task.named("cleanup").procedure(s -> { if (s.isFailed()) ... });
+     * cleanup.submit(allowFailure(load.submit(path)));
+     * }</pre>
+     */
+    public static TaskFuture<State> allowFailure(TaskFuture<?> upstream) {
+        return new FailureAllowed(upstream);
+    }
+
+    /**
+     * Passes {@code value} through as it is: the engine does not look inside it for futures
+     * (useful for large collections). It poses as a resolved future, so it fits any task
+     * argument: {@code summarise.submit(quote(bigList))}.
+     */
+    public static <T> TaskFuture<T> quote(T value) {
+        return new Quoted<>(value);
     }
 }

@@ -1,9 +1,14 @@
 package dev.baton;
 
 import dev.baton.internal.engine.FlowDefinition;
+import dev.baton.internal.engine.FlowOptions;
 import dev.baton.internal.engine.Invocable;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.Optional;
 
 /**
@@ -77,6 +82,14 @@ public abstract sealed class Flow
         private final String name;
         private String description, version;
         private Executor executor = new SequentialExecutor();
+        private int retries;
+        private RetryDelay retryDelay = RetryDelay.none();
+        private Predicate<? super Throwable> retryIf = t -> true;
+        private Duration timeout;
+        private boolean persistResult;
+        private ResultSerializer serializer;
+        private final List<FlowHook> onCompletion = new ArrayList<>(), onFailure = new ArrayList<>(),
+                onCancellation = new ArrayList<>(), onCrashed = new ArrayList<>();
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -104,9 +117,84 @@ public abstract sealed class Flow
             return this;
         }
 
+        /** Re-runs a failed run's body up to {@code retries} more times (AwaitingRetry, then Retrying). */
+        public Builder retries(int retries) {
+            if (retries < 0) throw new IllegalArgumentException("flow '" + name + "': retries must be >= 0, got " + retries);
+            this.retries = retries;
+            return this;
+        }
+
+        /** Waits {@code delay} before each retry (default: none). */
+        public Builder retryDelay(Duration delay) {
+            return retryDelay(RetryDelay.fixed(delay));
+        }
+
+        /** Waits as {@code delay} says before each retry. */
+        public Builder retryDelay(RetryDelay delay) {
+            this.retryDelay = Objects.requireNonNull(delay, "flow '" + name + "': retryDelay is null");
+            return this;
+        }
+
+        /** Retries only failures whose cause {@code condition} accepts (default: all). */
+        public Builder retryIf(Predicate<? super Throwable> condition) {
+            this.retryIf = Objects.requireNonNull(condition, "flow '" + name + "': retryIf is null");
+            return this;
+        }
+
+        /**
+         * Stops a run attempt that takes longer than {@code timeout}: the body is interrupted,
+         * running task runs are cancelled, and the run ends TimedOut unless a retry follows.
+         */
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "flow '" + name + "': timeout is null");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("flow '" + name + "': timeout must be positive, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Writes the flow's result to result storage (under BATON_HOME). */
+        public Builder persistResult(boolean persist) {
+            this.persistResult = persist;
+            return this;
+        }
+
+        /** How the result is persisted (default: {@link ResultSerializer#json()}). */
+        public Builder resultSerializer(ResultSerializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "flow '" + name + "': resultSerializer is null");
+            return this;
+        }
+
+        /** Calls {@code hook} when a run completes. */
+        public Builder onCompletion(FlowHook hook) {
+            onCompletion.add(Objects.requireNonNull(hook, "flow '" + name + "': onCompletion hook is null"));
+            return this;
+        }
+
+        /** Calls {@code hook} when a run fails (after its last attempt). */
+        public Builder onFailure(FlowHook hook) {
+            onFailure.add(Objects.requireNonNull(hook, "flow '" + name + "': onFailure hook is null"));
+            return this;
+        }
+
+        /** Calls {@code hook} when a run is cancelled. */
+        public Builder onCancellation(FlowHook hook) {
+            onCancellation.add(Objects.requireNonNull(hook, "flow '" + name + "': onCancellation hook is null"));
+            return this;
+        }
+
+        /** Calls {@code hook} when a run crashes (the JVM ran out of memory, the run was interrupted, ...). */
+        public Builder onCrashed(FlowHook hook) {
+            onCrashed.add(Objects.requireNonNull(hook, "flow '" + name + "': onCrashed hook is null"));
+            return this;
+        }
+
         private FlowDefinition define(boolean async, Invocable body, Object lambda) {
             Objects.requireNonNull(lambda, "the body of flow '" + name + "' is null");
-            return new FlowDefinition(name, description, version, executor, async, body);
+            FlowOptions options = new FlowOptions(retries, retryDelay, retryIf, timeout, persistResult, serializer,
+                    onCompletion, onFailure, onCancellation, onCrashed);
+            return new FlowDefinition(name, description, version, executor, async, body, options);
         }
 
         /** A flow of no parameters. */

@@ -43,4 +43,13 @@ public final class Flow0<R> extends Flow {
     public R call() {
         return run().result();
     }
+
+    /**
+     * Starts the flow on a thread of its own and returns its handle at once, to await or
+     * cancel the run from any thread.
+     *
+     */
+    public FlowRunHandle<R> start() {
+        return Engine.start(definition, new Object[] {});
+    }
 }

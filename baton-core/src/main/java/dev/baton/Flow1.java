@@ -45,4 +45,14 @@ public final class Flow1<A, R> extends Flow {
     public R call(A a) {
         return run(a).result();
     }
+
+    /**
+     * Starts the flow on a thread of its own and returns its handle at once, to await or
+     * cancel the run from any thread.
+     *
+     * @param a the first parameter
+     */
+    public FlowRunHandle<R> start(A a) {
+        return Engine.start(definition, new Object[] {a});
+    }
 }

@@ -47,4 +47,15 @@ public final class Flow2<A, B, R> extends Flow {
     public R call(A a, B b) {
         return run(a, b).result();
     }
+
+    /**
+     * Starts the flow on a thread of its own and returns its handle at once, to await or
+     * cancel the run from any thread.
+     *
+     * @param a the first parameter
+     * @param b the second parameter
+     */
+    public FlowRunHandle<R> start(A a, B b) {
+        return Engine.start(definition, new Object[] {a, b});
+    }
 }

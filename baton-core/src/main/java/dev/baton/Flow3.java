@@ -49,4 +49,16 @@ public final class Flow3<A, B, C, R> extends Flow {
     public R call(A a, B b, C c) {
         return run(a, b, c).result();
     }
+
+    /**
+     * Starts the flow on a thread of its own and returns its handle at once, to await or
+     * cancel the run from any thread.
+     *
+     * @param a the first parameter
+     * @param b the second parameter
+     * @param c the third parameter
+     */
+    public FlowRunHandle<R> start(A a, B b, C c) {
+        return Engine.start(definition, new Object[] {a, b, c});
+    }
 }

@@ -33,6 +33,9 @@ public interface FlowRun<R> {
     /** The flow run this one ran inside, for a flow called from a flow. */
     Optional<UUID> parentFlowRunId();
 
+    /** The task run standing for this subflow run in its parent flow run (named after this flow). */
+    Optional<UUID> parentTaskRunId();
+
     /** The current state (final once {@code run(...)} has returned). */
     State state();
 

@@ -45,7 +45,8 @@ public final class State {
     /**
      * Restores a state exactly, as engines and stores do; users normally want the named
      * factories below. {@code name} null means the type's display name; {@code data} is the
-     * value of a COMPLETED state or the Throwable of a FAILED or CRASHED one.
+     * value of a COMPLETED state, the Throwable of a FAILED or CRASHED one, or the due
+     * {@link Instant} of a SCHEDULED one.
      */
     public static State of(StateType type, String name, long epochNanos, String message, Object data) {
         return new State(type, name, epochNanos, message, data);
@@ -99,8 +100,10 @@ public final class State {
     /** Retrying (RUNNING type): a run's second or later attempt. */
     public static State retrying() { return now(StateType.RUNNING, RETRYING, null, null); }
 
-    /** AwaitingRetry (SCHEDULED type): a failed attempt waiting for its next one. */
-    public static State awaitingRetry(String message) { return now(StateType.SCHEDULED, AWAITING_RETRY, message, null); }
+    /** AwaitingRetry (SCHEDULED type): a failed attempt waiting for its next one, due at {@code scheduledTime}. */
+    public static State awaitingRetry(String message, Instant scheduledTime) {
+        return now(StateType.SCHEDULED, AWAITING_RETRY, message, scheduledTime);
+    }
 
     /** TimedOut (FAILED type): a run that exceeded its time limit. */
     public static State timedOut(String message) { return now(StateType.FAILED, TIMED_OUT, message, null); }
@@ -126,15 +129,32 @@ public final class State {
     public Optional<String> message() { return Optional.ofNullable(message); }
 
     /**
-     * The value of a completed state read from a future, or {@code null} (states in a run's
-     * history hold no values).
+     * The value of a completed state: the value itself for a state read from a future; for a
+     * state in a run's history, the persisted result read back from storage, or {@code null}
+     * if it was not persisted (histories hold no values).
      */
-    public Object result() { return type == StateType.COMPLETED ? data : null; }
+    public Object result() {
+        if (type != StateType.COMPLETED) return null;
+        return data instanceof PersistedResult stored ? stored.load() : data;
+    }
+
+    /** Where a completed run's persisted result is stored, if it was persisted. */
+    public Optional<PersistedResult> persistedResult() {
+        return type == StateType.COMPLETED && data instanceof PersistedResult stored ? Optional.of(stored) : Optional.empty();
+    }
 
     /** The exception that made the run fail or crash, when known. */
     public Optional<Throwable> cause() {
         return data instanceof Throwable t && type != StateType.COMPLETED ? Optional.of(t) : Optional.empty();
     }
+
+    /** When a SCHEDULED state (Scheduled, AwaitingRetry, Late) is due, if known. */
+    public Optional<Instant> scheduledTime() {
+        return type == StateType.SCHEDULED && data instanceof Instant i ? Optional.of(i) : Optional.empty();
+    }
+
+    /** True for the Cached state: the value came from the cache instead of a run. */
+    public boolean isCached() { return type == StateType.COMPLETED && CACHED.equals(name); }
 
     /** True if the type is final: the run will not change state again. */
     public boolean isFinal() { return type.isFinal(); }

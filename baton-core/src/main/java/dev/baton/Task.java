@@ -1,8 +1,13 @@
 package dev.baton;
 
 import dev.baton.internal.engine.TaskDefinition;
+import dev.baton.internal.engine.TaskOptions;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,6 +94,15 @@ public abstract sealed class Task
         private final String name;
         private String description, version;
         private final Set<String> tags = new LinkedHashSet<>();
+        private int retries;
+        private RetryDelay retryDelay = RetryDelay.none();
+        private Predicate<? super Throwable> retryIf = t -> true;
+        private Duration timeout, cacheExpiration;
+        private CacheKeyFunction cacheKey;
+        private boolean refreshCache, persistResult;
+        private ResultSerializer serializer;
+        private final List<TaskHook> onCompletion = new ArrayList<>(), onFailure = new ArrayList<>(),
+                onCancellation = new ArrayList<>();
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -121,9 +135,114 @@ public abstract sealed class Task
             return this;
         }
 
+        /**
+         * Retries a failed run up to {@code retries} more times (Prefect's {@code retries}). A failed
+         * attempt moves the run to AwaitingRetry, then Retrying; the last failure is final.
+         */
+        public Builder retries(int retries) {
+            if (retries < 0) throw new IllegalArgumentException("task '" + name + "': retries must be >= 0, got " + retries);
+            this.retries = retries;
+            return this;
+        }
+
+        /** Waits {@code delay} before each retry (default: none). */
+        public Builder retryDelay(Duration delay) {
+            return retryDelay(RetryDelay.fixed(delay));
+        }
+
+        /** Waits as {@code delay} says before each retry: fixed, per retry, or exponential with jitter. */
+        public Builder retryDelay(RetryDelay delay) {
+            this.retryDelay = Objects.requireNonNull(delay, "task '" + name + "': retryDelay is null");
+            return this;
+        }
+
+        /** Retries only failures that {@code condition} accepts (default: all). */
+        public Builder retryIf(Predicate<? super Throwable> condition) {
+            this.retryIf = Objects.requireNonNull(condition, "task '" + name + "': retryIf is null");
+            return this;
+        }
+
+        /**
+         * Stops an attempt that runs longer than {@code timeout}: its thread is interrupted and
+         * the run ends TimedOut (FAILED type), unless a retry follows.
+         */
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "task '" + name + "': timeout is null");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("task '" + name + "': timeout must be positive, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Caches results under the key {@code key} computes: a run whose key has a valid entry
+         * does not execute and ends Cached with the stored value. Results are persisted for it.
+         */
+        public Builder cacheKey(CacheKeyFunction key) {
+            this.cacheKey = Objects.requireNonNull(key, "task '" + name + "': cacheKey is null");
+            return this;
+        }
+
+        /** How long a cache entry stays valid (default: for ever). Needs a {@link #cacheKey}. */
+        public Builder cacheExpiration(Duration expiration) {
+            Objects.requireNonNull(expiration, "task '" + name + "': cacheExpiration is null");
+            if (expiration.isNegative() || expiration.isZero()) {
+                throw new IllegalArgumentException("task '" + name + "': cacheExpiration must be positive, got " + expiration);
+            }
+            this.cacheExpiration = expiration;
+            return this;
+        }
+
+        /** Runs even when the cache has an entry, and replaces the entry with the new result. */
+        public Builder refreshCache(boolean refresh) {
+            this.refreshCache = refresh;
+            return this;
+        }
+
+        /** Writes every result to result storage (under BATON_HOME), readable from the run's record later. */
+        public Builder persistResult(boolean persist) {
+            this.persistResult = persist;
+            return this;
+        }
+
+        /** How results are persisted (default: {@link ResultSerializer#json()}). */
+        public Builder resultSerializer(ResultSerializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "task '" + name + "': resultSerializer is null");
+            return this;
+        }
+
+        /** Calls {@code hook} when a run completes (Completed or Cached). */
+        public Builder onCompletion(TaskHook hook) {
+            onCompletion.add(Objects.requireNonNull(hook, "task '" + name + "': onCompletion hook is null"));
+            return this;
+        }
+
+        /** Calls {@code hook} when a run fails (Failed, TimedOut, Crashed), after its last attempt. */
+        public Builder onFailure(TaskHook hook) {
+            onFailure.add(Objects.requireNonNull(hook, "task '" + name + "': onFailure hook is null"));
+            return this;
+        }
+
+        /** Calls {@code hook} when a run is cancelled. */
+        public Builder onCancellation(TaskHook hook) {
+            onCancellation.add(Objects.requireNonNull(hook, "task '" + name + "': onCancellation hook is null"));
+            return this;
+        }
+
         private TaskDefinition define(boolean async, dev.baton.internal.engine.Invocable body, Object lambda) {
             Objects.requireNonNull(lambda, "the body of task '" + name + "' is null");
-            return new TaskDefinition(name, description, version, tags, async, body);
+            if (cacheExpiration != null && cacheKey == null) {
+                throw new IllegalArgumentException("task '" + name + "': cacheExpiration needs a cacheKey, e.g."
+                        + " .cacheKey(CacheKeyFunction.inputs())");
+            }
+            if (refreshCache && cacheKey == null) {
+                throw new IllegalArgumentException("task '" + name + "': refreshCache needs a cacheKey");
+            }
+            TaskOptions options = new TaskOptions(retries, retryDelay, retryIf, timeout, cacheKey, cacheExpiration,
+                    refreshCache, persistResult, serializer, onCompletion, onFailure, onCancellation);
+            return new TaskDefinition(name, description, version, tags, async, body,
+                    options.plain() ? TaskOptions.PLAIN : options);
         }
 
         /** A task of no arguments. */

@@ -127,10 +127,11 @@ public final class Task2<A, B, R> extends Task {
 
     /**
      * Submits one run of this task per position, taking the i-th element of each iterable
-     * (zip-like), in order.
+     * (zip-like), in order. Wrap an argument in {@link Baton#unmapped(Object)} to give the
+     * same value to every run.
      *
      * @return the futures, in order
-     * @throws IllegalArgumentException if the iterables do not have the same length
+     * @throws IllegalArgumentException if the mapped iterables do not have the same length, or none is mapped
      */
     public List<TaskFuture<R>> map(Iterable<? extends A> as, Iterable<? extends B> bs) {
         List<TaskFuture<R>> out = new ArrayList<>();

@@ -309,7 +309,10 @@ class DefinitionTest {
         assertThat(childRun.get().flowName()).isEqualTo("child");
         assertThat(childRun.get().parameters()).containsExactly(4);
         assertThat(childRun.get().id()).isNotEqualTo(run.id());
-        assertThat(runNames(run.taskRuns())).containsExactly("t-0", "t-1");
+        // the parent has a task run standing for the child flow run, named after the child flow
+        assertThat(runNames(run.taskRuns())).containsExactly("t-0", "child-0", "t-1");
+        assertThat(run.taskRuns().get(1).id()).isEqualTo(childRun.get().parentTaskRunId().orElseThrow());
+        assertThat(run.taskRuns().get(1).history()).extracting(State::name).containsExactly("Pending", "Running", "Completed");
         assertThat(runNames(childRun.get().taskRuns())).containsExactly("t-0");
         assertThat(childRun.get().taskRuns().getFirst().flowRunId()).isEqualTo(childRun.get().id());
     }

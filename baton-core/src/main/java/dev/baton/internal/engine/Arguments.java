@@ -37,8 +37,17 @@ final class Arguments {
 
     private Arguments() {}
 
-    /** The distinct futures in {@code args} and {@code waitFor}, in order of first appearance. */
-    static List<TaskRunFuture<?>> upstreamOf(Object[] args, TaskFuture<?>[] waitFor) {
+    /**
+     * What a run's arguments refer to: the distinct upstream futures, in order of first
+     * appearance, and whether the arguments must be resolved before the run (they hold
+     * futures or quoted values).
+     */
+    record Upstream(List<TaskRunFuture<?>> futures, boolean needsResolving) {
+        static final Upstream NONE = new Upstream(List.of(), false);
+    }
+
+    /** The upstream futures in {@code args} and {@code waitFor}. */
+    static Upstream upstreamOf(Object[] args, TaskFuture<?>[] waitFor) {
         List<TaskRunFuture<?>> found = null;
         for (Object arg : args) {
             found = collect(arg, found, 0);
@@ -46,7 +55,7 @@ final class Arguments {
         if (waitFor != null) {
             for (TaskFuture<?> f : waitFor) found = collect(f, found, 0);
         }
-        return found == null ? List.of() : distinct(found);
+        return found == null ? Upstream.NONE : new Upstream(distinct(found), true);
     }
 
     private static List<TaskRunFuture<?>> collect(Object v, List<TaskRunFuture<?>> found, int depth) {
@@ -54,6 +63,11 @@ final class Arguments {
         if (v instanceof TaskRunFuture<?> f) {
             if (found == null) found = new ArrayList<>(4);
             found.add(f);
+        } else if (v instanceof FailureAllowed a) {
+            if (found == null) found = new ArrayList<>(4);
+            found.add(a.upstream());
+        } else if (v instanceof Quoted<?>) {
+            if (found == null) found = new ArrayList<>(4); // not a dependency, but it must be unwrapped
         } else if (v instanceof TaskFuture<?> other) {
             throw new IllegalArgumentException("Unsupported TaskFuture implementation " + other.getClass().getName()
                     + ": pass futures returned by submit(...)");
@@ -90,6 +104,33 @@ final class Arguments {
         return out;
     }
 
+    /**
+     * True if every reference to {@code upstream} in {@code args} is wrapped in
+     * {@code allowFailure(...)}: then its failure does not stop the run.
+     */
+    static boolean allowsFailureOf(Object[] args, TaskRunFuture<?> upstream) {
+        boolean[] seen = new boolean[2]; // [0]: referenced directly, [1]: through allowFailure
+        for (Object a : args) scan(a, upstream, seen, 0);
+        return seen[1] && !seen[0];
+    }
+
+    private static void scan(Object v, TaskRunFuture<?> target, boolean[] seen, int depth) {
+        if (isPlain(v) || depth > MAX_DEPTH || v instanceof Quoted<?>) return;
+        if (v == target) seen[0] = true;
+        else if (v instanceof FailureAllowed a) seen[1] |= a.upstream() == target;
+        else if (v instanceof Collection<?> c) for (Object e : c) scan(e, target, seen, depth + 1);
+        else if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                scan(e.getKey(), target, seen, depth + 1);
+                scan(e.getValue(), target, seen, depth + 1);
+            }
+        } else if (v instanceof Object[] a) for (Object e : a) scan(e, target, seen, depth + 1);
+        else if (v instanceof Optional<?> o) o.ifPresent(x -> scan(x, target, seen, depth + 1));
+        else if (v instanceof Record r) {
+            for (Method accessor : RecordShape.of(r.getClass()).accessors) scan(RecordShape.read(accessor, r), target, seen, depth + 1);
+        }
+    }
+
     /** {@code args} with every future replaced by its value; the array itself if none held one. */
     static Object[] resolve(Object[] args) {
         Object[] out = args;
@@ -107,6 +148,8 @@ final class Arguments {
     private static Object resolve(Object v, int depth) {
         if (isPlain(v) || depth > MAX_DEPTH) return v;
         if (v instanceof TaskRunFuture<?> f) return f.resolvedValue();
+        if (v instanceof FailureAllowed a) return a.upstream().settledState();
+        if (v instanceof Quoted<?> q) return q.value();
         if (v instanceof List<?> list) {
             List<Object> copy = null;
             int i = 0;

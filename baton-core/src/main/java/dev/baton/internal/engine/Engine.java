@@ -1,6 +1,7 @@
 package dev.baton.internal.engine;
 
 import dev.baton.FlowRun;
+import dev.baton.FlowRunHandle;
 import dev.baton.TaskFuture;
 
 import java.util.concurrent.CompletionStage;
@@ -19,6 +20,11 @@ public final class Engine {
     /** Runs {@code flow} on the calling thread; returns once the run and all its task runs have finished. */
     public static <R> FlowRun<R> run(FlowDefinition flow, Object[] parameters) {
         return FlowRunEngine.run(flow, parameters);
+    }
+
+    /** Starts {@code flow} on a thread of its own and returns its handle at once. */
+    public static <R> FlowRunHandle<R> start(FlowDefinition flow, Object[] parameters) {
+        return new Handle<>(FlowRunEngine.start(flow, parameters));
     }
 
     /** Submits a task run of {@code task} to the current flow run's executor. */

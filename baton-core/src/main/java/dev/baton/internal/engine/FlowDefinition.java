@@ -12,14 +12,20 @@ public final class FlowDefinition {
     private final Executor executor;
     private final boolean async;
     private final Invocable body;
+    private final FlowOptions options;
+    private final TaskDefinition subflowTask; // stands for this flow's runs inside a parent flow run
 
-    public FlowDefinition(String name, String description, String version, Executor executor, boolean async, Invocable body) {
+    public FlowDefinition(String name, String description, String version, Executor executor, boolean async,
+                          Invocable body, FlowOptions options) {
         this.name = Objects.requireNonNull(name, "name");
         this.description = description;
         this.version = version;
         this.executor = Objects.requireNonNull(executor, "executor");
         this.async = async;
         this.body = Objects.requireNonNull(body, "body");
+        this.options = Objects.requireNonNull(options, "options");
+        this.subflowTask = new TaskDefinition(name, description, version, java.util.Set.of(), async,
+                args -> { throw new IllegalStateException("a subflow's task run is not executed"); }, TaskOptions.PLAIN);
     }
 
     public String name() { return name; }
@@ -34,6 +40,10 @@ public final class FlowDefinition {
     public boolean isAsync() { return async; }
 
     Invocable body() { return body; }
+
+    public FlowOptions options() { return options; }
+
+    TaskDefinition subflowTask() { return subflowTask; }
 
     @Override
     public String toString() {

@@ -1,22 +1,28 @@
 package dev.baton.internal.engine;
 
+import dev.baton.Clock;
 import dev.baton.Executor;
+import dev.baton.ResultSerializationException;
 import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.TaskFuture;
-import dev.baton.internal.Time;
-import dev.baton.internal.store.RunStore;
-import dev.baton.internal.store.RunStores;
+import dev.baton.internal.Durations;
+import dev.baton.internal.results.ResultRef;
 import org.slf4j.event.Level;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -24,42 +30,79 @@ import java.util.function.BiConsumer;
 /**
  * Runs one flow run: calls the body in the flow run's scope, creates a task run for every
  * task call and hands the ready ones to the flow's executor, waits for all of them, then
- * decides the final state the Prefect 2 way.
+ * decides the final state the Prefect 2 way. Retries re-run the body; a timeout or a
+ * cancellation stops the body and the running task runs.
  */
 public final class FlowRunEngine extends RunScope {
     private final FlowRunRecord<Object> record;
-    private final RunStore store;
+    private final EngineServices services;
+    private final Clock clock;
+    private final FlowRunEngine parent;
+    private final TaskRunRecord standIn; // the parent's task run standing for this subflow run
     private Executor.Session session;
     /** Task runs not yet settled, plus one for the body while it runs. */
-    private final AtomicLong outstanding = new AtomicLong(1);
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final AtomicLong outstanding = new AtomicLong();
+    private volatile CompletableFuture<Void> drained;
     private final ConcurrentHashMap<String, AtomicInteger> runCounters = new ConcurrentHashMap<>();
     private final AtomicInteger failedRuns = new AtomicInteger(), cancelledRuns = new AtomicInteger();
-    private volatile boolean finished;
+    private int firstTaskRunOfAttempt;
+    /** Task runs whose bodies are running, tracked only when the run can be cancelled. */
+    private final Set<TaskRunFuture<?>> running;
+    private final AtomicBoolean cancelling = new AtomicBoolean();
+    private volatile boolean timedOut;
+    private volatile Thread bodyThread;
+    private final CompletableFuture<FlowRunRecord<Object>> finished = new CompletableFuture<>();
+    private volatile boolean over; // no task run may join any more
 
-    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent) {
-        this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id());
+    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, boolean cancellable) {
+        this.parent = parent;
         // a child flow run records where its parent does, whichever thread it runs on
-        this.store = parent != null ? parent.store : RunStores.current();
+        this.services = parent != null ? parent.services : EngineServices.current();
+        this.clock = services.clock();
+        this.standIn = parent != null ? parent.beginSubflow(flow) : null;
+        this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id(),
+                standIn == null ? null : standIn.id());
+        this.running = cancellable || flow.options().timeout() != null ? ConcurrentHashMap.newKeySet() : null;
     }
 
     /** Runs {@code flow} with {@code parameters} on the calling thread and returns its finished record. */
     @SuppressWarnings("unchecked")
     static <R> FlowRunRecord<R> run(FlowDefinition flow, Object[] parameters) {
-        RunScope caller = RunScope.current();
-        FlowRunEngine engine = new FlowRunEngine(flow, parameters, caller == null ? null : caller.engine());
+        FlowRunEngine engine = new FlowRunEngine(flow, parameters, callerEngine(), false);
         engine.execute();
         return (FlowRunRecord<R>) (FlowRunRecord<?>) engine.record;
     }
 
+    /** Starts {@code flow} on a new thread and returns its engine, which the handle cancels and awaits. */
+    static FlowRunEngine start(FlowDefinition flow, Object[] parameters) {
+        FlowRunEngine engine = new FlowRunEngine(flow, parameters, callerEngine(), true);
+        Thread.ofVirtual().name("baton-flow-" + engine.record.name()).start(engine::execute);
+        return engine;
+    }
+
+    private static FlowRunEngine callerEngine() {
+        RunScope caller = RunScope.current();
+        return caller == null ? null : caller.engine();
+    }
+
     private void execute() {
+        try {
+            executeAttempts();
+        } finally {
+            finished.complete(record);
+        }
+    }
+
+    private void executeAttempts() {
         FlowDefinition flow = record.flow();
-        record.append(State.of(StateType.PENDING, null, Time.epochNanos(), null, null));
-        store.flowRunStarted(record);
+        FlowOptions options = flow.options();
+        record.append(State.of(StateType.PENDING, null, now(), null, null));
+        services.store().flowRunStarted(record);
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.FLOW_RUNS.atInfo().setMessage("Created flow run '" + record.name() + "' for flow '" + flow.name() + "'")
                     .addKeyValue("flow_run_id", record.id()).log();
         }
+        State fin;
         Object returned = null;
         Throwable thrown = null;
         try {
@@ -67,36 +110,111 @@ public final class FlowRunEngine extends RunScope {
         } catch (RuntimeException e) {
             thrown = new IllegalStateException("Executor " + flow.executor() + " could not start: " + e.getMessage(), e);
         }
-        if (session != null) {
+        if (session == null) {
+            fin = finalState(null, thrown);
+        } else {
             if (RunLog.FLOW_RUNS.isInfoEnabled()) {
                 RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Using executor " + flow.executor(), null);
             }
-            record.append(State.of(StateType.RUNNING, null, Time.epochNanos(), null, null));
-            RunScope previous = RunScope.enter(this);
-            try {
-                returned = flow.body().invoke(record.parameters().toArray());
-                if (flow.isAsync()) returned = awaitStage(flow, returned);
-            } catch (Throwable t) {
-                thrown = t;
-            } finally {
-                RunScope.exit(previous);
+            int attempt = 0;
+            while (true) {
+                attempt++;
+                record.append(State.of(StateType.RUNNING, attempt == 1 ? null : "Retrying", now(), null, null));
+                Attempt result = runAttempt(flow);
+                returned = result.returned;
+                thrown = result.thrown;
+                fin = finalState(returned, thrown);
+                Duration delay = fin.isFailed() ? retryDelay(options, attempt, fin) : null;
+                if (delay == null) break;
+                long now = now();
+                String message = "Retry " + attempt + "/" + options.retries() + " in " + Durations.format(delay)
+                        + " after " + fin;
+                record.append(State.of(StateType.SCHEDULED, "AwaitingRetry", now, message,
+                        Instant.ofEpochSecond(0, now + delay.toNanos())));
+                RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Attempt " + attempt + " failed: " + message, null);
+                try {
+                    clock.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    fin = State.of(StateType.CRASHED, null, now(), "Flow run was interrupted while awaiting a retry", e);
+                    break;
+                }
             }
-            if (outstanding.decrementAndGet() == 0) drained.complete(null);
-            thrown = awaitTaskRuns(thrown);
             try {
                 session.close();
             } catch (RuntimeException e) {
                 RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Executor " + flow.executor() + " failed to close: " + e, e);
             }
         }
-        finished = true;
-        State fin = finalState(returned, thrown);
+        over = true;
+        fin = persistResult(options, fin, returned);
         record.finish(fin, returned, thrown);
+        Hooks.forFlow(this, options, fin);
         if (RunLog.FLOW_RUNS.isInfoEnabled() || !fin.isCompleted()) {
-            RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this,
-                    "Finished in state " + fin, null);
+            RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin, null);
         }
-        store.flowRunFinished(record);
+        if (standIn != null) parent.endSubflow(standIn, fin);
+        services.store().flowRunFinished(record);
+    }
+
+    private record Attempt(Object returned, Throwable thrown) {}
+
+    /** One run of the body, then the wait for every task run it started. */
+    private Attempt runAttempt(FlowDefinition flow) {
+        outstanding.set(1);
+        drained = new CompletableFuture<>();
+        failedRuns.set(0);
+        cancelledRuns.set(0);
+        firstTaskRunOfAttempt = record.taskRunCount();
+        timedOut = false;
+        Attempt result = flow.options().timeout() == null ? invokeBody(flow) : invokeBodyWithTimeout(flow);
+        if (outstanding.decrementAndGet() == 0) drained.complete(null);
+        Throwable thrown = awaitTaskRuns(result.thrown);
+        if (timedOut) cancelling.set(false); // the next attempt, if any, starts afresh
+        return new Attempt(result.returned, thrown);
+    }
+
+    private Attempt invokeBody(FlowDefinition flow) {
+        RunScope previous = RunScope.enter(this);
+        bodyThread = Thread.currentThread();
+        try {
+            Object returned = flow.body().invoke(record.parameters().toArray());
+            if (flow.isAsync()) returned = awaitStage(flow, returned);
+            return new Attempt(returned, null);
+        } catch (Throwable t) {
+            return new Attempt(null, t);
+        } finally {
+            bodyThread = null;
+            RunScope.exit(previous);
+        }
+    }
+
+    /** The body in a thread of its own, abandoned (interrupted, its task runs cancelled) when the time is up. */
+    private Attempt invokeBodyWithTimeout(FlowDefinition flow) {
+        Duration timeout = flow.options().timeout();
+        CompletableFuture<Attempt> outcome = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().unstarted(() -> outcome.complete(invokeBody(flow)));
+        TimeoutException limit = new TimeoutException("Flow run '" + record.name() + "' exceeded its timeout of "
+                + Durations.format(timeout));
+        Clock.Timer timer = clock.schedule(() -> {
+            if (outcome.complete(new Attempt(null, limit))) {
+                timedOut = true;
+                stopRunningWork();
+                worker.interrupt();
+            }
+        }, timeout);
+        worker.start();
+        try {
+            return outcome.get();
+        } catch (InterruptedException e) {
+            worker.interrupt();
+            Thread.currentThread().interrupt();
+            return new Attempt(null, new CancellationException("Flow run '" + record.name() + "' was interrupted"));
+        } catch (ExecutionException e) {
+            return new Attempt(null, e.getCause());
+        } finally {
+            timer.cancel();
+        }
     }
 
     private static Object awaitStage(FlowDefinition flow, Object returned) throws Throwable {
@@ -118,6 +236,11 @@ public final class FlowRunEngine extends RunScope {
             return thrown;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (cancelling.get()) {
+                // cancelled while waiting: the task runs are being stopped; wait for them to settle
+                drained.join();
+                return thrown;
+            }
             return new CancellationException("Flow run '" + record.name() + "' was interrupted while "
                     + outstanding.get() + " task runs were still running");
         } catch (ExecutionException e) {
@@ -125,27 +248,123 @@ public final class FlowRunEngine extends RunScope {
         }
     }
 
+    private Duration retryDelay(FlowOptions options, int attempt, State failed) {
+        if (attempt > options.retries() || cancelling.get() && !timedOut) return null;
+        Throwable cause = failed.cause().orElseGet(() -> new IllegalStateException(failed.message().orElse(failed.toString())));
+        try {
+            return options.retryIf().test(cause) ? options.retryDelay().before(attempt) : null;
+        } catch (RuntimeException e) {
+            RunLog.log(RunLog.FLOW_RUNS, Level.ERROR, this, "The retry condition or delay failed ("
+                    + describe(e) + "); not retrying", e);
+            return null;
+        }
+    }
+
+    private State persistResult(FlowOptions options, State fin, Object returned) {
+        if (!options.persistResult() || !fin.isCompleted() || returned instanceof State || returned instanceof TaskFuture<?>) {
+            return fin;
+        }
+        try {
+            ResultRef ref = services.results().write(returned, options.serializerOrDefault());
+            return State.of(fin.type(), fin.name(), fin.epochNanos(), fin.message().orElse(null),
+                    new StoredResult(services.results(), ref));
+        } catch (ResultSerializationException e) {
+            return State.of(StateType.FAILED, null, now(), "Flow '" + record.flowName()
+                    + "' returned a value that cannot be persisted: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            return State.of(StateType.FAILED, null, now(), "Flow '" + record.flowName()
+                    + "' returned a value that could not be written to result storage: " + describe(e), e);
+        }
+    }
+
+    // ----- cancellation -----
+
+    /**
+     * Cancels the run: it goes CANCELLING, running task runs are interrupted, pending ones
+     * never start, and it ends CANCELLED. False if it had already finished or was cancelling.
+     */
+    boolean cancel() {
+        if (finished.isDone() || record.state() != null && record.state().isFinal()) return false;
+        if (!cancelling.compareAndSet(false, true)) return false;
+        record.append(State.of(StateType.CANCELLING, null, now(), null, null));
+        RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Cancelling: stopping running task runs", null);
+        stopRunningWork();
+        Thread body = bodyThread;
+        if (body != null) body.interrupt();
+        return true;
+    }
+
+    private void stopRunningWork() {
+        cancelling.set(true);
+        if (running != null) for (TaskRunFuture<?> run : running) run.interruptBody();
+    }
+
+    boolean isCancelling() {
+        return cancelling.get();
+    }
+
+    /** Notes that {@code run}'s body runs in {@code what} (a thread or an async attempt), if this run can be cancelled. */
+    boolean trackRunning(TaskRunFuture<?> run, Object what) {
+        if (running == null) return false;
+        run.running = what;
+        running.add(run);
+        if (cancelling.get()) run.interruptBody(); // cancelled between the check and now
+        return true;
+    }
+
+    void untrackRunning(TaskRunFuture<?> run) {
+        if (running != null) running.remove(run);
+        run.running = null;
+    }
+
+    CompletableFuture<FlowRunRecord<Object>> finished() {
+        return finished;
+    }
+
     // ----- task runs -----
 
     /** Creates a task run of {@code task} and starts it once its upstream futures have resolved. */
     <T> TaskRunFuture<T> submit(TaskDefinition task, Object[] args, TaskFuture<?>[] waitFor) {
-        List<TaskRunFuture<?>> upstream = Arguments.upstreamOf(args, waitFor);
+        Arguments.Upstream found = Arguments.upstreamOf(args, waitFor);
+        List<TaskRunFuture<?>> upstream = found.futures();
+        if (upstream.isEmpty() && found.needsResolving()) args = Arguments.resolve(args);
         TaskRunRecord[] upstreamRecords = null;
         if (!upstream.isEmpty()) {
             upstreamRecords = new TaskRunRecord[upstream.size()];
             for (int i = 0; i < upstreamRecords.length; i++) upstreamRecords[i] = upstream.get(i).record();
         }
+        TaskRunRecord run = newTaskRun(task, upstreamRecords);
+        TaskRunFuture<T> future = new TaskRunFuture<>(this, run, args, upstream);
+        future.start();
+        return future;
+    }
+
+    private TaskRunRecord newTaskRun(TaskDefinition task, TaskRunRecord[] upstream) {
         int index = runCounters.computeIfAbsent(task.name(), k -> new AtomicInteger()).getAndIncrement();
-        TaskRunRecord run = new TaskRunRecord(task, record, index, upstreamRecords);
-        run.append(State.of(StateType.PENDING, null, Time.epochNanos(), null, null));
+        TaskRunRecord run = new TaskRunRecord(task, record, index, upstream);
+        run.append(State.of(StateType.PENDING, null, now(), null, null));
         record.addTaskRun(run);
         outstanding.incrementAndGet();
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Created task run '" + run.name() + "' for task '" + task.name() + "'", null);
         }
-        TaskRunFuture<T> future = new TaskRunFuture<>(this, run, args, upstream);
-        future.start();
-        return future;
+        return run;
+    }
+
+    /** The task run standing for a subflow run in this (the parent) flow run. */
+    private TaskRunRecord beginSubflow(FlowDefinition child) {
+        TaskRunRecord run = newTaskRun(child.subflowTask(), null);
+        run.append(State.of(StateType.RUNNING, null, now(), null, null));
+        return run;
+    }
+
+    /** The subflow run ended in {@code state}: its task run here ends alike, counting as a task run's outcome. */
+    private void endSubflow(TaskRunRecord run, State state) {
+        State mirrored = State.of(state.type(), state.name(), now(), state.message().orElse(null),
+                state.isCompleted() ? null : state.cause().orElse(null));
+        run.append(mirrored);
+        countOutcome(mirrored);
+        taskRunDone();
     }
 
     /** Hands a ready task run to the executor. */
@@ -154,14 +373,19 @@ public final class FlowRunEngine extends RunScope {
     }
 
     void taskRunSettled(TaskRunFuture<?> run, State state) {
-        StateType type = state.type();
-        if (type == StateType.FAILED || type == StateType.CRASHED) failedRuns.incrementAndGet();
-        else if (type == StateType.CANCELLED) cancelledRuns.incrementAndGet();
-        boolean bad = type == StateType.FAILED || type == StateType.CRASHED;
+        boolean bad = countOutcome(state);
         if (bad ? RunLog.TASK_RUNS.isErrorEnabled() : RunLog.TASK_RUNS.isInfoEnabled()) {
             RunLog.log(RunLog.TASK_RUNS, bad ? Level.ERROR : Level.INFO, run, "Finished in state " + state,
                     state.cause().orElse(null));
         }
+    }
+
+    private boolean countOutcome(State state) {
+        StateType type = state.type();
+        boolean bad = type == StateType.FAILED || type == StateType.CRASHED;
+        if (bad) failedRuns.incrementAndGet();
+        else if (type == StateType.CANCELLED) cancelledRuns.incrementAndGet();
+        return bad;
     }
 
     void taskRunDone() {
@@ -171,9 +395,15 @@ public final class FlowRunEngine extends RunScope {
     // ----- the final state -----
 
     private State finalState(Object returned, Throwable thrown) {
-        long now = Time.epochNanos();
+        long now = now();
+        if (thrown instanceof CompletionException && thrown.getCause() != null) thrown = thrown.getCause();
+        if (timedOut && thrown instanceof TimeoutException) {
+            return State.of(StateType.FAILED, "TimedOut", now, thrown.getMessage(), thrown);
+        }
+        if (cancelling.get()) {
+            return State.of(StateType.CANCELLED, null, now, "Flow run was cancelled", null);
+        }
         if (thrown != null) {
-            if (thrown instanceof CompletionException && thrown.getCause() != null) thrown = thrown.getCause();
             if (thrown instanceof VirtualMachineError) {
                 return State.of(StateType.CRASHED, null, now, "Flow run crashed: " + describe(thrown), thrown);
             }
@@ -192,7 +422,7 @@ public final class FlowRunEngine extends RunScope {
             return aggregate(c, now);
         }
         if (returned == null) {
-            return summarise(failedRuns.get(), cancelledRuns.get(), record.taskRunCount(), now);
+            return summarise(failedRuns.get(), cancelledRuns.get(), record.taskRunCount() - firstTaskRunOfAttempt, now);
         }
         return State.of(StateType.COMPLETED, null, now, null, null);
     }
@@ -234,9 +464,27 @@ public final class FlowRunEngine extends RunScope {
         return m == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
     }
 
+    // ----- what task runs need -----
+
+    long now() {
+        return clock.epochNanos();
+    }
+
+    EngineServices services() {
+        return services;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    FlowRunRecord<Object> record() {
+        return record;
+    }
+
     /** True once the run and all its task runs are over: no task may join it any more. */
     boolean hasFinished() {
-        return finished;
+        return over;
     }
 
     String flowRunName() {

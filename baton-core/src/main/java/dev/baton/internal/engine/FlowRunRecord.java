@@ -19,16 +19,18 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
     private final String name;
     private final List<Object> parameters;
     private final UUID parentFlowRunId;
+    private final UUID parentTaskRunId;
     private final ArrayList<TaskRunRecord> taskRuns = new ArrayList<>();
     private volatile R result;
     private volatile Throwable failure;
 
-    FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId) {
+    FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId, UUID parentTaskRunId) {
         super(Ids.msb(), Ids.lsb());
         this.flow = flow;
         this.name = RunNames.next();
         this.parameters = Collections.unmodifiableList(Arrays.asList(parameters.clone()));
         this.parentFlowRunId = parentFlowRunId;
+        this.parentTaskRunId = parentTaskRunId;
     }
 
     FlowDefinition flow() {
@@ -72,6 +74,11 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
     @Override
     public Optional<UUID> parentFlowRunId() {
         return Optional.ofNullable(parentFlowRunId);
+    }
+
+    @Override
+    public Optional<UUID> parentTaskRunId() {
+        return Optional.ofNullable(parentTaskRunId);
     }
 
     @Override

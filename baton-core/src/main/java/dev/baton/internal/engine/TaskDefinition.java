@@ -14,14 +14,17 @@ public final class TaskDefinition {
     private final Set<String> tags;
     private final boolean async;
     private final Invocable body;
+    private final TaskOptions options;
 
-    public TaskDefinition(String name, String description, String version, Set<String> tags, boolean async, Invocable body) {
+    public TaskDefinition(String name, String description, String version, Set<String> tags, boolean async,
+                          Invocable body, TaskOptions options) {
         this.name = Objects.requireNonNull(name, "name");
         this.description = description;
         this.version = version;
         this.tags = Set.copyOf(tags);
         this.async = async;
         this.body = Objects.requireNonNull(body, "body");
+        this.options = Objects.requireNonNull(options, "options");
     }
 
     public String name() { return name; }
@@ -36,6 +39,8 @@ public final class TaskDefinition {
     public boolean isAsync() { return async; }
 
     Invocable body() { return body; }
+
+    public TaskOptions options() { return options; }
 
     @Override
     public String toString() {

@@ -6,7 +6,6 @@ import dev.baton.StateType;
 import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
 import dev.baton.TaskRunFailedException;
-import dev.baton.internal.Time;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -27,28 +26,38 @@ import java.util.function.BiConsumer;
  * completed (or settles NotReady if one did not), and records every state on its
  * {@link TaskRunRecord}. Arguments are dropped once the body has them and nothing points
  * back here from the engine, so a future the user drops costs nothing after it settles.
+ *
+ * <p>A task with no options runs straight through {@link #run()}; retries, timeouts, the
+ * cache, persisted results and hooks live in {@link TaskAttempts}, which plain tasks never
+ * touch.
  */
 public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, ReadyTaskRun {
-    private static final VarHandle COMPLETION, WAITING;
+    private static final VarHandle COMPLETION, WAITING, SETTLING;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             COMPLETION = l.findVarHandle(TaskRunFuture.class, "completion", CompletableFuture.class);
             WAITING = l.findVarHandle(TaskRunFuture.class, "waiting", int.class);
+            SETTLING = l.findVarHandle(TaskRunFuture.class, "settling", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final FlowRunEngine engine;
-    private final TaskRunRecord record;
+    final FlowRunEngine engine;
+    final TaskRunRecord record;
     private Object[] args;                    // until the body has them
     private List<TaskRunFuture<?>> upstream;  // until this run is ready
-    @SuppressWarnings("unused") private int waiting; // upstream runs not yet settled, +1 while registering
+    @SuppressWarnings("unused") private int waiting;  // upstream runs not yet settled, +1 while registering
+    @SuppressWarnings("unused") private int settling; // 1 once a final state has been chosen: the first one wins
     private Object value;                     // published by the volatile write of `settled`
     private volatile State settled;           // the final (or NotReady) state, once there is one
     @SuppressWarnings("unused") private volatile CompletableFuture<Void> completion; // made by the first waiter
+    /** What to stop for cancellation or a timeout: the thread or async attempt running the body. */
+    volatile Object running;
+    /** Gives back the tag concurrency slots this run holds, if any. */
+    private Runnable slots;
 
     TaskRunFuture(FlowRunEngine engine, TaskRunRecord record, Object[] args, List<TaskRunFuture<?>> upstream) {
         this.engine = engine;
@@ -74,10 +83,13 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     }
 
     private void ready() {
+        if (engine.isCancelling()) {
+            settleCancelled();
+            return;
+        }
         for (TaskRunFuture<?> u : upstream) {
-            State s = u.settled;
-            if (!s.isCompleted()) {
-                settle(State.of(StateType.PENDING, "NotReady", Time.epochNanos(),
+            if (!u.settled.isCompleted() && !Arguments.allowsFailureOf(args, u)) {
+                settle(State.of(StateType.PENDING, "NotReady", engine.now(),
                         "Upstream task run '" + u.record.name() + "' did not reach a 'COMPLETED' state.", null));
                 return;
             }
@@ -101,53 +113,133 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
 
     @Override
     public void run() {
+        if (settled != null) return; // cancelled while it waited in the executor's queue
+        if (engine.isCancelling()) {
+            settleCancelled();
+            return;
+        }
         Object[] a = args;
         args = null;
+        TaskOptions options = record.task().options();
+        if (!options.plain() || engine.services().tagLimitsInUse()) {
+            new TaskAttempts(this, options, a).run();
+            return;
+        }
         RunScope previous = RunScope.enter(this);
+        boolean tracked = engine.trackRunning(this, Thread.currentThread());
+        boolean untrack = tracked;
         try {
-            record.append(State.of(StateType.RUNNING, null, Time.epochNanos(), null, null));
+            record.append(State.of(StateType.RUNNING, null, engine.now(), null, null));
             Object out = record.task().body().invoke(a);
             if (record.task().isAsync()) {
                 if (!(out instanceof CompletionStage<?> stage)) {
                     throw new IllegalStateException("Async task '" + record.taskName() + "' returned " + out
                             + " instead of a CompletionStage");
                 }
-                stage.whenComplete(this::asyncOutcome);
+                if (tracked) {
+                    running = stage.toCompletableFuture(); // what a cancellation stops from now on
+                    untrack = false;
+                }
+                stage.whenComplete((v, t) -> {
+                    if (tracked) engine.untrackRunning(this);
+                    asyncOutcome(v, t);
+                });
             } else {
-                complete(out);
+                complete(out, null);
             }
         } catch (Throwable t) {
-            fail(t);
+            outcomeFailed(t);
         } finally {
+            if (untrack) engine.untrackRunning(this);
             RunScope.exit(previous);
         }
     }
 
     private void asyncOutcome(Object result, Throwable failure) {
-        if (failure == null) complete(result);
-        else fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+        if (failure == null) complete(result, null);
+        else outcomeFailed(unwrap(failure));
     }
 
-    private void complete(Object result) {
+    private void outcomeFailed(Throwable t) {
+        if (engine.isCancelling()) settleCancelled();
+        else fail(t);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        return (t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null ? t.getCause() : t;
+    }
+
+    // ----- settling -----
+
+    /** Completes the run with {@code result}; {@code stored} is its persisted form, if any. */
+    void complete(Object result, Object stored) {
         value = result;
-        settle(State.of(StateType.COMPLETED, null, Time.epochNanos(), null, null));
+        settle(State.of(StateType.COMPLETED, null, engine.now(), null, stored));
     }
 
-    private void fail(Throwable t) {
-        StateType type = t instanceof VirtualMachineError ? StateType.CRASHED : StateType.FAILED;
-        String what = type == StateType.CRASHED ? "Task run crashed: " : "Task run encountered an exception: ";
-        settle(State.of(type, null, Time.epochNanos(), what + FlowRunEngine.describe(t), t));
+    /** Completes the run with a value taken from the cache. */
+    void completeFromCache(Object result, Object stored) {
+        value = result;
+        settle(State.of(StateType.COMPLETED, "Cached", engine.now(), null, stored));
     }
 
-    private void settle(State state) {
+    void fail(Throwable t) {
+        settle(failureState(t));
+    }
+
+    State failureState(Throwable t) {
+        if (t instanceof VirtualMachineError) {
+            return State.of(StateType.CRASHED, null, engine.now(), "Task run crashed: " + FlowRunEngine.describe(t), t);
+        }
+        return State.of(StateType.FAILED, null, engine.now(), "Task run encountered an exception: " + FlowRunEngine.describe(t), t);
+    }
+
+    void settleCancelled() {
+        settle(State.of(StateType.CANCELLED, null, engine.now(),
+                "Task run was cancelled: flow run '" + engine.record().name() + "' is cancelling.", null));
+    }
+
+    /**
+     * Records {@code state} as final, runs the hooks, wakes waiters and downstream runs. The
+     * first final state wins: a late completion after a timeout or cancellation changes nothing.
+     */
+    void settle(State state) {
+        if (!SETTLING.compareAndSet(this, 0, 1)) return;
         args = null;
         upstream = List.of();
+        releaseSlots();
         record.append(state);
+        TaskOptions options = record.task().options();
+        if (!options.plain()) Hooks.forTask(this, options, state);
         settled = state;
         engine.taskRunSettled(this, state);
         CompletableFuture<Void> c = completion;
         if (c != null) c.complete(null);
         engine.taskRunDone();
+    }
+
+    /** Remembers how to give back the tag slots this run now holds (null: it holds none). */
+    void holdSlots(Runnable release) {
+        slots = release;
+    }
+
+    void releaseSlots() {
+        Runnable r = slots;
+        if (r != null) {
+            slots = null;
+            r.run();
+        }
+    }
+
+    boolean isSettled() {
+        return settled != null;
+    }
+
+    /** Stops the body for cancellation: interrupts its thread, or cancels its async attempt. */
+    void interruptBody() {
+        Object r = running;
+        if (r instanceof Thread t) t.interrupt();
+        else if (r instanceof CompletableFuture<?> f) f.completeExceptionally(new CancellationException("flow run cancelling"));
     }
 
     // ----- waiting -----
@@ -172,6 +264,11 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     /** The value of a completed run, for downstream arguments. */
     Object resolvedValue() {
         return value;
+    }
+
+    /** The final state with its value, for runs that allow this upstream's failure. */
+    State settledState() {
+        return state();
     }
 
     TaskRunRecord record() {
@@ -244,6 +341,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public CompletionStage<T> toCompletionStage() {
         CompletableFuture<T> values = completion().thenApply(ignored -> {
             State s = settled;

@@ -1,0 +1,40 @@
+package dev.baton;
+
+import dev.baton.internal.engine.EngineServices;
+
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Concurrency limits by tag, within this JVM: at most N task runs carrying the tag run at
+ * once, across all flow runs. A run over the limit waits (Pending) for a slot; a run with
+ * several limited tags needs a slot of each.
+ *
+ * <pre>{@code
+ * ConcurrencyLimits.set("database", 4);
+ * Task.named("query").tags("database").of(...)
+ * }</pre>
+ */
+public final class ConcurrencyLimits {
+    private ConcurrencyLimits() {}
+
+    /** Sets the limit of {@code tag}; 0 holds every run with the tag until the limit is raised or removed. */
+    public static void set(String tag, int limit) {
+        EngineServices.current().tagLimits().set(tag, limit);
+    }
+
+    /** Removes the limit of {@code tag}. */
+    public static void remove(String tag) {
+        EngineServices.current().tagLimits().remove(tag);
+    }
+
+    /** The limit of {@code tag}, if it has one. */
+    public static OptionalInt get(String tag) {
+        return EngineServices.current().tagLimits().limit(tag);
+    }
+
+    /** Every limit, by tag. */
+    public static Map<String, Integer> all() {
+        return EngineServices.current().tagLimits().all();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.baton.internal.engine;
+
+import dev.baton.Clock;
+import dev.baton.internal.results.BatonHome;
+import dev.baton.internal.results.ResultCache;
+import dev.baton.internal.results.ResultStore;
+import dev.baton.internal.store.InMemoryRunStore;
+import dev.baton.internal.store.RunStore;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What the engine works with besides the user's code: the run store, the clock, the Baton
+ * home (result storage and the cache) and the tag concurrency limits. A flow run takes the
+ * services of the thread that starts it (installed for that thread and its children, as
+ * tests do), else the process default.
+ */
+public final class EngineServices {
+    private static volatile EngineServices processDefault;
+    private static final InheritableThreadLocal<EngineServices> OVERRIDE = new InheritableThreadLocal<>();
+
+    private final RunStore store;
+    private final Clock clock;
+    private final Path home;
+    private final TagLimits tagLimits;
+    private volatile ResultStore results;
+    private volatile ResultCache cache;
+
+    public EngineServices(RunStore store, Clock clock, Path home, TagLimits tagLimits) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.home = Objects.requireNonNull(home, "home");
+        this.tagLimits = Objects.requireNonNull(tagLimits, "tagLimits");
+    }
+
+    /** The services for flow runs started on this thread now. */
+    public static EngineServices current() {
+        EngineServices s = OVERRIDE.get();
+        return s != null ? s : processDefault();
+    }
+
+    /** The process-wide services: an in-memory store of the last 1,000 flow runs, the system clock, BATON_HOME. */
+    public static EngineServices processDefault() {
+        EngineServices s = processDefault;
+        if (s == null) {
+            synchronized (EngineServices.class) {
+                if (processDefault == null) {
+                    processDefault = new EngineServices(new InMemoryRunStore(1_000), Clock.system(), BatonHome.path(), new TagLimits());
+                }
+                s = processDefault;
+            }
+        }
+        return s;
+    }
+
+    /** Makes {@code services} this thread's (and its future child threads'); null restores the default. */
+    public static void useOnThisThread(EngineServices services) {
+        if (services == null) OVERRIDE.remove();
+        else OVERRIDE.set(services);
+    }
+
+    public RunStore store() { return store; }
+
+    public Clock clock() { return clock; }
+
+    public Path home() { return home; }
+
+    public TagLimits tagLimits() { return tagLimits; }
+
+    boolean tagLimitsInUse() { return tagLimits.inUse(); }
+
+    /** Result storage under the home directory, made on first use. */
+    public ResultStore results() {
+        ResultStore r = results;
+        if (r == null) {
+            synchronized (this) {
+                if (results == null) results = new ResultStore(BatonHome.resultsDirectory(home));
+                r = results;
+            }
+        }
+        return r;
+    }
+
+    /** The task result cache under the home directory, made on first use. */
+    public ResultCache cache() {
+        ResultCache c = cache;
+        if (c == null) {
+            synchronized (this) {
+                if (cache == null) cache = new ResultCache(BatonHome.cacheDirectory(home), results());
+                c = cache;
+            }
+        }
+        return c;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.baton.internal.engine;
+
+import dev.baton.FlowHook;
+import dev.baton.ResultSerializer;
+import dev.baton.RetryDelay;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A flow's run options, immutable.
+ *
+ * @param retries       attempts after the first one
+ * @param retryDelay    the wait before each retry
+ * @param retryIf       which failures are retried
+ * @param timeout       the longest an attempt may run, or null
+ * @param persistResult write the flow's result to result storage
+ * @param serializer    how the result is written
+ */
+public record FlowOptions(int retries, RetryDelay retryDelay, Predicate<? super Throwable> retryIf, Duration timeout,
+                          boolean persistResult, ResultSerializer serializer,
+                          List<FlowHook> onCompletion, List<FlowHook> onFailure, List<FlowHook> onCancellation,
+                          List<FlowHook> onCrashed) {
+
+    public static final FlowOptions PLAIN = new FlowOptions(0, RetryDelay.none(), t -> true, null, false, null,
+            List.of(), List.of(), List.of(), List.of());
+
+    public FlowOptions {
+        onCompletion = List.copyOf(onCompletion);
+        onFailure = List.copyOf(onFailure);
+        onCancellation = List.copyOf(onCancellation);
+        onCrashed = List.copyOf(onCrashed);
+    }
+
+    ResultSerializer serializerOrDefault() {
+        return serializer != null ? serializer : ResultSerializer.json();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.baton.internal.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Concurrency limits by tag within this process: at most N task runs carrying a tag run at
+ * once, across all flow runs. A run with several limited tags takes their slots in tag order,
+ * so two runs never hold each other's slots.
+ */
+public final class TagLimits {
+    private final Map<String, Slots> limits = new ConcurrentHashMap<>();
+
+    private record Slots(int limit, Semaphore semaphore) {}
+
+    /** Sets the limit of {@code tag} (runs already holding slots keep them). */
+    public void set(String tag, int limit) {
+        if (tag == null || tag.isBlank()) throw new IllegalArgumentException("a concurrency limit needs a non-blank tag");
+        if (limit < 0) throw new IllegalArgumentException("the concurrency limit of tag '" + tag + "' must be >= 0, got " + limit);
+        freeWaiters(limits.put(tag, new Slots(limit, new Semaphore(limit, true))));
+    }
+
+    /** Removes the limit of {@code tag}. */
+    public void remove(String tag) {
+        freeWaiters(limits.remove(tag));
+    }
+
+    /** Runs waiting under a replaced or removed limit go ahead; the new limit counts runs that ask afterwards. */
+    private static void freeWaiters(Slots old) {
+        if (old != null) old.semaphore().release(Integer.MAX_VALUE / 2);
+    }
+
+    /** The limit of {@code tag}, if any. */
+    public OptionalInt limit(String tag) {
+        Slots s = limits.get(tag);
+        return s == null ? OptionalInt.empty() : OptionalInt.of(s.limit());
+    }
+
+    /** Every limit, by tag. */
+    public Map<String, Integer> all() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        limits.forEach((tag, s) -> out.put(tag, s.limit()));
+        return out;
+    }
+
+    /** True if any tag has a limit. */
+    boolean inUse() {
+        return !limits.isEmpty();
+    }
+
+    /** Removes every limit. */
+    public void clear() {
+        for (String tag : List.copyOf(limits.keySet())) remove(tag);
+    }
+
+    /**
+     * Waits for a slot of every limited tag in {@code tags} and returns what to release,
+     * or null if none of the tags is limited.
+     */
+    Runnable acquire(Set<String> tags) throws InterruptedException {
+        if (limits.isEmpty() || tags.isEmpty()) return null;
+        List<Semaphore> held = null;
+        try {
+            for (String tag : new TreeSet<>(tags)) {
+                Slots s = limits.get(tag);
+                if (s == null) continue;
+                s.semaphore().acquire();
+                if (held == null) held = new ArrayList<>(2);
+                held.add(s.semaphore());
+            }
+        } catch (InterruptedException e) {
+            if (held != null) held.forEach(Semaphore::release);
+            throw e;
+        }
+        if (held == null) return null;
+        List<Semaphore> release = held;
+        return () -> release.forEach(Semaphore::release);
+    }
+}
