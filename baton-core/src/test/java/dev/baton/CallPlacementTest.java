@@ -112,7 +112,8 @@ class CallPlacementTest {
         FlowRun<Integer> run = completed(parent.run());
 
         assertThat(run.result()).isEqualTo(22);
-        assertThat(runNames(run.taskRuns())).containsExactly("add-0");
+        // the child flow run stands in the parent as a task run named after it
+        assertThat(runNames(run.taskRuns())).containsExactly("child-0", "add-0");
     }
 
     @Test

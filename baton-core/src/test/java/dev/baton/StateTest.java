@@ -145,11 +145,13 @@ class StateTest {
 
     @Test
     void awaitingRetryIsAScheduledState() {
-        State s = State.awaitingRetry("in 2s");
+        java.time.Instant due = java.time.Instant.parse("2026-01-01T00:00:02Z");
+        State s = State.awaitingRetry("in 2s", due);
 
         assertThat(s.name()).isEqualTo("AwaitingRetry");
         assertThat(s.type()).isEqualTo(StateType.SCHEDULED);
         assertThat(s.isScheduled()).isTrue();
+        assertThat(s.scheduledTime()).contains(due);
         assertThat(s).hasToString("AwaitingRetry('in 2s')");
     }
 
