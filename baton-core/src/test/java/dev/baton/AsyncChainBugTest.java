@@ -1,6 +1,5 @@
 package dev.baton;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,7 +23,6 @@ import static org.assertj.core.api.Assertions.fail;
 class AsyncChainBugTest {
 
     @Test
-    @Disabled("BUG: a chain of ~500+ async task runs under the SequentialExecutor overflows the stack and the flow run hangs forever")
     void longChainOfAsyncTaskRunsFinishes() throws Exception {
         AsyncTask0<Integer> start = Task.named("start").async(() -> Async.sleep(Duration.ofMillis(20)).thenApply(v -> 0));
         AsyncTask1<Integer, Integer> inc = Task.named("inc").async(x -> CompletableFuture.completedFuture(x + 1));

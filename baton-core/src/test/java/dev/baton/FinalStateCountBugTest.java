@@ -1,6 +1,5 @@
 package dev.baton;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,7 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FinalStateCountBugTest {
 
     @Test
-    @Disabled("BUG: a returned list counts NotReady futures as failed ('2/3 states failed.') where a procedure says '1/3 states failed.'")
     void returnedListCountsFailuresLikeAProcedure() {
         Task0<Integer> ok = Task.named("ok").of(() -> 1);
         Task0<Integer> boom = Task.named("boom").of(() -> {

@@ -6,7 +6,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
@@ -60,7 +59,6 @@ class RunLoggerBugTest {
     }
 
     @Test
-    @Disabled("BUG: Baton.logger().atInfo().addKeyValue(k, v) puts 'k=v' into the message instead of the event's key-value pairs")
     void fluentKeyValuesStayKeyValuePairs() {
         Task0<Integer> load = Task.named("load").of(() -> {
             Baton.logger().atInfo().addKeyValue("rows", 5).log("loaded {}", "file");
@@ -75,7 +73,6 @@ class RunLoggerBugTest {
     }
 
     @Test
-    @Disabled("BUG: caller data of Baton.logger() lines is RunLogger.handleNormalizedLoggingCall, not the calling code")
     void callerDataPointsAtTheCallingCode() {
         Task0<Integer> load = Task.named("load").of(() -> {
             Baton.logger().info("hello");

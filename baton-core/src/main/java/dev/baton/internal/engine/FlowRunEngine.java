@@ -340,11 +340,16 @@ public final class FlowRunEngine extends RunScope {
     }
 
     private TaskRunRecord newTaskRun(TaskDefinition task, TaskRunRecord[] upstream) {
+        // joining and finishing race: the run is over once nothing is outstanding, and then stays over
+        if (outstanding.getAndUpdate(n -> n == 0 ? 0 : n + 1) == 0) {
+            throw new IllegalStateException("Task '" + task.name() + "' was called after flow run '" + record.name()
+                    + "' had finished. Call tasks while the flow's body runs; in async flows, return the stage that"
+                    + " calls them so the flow run waits for it.");
+        }
         int index = runCounters.computeIfAbsent(task.name(), k -> new AtomicInteger()).getAndIncrement();
         TaskRunRecord run = new TaskRunRecord(task, record, index, upstream);
         run.append(State.of(StateType.PENDING, null, now(), null, null));
         record.addTaskRun(run);
-        outstanding.incrementAndGet();
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Created task run '" + run.name() + "' for task '" + task.name() + "'", null);
         }
@@ -369,7 +374,7 @@ public final class FlowRunEngine extends RunScope {
 
     /** Hands a ready task run to the executor. */
     void execute(TaskRunFuture<?> ready) {
-        session.submit(ready);
+        if (!Trampoline.defer(() -> session.submit(ready))) session.submit(ready);
     }
 
     void taskRunSettled(TaskRunFuture<?> run, State state) {
@@ -440,14 +445,20 @@ public final class FlowRunEngine extends RunScope {
         return false;
     }
 
+    /** The outcome of returned futures and states, counted as for the task runs of a procedure. */
     private static State aggregate(Collection<?> c, long now) {
-        int failed = 0, cancelled = 0, total = 0;
+        int failed = 0, cancelled = 0, notRun = 0, total = 0;
         for (Object o : c) {
             State s = o instanceof TaskFuture<?> f ? f.await() : o instanceof State st ? st : null;
             if (s == null) continue;
             total++;
-            if (s.isCancelled()) cancelled++;
-            else if (!s.isCompleted()) failed++;
+            if (s.isFailed() || s.isCrashed()) failed++;
+            else if (s.isCancelled()) cancelled++;
+            else if (!s.isCompleted()) notRun++;
+        }
+        if (failed == 0 && cancelled == 0 && notRun > 0) {
+            // a NotReady run's failed upstream is not among them, but the outcome is still not complete
+            return State.of(StateType.FAILED, null, now, notRun + "/" + total + " states did not run.", null);
         }
         return summarise(failed, cancelled, total, now);
     }

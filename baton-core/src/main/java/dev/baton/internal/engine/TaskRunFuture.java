@@ -10,6 +10,7 @@ import dev.baton.TaskRunFailedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,8 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     @SuppressWarnings("unused") private volatile CompletableFuture<Void> completion; // made by the first waiter
     /** What to stop for cancellation or a timeout: the thread or async attempt running the body. */
     volatile Object running;
+    /** Downstream runs waiting for this one to settle (guarded by this). */
+    private List<Runnable> dependents;
     /** Gives back the tag concurrency slots this run holds, if any. */
     private Runnable slots;
 
@@ -211,11 +214,20 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         record.append(state);
         TaskOptions options = record.task().options();
         if (!options.plain()) Hooks.forTask(this, options, state);
-        settled = state;
+        List<Runnable> waitingRuns;
+        synchronized (this) {
+            settled = state;
+            waitingRuns = dependents;
+            dependents = null;
+        }
         engine.taskRunSettled(this, state);
-        CompletableFuture<Void> c = completion;
-        if (c != null) c.complete(null);
-        engine.taskRunDone();
+        try {
+            if (waitingRuns != null) Trampoline.wake(() -> waitingRuns.forEach(Runnable::run));
+            CompletableFuture<Void> c = completion; // user waiters and continuations: not deferred
+            if (c != null) c.complete(null);
+        } finally {
+            engine.taskRunDone();
+        }
     }
 
     /** Remembers how to give back the tag slots this run now holds (null: it holds none). */
@@ -244,10 +256,16 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
 
     // ----- waiting -----
 
-    /** Runs {@code action} once this run has settled: now, if it already has. */
+    /** Runs {@code action} (a downstream run's bookkeeping) once this run has settled: now, if it already has. */
     void whenSettled(Runnable action) {
-        if (settled != null) action.run();
-        else completion().thenRun(action);
+        synchronized (this) {
+            if (settled == null) {
+                if (dependents == null) dependents = new ArrayList<>(2);
+                dependents.add(action);
+                return;
+            }
+        }
+        action.run();
     }
 
     private CompletableFuture<Void> completion() {

@@ -6,12 +6,16 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.AbstractLogger;
+import org.slf4j.spi.CallerBoundaryAware;
 import org.slf4j.spi.LoggingEventBuilder;
+
+import java.util.function.Supplier;
 
 /**
  * The logger {@code Baton.logger()} returns: an SLF4J logger that prefixes every line with its
  * run ({@code Task run 'add-0' - }) and adds the run's ids as key-value pairs, delegating to
- * {@code dev.baton.flow_runs} or {@code dev.baton.task_runs}.
+ * {@code dev.baton.flow_runs} or {@code dev.baton.task_runs}. The fluent API ({@code atInfo()})
+ * keeps the caller's key-value pairs as pairs, and caller data points at the calling code.
  */
 public final class RunLogger extends AbstractLogger {
     private static final Logger FLOW_RUNS = LoggerFactory.getLogger("dev.baton.flow_runs");
@@ -19,11 +23,14 @@ public final class RunLogger extends AbstractLogger {
 
     private final transient RunScope scope;
     private final transient Logger delegate;
+    private final String prefix;
 
     private RunLogger(RunScope scope, Logger delegate) {
         this.scope = scope;
         this.delegate = delegate;
         this.name = delegate.getName();
+        // run names may contain "{}": escape them so they are not placeholders
+        this.prefix = scope.logPrefix().replace("{}", "\\{}");
     }
 
     /** The logger for {@code scope}. */
@@ -33,18 +40,25 @@ public final class RunLogger extends AbstractLogger {
 
     @Override
     protected String getFullyQualifiedCallerName() {
-        return RunLogger.class.getName();
+        return AbstractLogger.class.getName();
     }
 
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments, Throwable t) {
-        // the prefix holds run names, which may contain "{}": escape it so it is not a placeholder
-        LoggingEventBuilder event = delegate.atLevel(level).setMessage(scope.logPrefix().replace("{}", "\\{}") + pattern);
+        LoggingEventBuilder event = delegate.atLevel(level).setMessage(prefix + pattern);
         if (marker != null) event.addMarker(marker);
         if (arguments != null) for (Object a : arguments) event.addArgument(a);
         scope.describeTo(event::addKeyValue);
         if (t != null) event.setCause(t);
+        // caller data: the first frame after AbstractLogger's is the code that called info(...)
+        if (event instanceof CallerBoundaryAware b) b.setCallerBoundary(AbstractLogger.class.getName());
         event.log();
+    }
+
+    /** The fluent API: events go straight to the delegate, prefixed, with their own key-value pairs intact. */
+    @Override
+    public LoggingEventBuilder makeLoggingEventBuilder(Level level) {
+        return new RunEventBuilder(delegate.makeLoggingEventBuilder(level));
     }
 
     @Override public boolean isTraceEnabled() { return delegate.isTraceEnabled(); }
@@ -57,4 +71,35 @@ public final class RunLogger extends AbstractLogger {
     @Override public boolean isWarnEnabled(Marker marker) { return delegate.isWarnEnabled(marker); }
     @Override public boolean isErrorEnabled() { return delegate.isErrorEnabled(); }
     @Override public boolean isErrorEnabled(Marker marker) { return delegate.isErrorEnabled(marker); }
+
+    /** A delegate's event builder that prefixes the message and adds the run's key-value pairs when logged. */
+    private final class RunEventBuilder implements LoggingEventBuilder {
+        private final LoggingEventBuilder event;
+
+        RunEventBuilder(LoggingEventBuilder event) {
+            this.event = event;
+        }
+
+        @Override public LoggingEventBuilder setCause(Throwable cause) { event.setCause(cause); return this; }
+        @Override public LoggingEventBuilder addMarker(Marker marker) { event.addMarker(marker); return this; }
+        @Override public LoggingEventBuilder addArgument(Object p) { event.addArgument(p); return this; }
+        @Override public LoggingEventBuilder addArgument(Supplier<?> p) { event.addArgument(p); return this; }
+        @Override public LoggingEventBuilder addKeyValue(String key, Object value) { event.addKeyValue(key, value); return this; }
+        @Override public LoggingEventBuilder addKeyValue(String key, Supplier<Object> value) { event.addKeyValue(key, value); return this; }
+        @Override public LoggingEventBuilder setMessage(String message) { event.setMessage(prefix + message); return this; }
+        @Override public LoggingEventBuilder setMessage(Supplier<String> message) { event.setMessage(() -> prefix + message.get()); return this; }
+
+        @Override
+        public void log() {
+            scope.describeTo(event::addKeyValue);
+            if (event instanceof CallerBoundaryAware b) b.setCallerBoundary(RunEventBuilder.class.getName());
+            event.log();
+        }
+
+        @Override public void log(String message) { setMessage(message); log(); }
+        @Override public void log(String message, Object arg) { setMessage(message); addArgument(arg); log(); }
+        @Override public void log(String message, Object arg0, Object arg1) { setMessage(message); addArgument(arg0); addArgument(arg1); log(); }
+        @Override public void log(String message, Object... args) { setMessage(message); for (Object a : args) addArgument(a); log(); }
+        @Override public void log(Supplier<String> message) { setMessage(message); log(); }
+    }
 }
