@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
  */
 public final class TagLimits {
     private final Map<String, Slots> limits = new ConcurrentHashMap<>();
+    private volatile boolean inUse; // read by every task run: cheaper than asking the map
 
     private record Slots(int limit, Semaphore semaphore) {}
 
@@ -24,11 +25,13 @@ public final class TagLimits {
         if (tag == null || tag.isBlank()) throw new IllegalArgumentException("a concurrency limit needs a non-blank tag");
         if (limit < 0) throw new IllegalArgumentException("the concurrency limit of tag '" + tag + "' must be >= 0, got " + limit);
         freeWaiters(limits.put(tag, new Slots(limit, new Semaphore(limit, true))));
+        inUse = true;
     }
 
     /** Removes the limit of {@code tag}. */
     public void remove(String tag) {
         freeWaiters(limits.remove(tag));
+        inUse = !limits.isEmpty();
     }
 
     /** Runs waiting under a replaced or removed limit go ahead; the new limit counts runs that ask afterwards. */
@@ -51,7 +54,7 @@ public final class TagLimits {
 
     /** True if any tag has a limit. */
     boolean inUse() {
-        return !limits.isEmpty();
+        return inUse;
     }
 
     /** Removes every limit. */
@@ -64,7 +67,7 @@ public final class TagLimits {
      * or null if none of the tags is limited.
      */
     Runnable acquire(Set<String> tags) throws InterruptedException {
-        if (limits.isEmpty() || tags.isEmpty()) return null;
+        if (!inUse || tags.isEmpty()) return null;
         List<Semaphore> held = null;
         try {
             for (String tag : new TreeSet<>(tags)) {
