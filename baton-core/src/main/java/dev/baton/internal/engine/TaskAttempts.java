@@ -23,9 +23,9 @@ import java.util.concurrent.TimeoutException;
  * Runs a task run that uses options: tag concurrency slots, the cache, attempts with
  * retries and timeouts, persisted results. Plain task runs never get here.
  *
- * <p>Between attempts, a sync run sleeps on the clock in its thread (virtual threads make
- * that cheap, and a sequential flow must block until the task is final); an async run
- * schedules its next attempt on the clock instead.
+ * <p>Between attempts, a run sleeps on the clock: a sync run in its own thread (virtual threads
+ * make that cheap, and a sequential flow must block until the task is final), an async run in a
+ * virtual thread of its own, so the caller's thread is free.
  */
 final class TaskAttempts {
     private final TaskRunFuture<?> run;
@@ -213,7 +213,17 @@ final class TaskAttempts {
                 return;
             }
             awaitingRetry(failure, delay);
-            engine.clock().schedule(this::startAsyncAttempt, delay); // keeps its tag slots meanwhile
+            // waits on the clock like a sync retry (so fake time skips it), in a virtual thread of its own;
+            // keeps its tag slots meanwhile
+            Thread.ofVirtual().start(() -> {
+                try {
+                    engine.clock().sleep(delay);
+                } catch (InterruptedException e) {
+                    interrupted(e);
+                    return;
+                }
+                startAsyncAttempt();
+            });
         });
     }
 
