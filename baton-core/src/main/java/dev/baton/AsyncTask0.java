@@ -2,7 +2,6 @@ package dev.baton;
 
 import dev.baton.internal.engine.Engine;
 import dev.baton.internal.engine.TaskDefinition;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -51,11 +51,6 @@ public final class Engine {
                     + " the body of a flow (Flow.named(...).of(...)); in async flows, continue from the stages that"
                     + " Baton returns (task calls, Async.sleep, Async.allOf), which carry the flow run along.");
         }
-        if (scope.engine().hasFinished()) {
-            throw new IllegalStateException("Task '" + task.name() + "' was called after flow run '"
-                    + scope.engine().flowRunName() + "' had finished. Call tasks while the flow's body runs; in async"
-                    + " flows, return the stage that calls them so the flow run waits for it.");
-        }
         TaskRunFuture<?> current = scope.currentTaskRun();
         if (current != null) {
             throw new IllegalStateException("Task '" + task.name() + "' was called from inside task run '"

@@ -12,12 +12,10 @@ import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +50,6 @@ public final class FlowRunEngine extends RunScope {
     private volatile boolean timedOut;
     private volatile Thread bodyThread;
     private final CompletableFuture<FlowRunRecord<Object>> finished = new CompletableFuture<>();
-    private volatile boolean over; // no task run may join any more
 
     private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, boolean cancellable) {
         this.parent = parent;
@@ -146,7 +143,6 @@ public final class FlowRunEngine extends RunScope {
                 RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Executor " + flow.executor() + " failed to close: " + e, e);
             }
         }
-        over = true;
         fin = persistResult(options, fin, returned);
         record.finish(fin, returned, thrown);
         Hooks.forFlow(this, options, fin);
@@ -255,7 +251,7 @@ public final class FlowRunEngine extends RunScope {
             return options.retryIf().test(cause) ? options.retryDelay().before(attempt) : null;
         } catch (RuntimeException e) {
             RunLog.log(RunLog.FLOW_RUNS, Level.ERROR, this, "The retry condition or delay failed ("
-                    + describe(e) + "); not retrying", e);
+                    + ExceptionText.of(e) + "); not retrying", e);
             return null;
         }
     }
@@ -273,7 +269,7 @@ public final class FlowRunEngine extends RunScope {
                     + "' returned a value that cannot be persisted: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             return State.of(StateType.FAILED, null, now(), "Flow '" + record.flowName()
-                    + "' returned a value that could not be written to result storage: " + describe(e), e);
+                    + "' returned a value that could not be written to result storage: " + ExceptionText.of(e), e);
         }
     }
 
@@ -400,79 +396,8 @@ public final class FlowRunEngine extends RunScope {
     // ----- the final state -----
 
     private State finalState(Object returned, Throwable thrown) {
-        long now = now();
-        if (thrown instanceof CompletionException && thrown.getCause() != null) thrown = thrown.getCause();
-        if (timedOut && thrown instanceof TimeoutException) {
-            return State.of(StateType.FAILED, "TimedOut", now, thrown.getMessage(), thrown);
-        }
-        if (cancelling.get()) {
-            return State.of(StateType.CANCELLED, null, now, "Flow run was cancelled", null);
-        }
-        if (thrown != null) {
-            if (thrown instanceof VirtualMachineError) {
-                return State.of(StateType.CRASHED, null, now, "Flow run crashed: " + describe(thrown), thrown);
-            }
-            if (thrown instanceof CancellationException) {
-                return State.of(StateType.CRASHED, null, now, thrown.getMessage(), thrown);
-            }
-            return State.of(StateType.FAILED, null, now, "Flow run encountered an exception: " + describe(thrown), thrown);
-        }
-        if (returned instanceof State s) {
-            return State.of(s.type(), s.name(), now, s.message().orElse(null), s.isCompleted() ? null : s.cause().orElse(null));
-        }
-        if (returned instanceof TaskFuture<?> f) {
-            return outcomeOf(f.await(), now);
-        }
-        if (returned instanceof Collection<?> c && containsStates(c)) {
-            return aggregate(c, now);
-        }
-        if (returned == null) {
-            return summarise(failedRuns.get(), cancelledRuns.get(), record.taskRunCount() - firstTaskRunOfAttempt, now);
-        }
-        return State.of(StateType.COMPLETED, null, now, null, null);
-    }
-
-    private static State outcomeOf(State s, long now) {
-        return switch (s.type()) {
-            case COMPLETED -> State.of(StateType.COMPLETED, null, now, null, null);
-            case CANCELLED -> State.of(StateType.CANCELLED, null, now, s.message().orElse(null), null);
-            default -> State.of(StateType.FAILED, null, now, s.message().orElse(s.toString()), s.cause().orElse(null));
-        };
-    }
-
-    private static boolean containsStates(Collection<?> c) {
-        for (Object o : c) if (o instanceof TaskFuture<?> || o instanceof State) return true;
-        return false;
-    }
-
-    /** The outcome of returned futures and states, counted as for the task runs of a procedure. */
-    private static State aggregate(Collection<?> c, long now) {
-        int failed = 0, cancelled = 0, notRun = 0, total = 0;
-        for (Object o : c) {
-            State s = o instanceof TaskFuture<?> f ? f.await() : o instanceof State st ? st : null;
-            if (s == null) continue;
-            total++;
-            if (s.isFailed() || s.isCrashed()) failed++;
-            else if (s.isCancelled()) cancelled++;
-            else if (!s.isCompleted()) notRun++;
-        }
-        if (failed == 0 && cancelled == 0 && notRun > 0) {
-            // a NotReady run's failed upstream is not among them, but the outcome is still not complete
-            return State.of(StateType.FAILED, null, now, notRun + "/" + total + " states did not run.", null);
-        }
-        return summarise(failed, cancelled, total, now);
-    }
-
-    private static State summarise(int failed, int cancelled, int total, long now) {
-        if (failed > 0) return State.of(StateType.FAILED, null, now, failed + "/" + total + " states failed.", null);
-        if (cancelled > 0) return State.of(StateType.CANCELLED, null, now, cancelled + "/" + total + " states cancelled.", null);
-        return State.of(StateType.COMPLETED, null, now, "All states completed.", null);
-    }
-
-    /** {@code IllegalArgumentException: bad input}, the way messages name an exception. */
-    static String describe(Throwable t) {
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
+        return FinalState.of(returned, thrown, timedOut, cancelling.get(), failedRuns.get(), cancelledRuns.get(),
+                record.taskRunCount() - firstTaskRunOfAttempt, now());
     }
 
     // ----- what task runs need -----
@@ -491,15 +416,6 @@ public final class FlowRunEngine extends RunScope {
 
     FlowRunRecord<Object> record() {
         return record;
-    }
-
-    /** True once the run and all its task runs are over: no task may join it any more. */
-    boolean hasFinished() {
-        return over;
-    }
-
-    String flowRunName() {
-        return record.name();
     }
 
     // ----- RunScope: the flow body's view -----

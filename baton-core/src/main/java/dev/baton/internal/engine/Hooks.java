@@ -27,7 +27,7 @@ final class Hooks {
             try {
                 hook.call(run.record(), state);
             } catch (Throwable t) {
-                RunLog.log(RunLog.TASK_RUNS, Level.ERROR, run, "An " + kind + " hook failed: " + FlowRunEngine.describe(t)
+                RunLog.log(RunLog.TASK_RUNS, Level.ERROR, run, "An " + kind + " hook failed: " + ExceptionText.of(t)
                         + "; the run's state stays " + state, t);
             }
         }
@@ -47,7 +47,7 @@ final class Hooks {
             try {
                 hook.call(engine.record(), state);
             } catch (Throwable t) {
-                RunLog.log(RunLog.FLOW_RUNS, Level.ERROR, engine, "An " + kind + " hook failed: " + FlowRunEngine.describe(t)
+                RunLog.log(RunLog.FLOW_RUNS, Level.ERROR, engine, "An " + kind + " hook failed: " + ExceptionText.of(t)
                         + "; the run's state stays " + state, t);
             }
         }

@@ -85,7 +85,7 @@ final class TaskAttempts {
         try {
             cacheKey = options.cacheKey().key(run.record, Arrays.asList(args));
         } catch (RuntimeException e) {
-            RunLog.log(RunLog.TASK_RUNS, Level.WARN, run, "The cache key function failed (" + FlowRunEngine.describe(e)
+            RunLog.log(RunLog.TASK_RUNS, Level.WARN, run, "The cache key function failed (" + ExceptionText.of(e)
                     + "); running without the cache", e);
             cacheKey = null;
         }
@@ -244,7 +244,7 @@ final class TaskAttempts {
             return options.retryDelay().before(attempts);
         } catch (RuntimeException e) {
             RunLog.log(RunLog.TASK_RUNS, Level.ERROR, run, "The retry condition or delay failed ("
-                    + FlowRunEngine.describe(e) + "); not retrying", e);
+                    + ExceptionText.of(e) + "); not retrying", e);
             return null;
         }
     }
@@ -252,7 +252,7 @@ final class TaskAttempts {
     private void awaitingRetry(Throwable failure, Duration delay) {
         long now = engine.now();
         String message = "Retry " + attempts + "/" + options.retries() + " in " + Durations.format(delay)
-                + " after " + FlowRunEngine.describe(failure);
+                + " after " + ExceptionText.of(failure);
         run.record.append(State.of(StateType.SCHEDULED, "AwaitingRetry", now, message,
                 Instant.ofEpochSecond(0, now + delay.toNanos())));
         if (RunLog.TASK_RUNS.isWarnEnabled()) {
@@ -294,7 +294,7 @@ final class TaskAttempts {
             } catch (RuntimeException e) {
                 run.settle(State.of(StateType.FAILED, null, engine.now(), "Task '" + run.record.taskName()
                         + "' returned a value that could not be written to result storage under "
-                        + engine.services().home() + ": " + FlowRunEngine.describe(e), e));
+                        + engine.services().home() + ": " + ExceptionText.of(e), e));
                 return;
             }
         }

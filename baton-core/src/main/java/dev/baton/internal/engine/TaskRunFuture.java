@@ -192,9 +192,9 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
 
     State failureState(Throwable t) {
         if (t instanceof VirtualMachineError) {
-            return State.of(StateType.CRASHED, null, engine.now(), "Task run crashed: " + FlowRunEngine.describe(t), t);
+            return State.of(StateType.CRASHED, null, engine.now(), "Task run crashed: " + ExceptionText.of(t), t);
         }
-        return State.of(StateType.FAILED, null, engine.now(), "Task run encountered an exception: " + FlowRunEngine.describe(t), t);
+        return State.of(StateType.FAILED, null, engine.now(), "Task run encountered an exception: " + ExceptionText.of(t), t);
     }
 
     void settleCancelled() {
