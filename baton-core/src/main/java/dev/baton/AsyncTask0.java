@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.internal.engine.Engine;
 import dev.baton.internal.engine.TaskDefinition;
+import java.io.Serializable;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -15,9 +16,9 @@ import java.util.concurrent.CompletionStage;
 public final class AsyncTask0<R> extends Task {
     private static final Object[] NO_ARGS = {};
 
-    /** The task's body. */
+    /** The task's body; serializable, so distributed executors can ship it (with what it captures). */
     @FunctionalInterface
-    public interface Body<R> {
+    public interface Body<R> extends Serializable {
         /** Runs the task. */
         CompletionStage<R> apply() throws Exception;
     }

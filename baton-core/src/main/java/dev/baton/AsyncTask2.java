@@ -3,6 +3,7 @@ package dev.baton;
 import dev.baton.internal.engine.Engine;
 import dev.baton.internal.engine.Mapping;
 import dev.baton.internal.engine.TaskDefinition;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -16,9 +17,9 @@ import java.util.concurrent.CompletionStage;
  * the stages can be gathered with {@link Async#allOf}.
  */
 public final class AsyncTask2<A, B, R> extends Task {
-    /** The task's body. */
+    /** The task's body; serializable, so distributed executors can ship it (with what it captures). */
     @FunctionalInterface
-    public interface Body<A, B, R> {
+    public interface Body<A, B, R> extends Serializable {
         /** Runs the task. */
         CompletionStage<R> apply(A a, B b) throws Exception;
     }

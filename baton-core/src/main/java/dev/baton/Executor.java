@@ -29,6 +29,24 @@ public interface Executor {
          */
         void submit(ReadyTaskRun taskRun);
 
+        /**
+         * False if this executor runs task bodies in other processes: the engine then hands each
+         * body call to {@link #call(TaskCall)} instead of invoking the body itself.
+         */
+        default boolean runsBodiesHere() {
+            return true;
+        }
+
+        /**
+         * Runs {@code call} elsewhere (a cluster worker) and completes with its result: the value
+         * from {@link TaskCall#result(Object)}, or its failure; a {@link TaskRunCrashedException}
+         * if the run cannot be finished anywhere. Cancelling the stage should stop the remote call.
+         * Only called when {@link #runsBodiesHere()} is false.
+         */
+        default java.util.concurrent.CompletionStage<Object> call(TaskCall call) {
+            throw new UnsupportedOperationException(getClass().getName() + " runs task bodies here");
+        }
+
         /** Called once after every submitted task run has settled. */
         @Override
         default void close() {}

@@ -99,7 +99,7 @@ public abstract sealed class Task
         private Predicate<? super Throwable> retryIf = t -> true;
         private Duration timeout, cacheExpiration;
         private CacheKeyFunction cacheKey;
-        private boolean refreshCache, persistResult;
+        private boolean refreshCache, persistResult, rerunOnWorkerLoss = true;
         private ResultSerializer serializer;
         private final List<TaskHook> onCompletion = new ArrayList<>(), onFailure = new ArrayList<>(),
                 onCancellation = new ArrayList<>();
@@ -212,6 +212,16 @@ public abstract sealed class Task
             return this;
         }
 
+        /**
+         * Whether a run whose worker is lost mid-run (a distributed executor's worker process
+         * died) runs again on another worker: the default, so a task may run more than once.
+         * False makes such a run crash instead, for tasks that must not run twice.
+         */
+        public Builder rerunOnWorkerLoss(boolean rerun) {
+            this.rerunOnWorkerLoss = rerun;
+            return this;
+        }
+
         /** Calls {@code hook} when a run completes (Completed or Cached). */
         public Builder onCompletion(TaskHook hook) {
             onCompletion.add(Objects.requireNonNull(hook, "task '" + name + "': onCompletion hook is null"));
@@ -240,9 +250,8 @@ public abstract sealed class Task
                 throw new IllegalArgumentException("task '" + name + "': refreshCache needs a cacheKey");
             }
             TaskOptions options = new TaskOptions(retries, retryDelay, retryIf, timeout, cacheKey, cacheExpiration,
-                    refreshCache, persistResult, serializer, onCompletion, onFailure, onCancellation);
-            return new TaskDefinition(name, description, version, tags, async, body,
-                    options.plain() ? TaskOptions.PLAIN : options);
+                    refreshCache, persistResult, serializer, onCompletion, onFailure, onCancellation, rerunOnWorkerLoss);
+            return new TaskDefinition(name, description, version, tags, async, body, options);
         }
 
         /** A task of no arguments. */

@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.internal.engine.Engine;
 import dev.baton.internal.engine.TaskDefinition;
+import java.io.Serializable;
 
 /**
  * A task taking no arguments, made with {@code Task.named(...).of(...)}.
@@ -10,16 +11,16 @@ import dev.baton.internal.engine.TaskDefinition;
 public final class Task0<R> extends Task {
     private static final Object[] NO_ARGS = {};
 
-    /** The task's body. */
+    /** The task's body; serializable, so distributed executors can ship it (with what it captures). */
     @FunctionalInterface
-    public interface Body<R> {
+    public interface Body<R> extends Serializable {
         /** Runs the task. */
         R apply() throws Exception;
     }
 
-    /** The body of a task that returns nothing. */
+    /** The body of a task that returns nothing; serializable, like {@link Body}. */
     @FunctionalInterface
-    public interface Procedure {
+    public interface Procedure extends Serializable {
         /** Runs the task. */
         void accept() throws Exception;
     }

@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.internal.engine.Engine;
 import dev.baton.internal.engine.TaskDefinition;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,16 +11,16 @@ import java.util.List;
  * Calling it inside a flow creates a task run, submitted to the flow's executor.
  */
 public final class Task1<A, R> extends Task {
-    /** The task's body. */
+    /** The task's body; serializable, so distributed executors can ship it (with what it captures). */
     @FunctionalInterface
-    public interface Body<A, R> {
+    public interface Body<A, R> extends Serializable {
         /** Runs the task. */
         R apply(A a) throws Exception;
     }
 
-    /** The body of a task that returns nothing. */
+    /** The body of a task that returns nothing; serializable, like {@link Body}. */
     @FunctionalInterface
-    public interface Procedure<A> {
+    public interface Procedure<A> extends Serializable {
         /** Runs the task. */
         void accept(A a) throws Exception;
     }

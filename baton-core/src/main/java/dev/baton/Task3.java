@@ -3,6 +3,7 @@ package dev.baton;
 import dev.baton.internal.engine.Engine;
 import dev.baton.internal.engine.Mapping;
 import dev.baton.internal.engine.TaskDefinition;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,16 +12,16 @@ import java.util.List;
  * Calling it inside a flow creates a task run, submitted to the flow's executor.
  */
 public final class Task3<A, B, C, R> extends Task {
-    /** The task's body. */
+    /** The task's body; serializable, so distributed executors can ship it (with what it captures). */
     @FunctionalInterface
-    public interface Body<A, B, C, R> {
+    public interface Body<A, B, C, R> extends Serializable {
         /** Runs the task. */
         R apply(A a, B b, C c) throws Exception;
     }
 
-    /** The body of a task that returns nothing. */
+    /** The body of a task that returns nothing; serializable, like {@link Body}. */
     @FunctionalInterface
-    public interface Procedure<A, B, C> {
+    public interface Procedure<A, B, C> extends Serializable {
         /** Runs the task. */
         void accept(A a, B b, C c) throws Exception;
     }

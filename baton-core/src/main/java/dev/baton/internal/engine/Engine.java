@@ -51,6 +51,11 @@ public final class Engine {
                     + " the body of a flow (Flow.named(...).of(...)); in async flows, continue from the stages that"
                     + " Baton returns (task calls, Async.sleep, Async.allOf), which carry the flow run along.");
         }
+        if (scope instanceof RemoteTaskScope remote) {
+            throw new IllegalStateException("Task '" + task.name() + "' was called from inside task run '"
+                    + remote.taskRunName() + "'. Tasks cannot be run from within tasks: call both from the flow,"
+                    + " passing the first one's future to the second to make it wait.");
+        }
         TaskRunFuture<?> current = scope.currentTaskRun();
         if (current != null) {
             throw new IllegalStateException("Task '" + task.name() + "' was called from inside task run '"

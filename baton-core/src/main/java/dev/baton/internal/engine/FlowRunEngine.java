@@ -38,6 +38,7 @@ public final class FlowRunEngine extends RunScope {
     private final FlowRunEngine parent;
     private final TaskRunRecord standIn; // the parent's task run standing for this subflow run
     private Executor.Session session;
+    private boolean bodiesHere = true; // false for executors that ship task bodies to other processes
     /** Task runs not yet settled, plus one for the body while it runs. */
     private final AtomicLong outstanding = new AtomicLong();
     private volatile CompletableFuture<Void> drained;
@@ -110,6 +111,7 @@ public final class FlowRunEngine extends RunScope {
         if (session == null) {
             fin = finalState(null, thrown);
         } else {
+            bodiesHere = session.runsBodiesHere();
             if (RunLog.FLOW_RUNS.isInfoEnabled()) {
                 RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Using executor " + flow.executor(), null);
             }
@@ -366,6 +368,24 @@ public final class FlowRunEngine extends RunScope {
         run.append(mirrored);
         countOutcome(mirrored);
         taskRunDone();
+    }
+
+    /**
+     * Calls a task run's body: here, or through the executor when it runs bodies elsewhere (an
+     * async body's stage then completes when the remote call does).
+     */
+    Object callBody(TaskRunFuture<?> run, Object[] args) throws Exception {
+        if (bodiesHere) return run.record.task().body().invoke(args);
+        CompletableFuture<Object> remote = session.call(new RemoteTaskCall(run, args)).toCompletableFuture();
+        if (run.record.task().isAsync()) return remote;
+        try {
+            return remote.get();
+        } catch (InterruptedException e) {
+            remote.cancel(true); // a timeout or a cancellation: stop the remote call too
+            throw e;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : new ExecutionException(e.getCause());
+        }
     }
 
     /** Hands a ready task run to the executor. */

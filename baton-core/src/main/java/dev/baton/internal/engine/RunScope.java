@@ -5,7 +5,7 @@ package dev.baton.internal.engine;
  * its task runs ({@link TaskRunFuture}). Each thread has its own current scope, so flow runs
  * started from several threads never see each other.
  */
-public abstract sealed class RunScope permits FlowRunEngine, TaskRunFuture {
+public abstract sealed class RunScope permits FlowRunEngine, TaskRunFuture, RemoteTaskScope {
     private static final ThreadLocal<RunScope> CURRENT = new ThreadLocal<>();
 
     /** The scope of the calling thread, or null outside any run. */

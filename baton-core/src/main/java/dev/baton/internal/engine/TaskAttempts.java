@@ -5,6 +5,7 @@ import dev.baton.ResultSerializationException;
 import dev.baton.ResultSerializer;
 import dev.baton.State;
 import dev.baton.StateType;
+import dev.baton.TaskRunCrashedException;
 import dev.baton.internal.Durations;
 import dev.baton.internal.results.CacheHit;
 import dev.baton.internal.results.ResultRef;
@@ -115,13 +116,13 @@ final class TaskAttempts {
 
     private Object invokeSync() throws Throwable {
         Duration timeout = options.timeout();
-        if (timeout == null) return run.record.task().body().invoke(args);
+        if (timeout == null) return engine.callBody(run, args);
         // the body runs in its own thread so a timeout can abandon it even if it ignores interrupts
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         Thread worker = Thread.ofVirtual().unstarted(() -> {
             RunScope previous = RunScope.enter(run);
             try {
-                outcome.complete(run.record.task().body().invoke(args));
+                outcome.complete(engine.callBody(run, args));
             } catch (Throwable t) {
                 outcome.completeExceptionally(t);
             } finally {
@@ -174,7 +175,7 @@ final class TaskAttempts {
         engine.trackRunning(run, outcome);
         RunScope previous = RunScope.enter(run);
         try {
-            Object out = run.record.task().body().invoke(args);
+            Object out = engine.callBody(run, args);
             if (!(out instanceof CompletionStage<?> stage)) {
                 throw new IllegalStateException("Async task '" + run.record.taskName() + "' returned " + out
                         + " instead of a CompletionStage");
@@ -238,7 +239,7 @@ final class TaskAttempts {
 
     /** The delay before the next attempt, or null if the failure is final. */
     private Duration retryDelay(Throwable failure) {
-        if (attempts > options.retries()) return null;
+        if (attempts > options.retries() || failure instanceof TaskRunCrashedException) return null; // a crash is final
         try {
             if (!options.retryIf().test(failure)) return null;
             return options.retryDelay().before(attempts);

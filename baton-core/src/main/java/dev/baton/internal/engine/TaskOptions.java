@@ -22,14 +22,16 @@ import java.util.function.Predicate;
  * @param refreshCache    run even on a cache hit, and replace the entry
  * @param persistResult   write the result to result storage
  * @param serializer      how results are written
+ * @param rerunOnWorkerLoss run again elsewhere if the worker running it is lost (distributed executors)
  */
 public record TaskOptions(int retries, RetryDelay retryDelay, Predicate<? super Throwable> retryIf, Duration timeout,
                           CacheKeyFunction cacheKey, Duration cacheExpiration, boolean refreshCache,
                           boolean persistResult, ResultSerializer serializer,
-                          List<TaskHook> onCompletion, List<TaskHook> onFailure, List<TaskHook> onCancellation) {
+                          List<TaskHook> onCompletion, List<TaskHook> onFailure, List<TaskHook> onCancellation,
+                          boolean rerunOnWorkerLoss) {
 
     public static final TaskOptions PLAIN = new TaskOptions(0, RetryDelay.none(), t -> true, null, null, null, false,
-            false, null, List.of(), List.of(), List.of());
+            false, null, List.of(), List.of(), List.of(), true);
 
     public TaskOptions {
         onCompletion = List.copyOf(onCompletion);
@@ -37,7 +39,7 @@ public record TaskOptions(int retries, RetryDelay retryDelay, Predicate<? super 
         onCancellation = List.copyOf(onCancellation);
     }
 
-    /** True if no option is in use. */
+    /** True if no option the engine acts on is in use ({@code rerunOnWorkerLoss} is the executor's). */
     public boolean plain() {
         return retries == 0 && timeout == null && cacheKey == null && !persistResult
                 && onCompletion.isEmpty() && onFailure.isEmpty() && onCancellation.isEmpty();

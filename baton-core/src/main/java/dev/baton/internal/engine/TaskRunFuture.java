@@ -5,6 +5,7 @@ import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
+import dev.baton.TaskRunCrashedException;
 import dev.baton.TaskRunFailedException;
 
 import java.lang.invoke.MethodHandles;
@@ -133,7 +134,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         boolean untrack = tracked;
         try {
             record.append(State.of(StateType.RUNNING, null, engine.now(), null, null));
-            Object out = record.task().body().invoke(a);
+            Object out = engine.callBody(this, a);
             if (record.task().isAsync()) {
                 if (!(out instanceof CompletionStage<?> stage)) {
                     throw new IllegalStateException("Async task '" + record.taskName() + "' returned " + out
@@ -193,6 +194,9 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     State failureState(Throwable t) {
         if (t instanceof VirtualMachineError) {
             return State.of(StateType.CRASHED, null, engine.now(), "Task run crashed: " + ExceptionText.of(t), t);
+        }
+        if (t instanceof TaskRunCrashedException) {
+            return State.of(StateType.CRASHED, null, engine.now(), "Task run crashed: " + t.getMessage(), t);
         }
         return State.of(StateType.FAILED, null, engine.now(), "Task run encountered an exception: " + ExceptionText.of(t), t);
     }

@@ -1,11 +1,13 @@
 package dev.baton.internal.logging;
 
+import dev.baton.internal.engine.RemoteTaskScope;
 import dev.baton.internal.engine.RunScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.AbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
 import org.slf4j.spi.CallerBoundaryAware;
 import org.slf4j.spi.LoggingEventBuilder;
 
@@ -45,6 +47,10 @@ public final class RunLogger extends AbstractLogger {
 
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments, Throwable t) {
+        if (scope instanceof RemoteTaskScope remote) {
+            // on a worker: the line goes back to the flow run's log with the outcome
+            remote.collect(level, MessageFormatter.basicArrayFormat(pattern, arguments), t);
+        }
         LoggingEventBuilder event = delegate.atLevel(level).setMessage(prefix + pattern);
         if (marker != null) event.addMarker(marker);
         if (arguments != null) for (Object a : arguments) event.addArgument(a);
