@@ -14,6 +14,9 @@ public final class BatonCli {
             Usage: baton <command> [args...]
 
               run FILE.java [args...]   run a flow script with Baton on its class path
+              worker hazelcast ...      start a worker JVM for HazelcastExecutor
+                                        (--cluster-name NAME [--member HOST:PORT]... [--class-path JARS]
+                                         [--bind ADDRESS] [--port PORT] [--threads N] [--allow PREFIX]...)
               version                   print Baton's version
               help                      print this help
             """;

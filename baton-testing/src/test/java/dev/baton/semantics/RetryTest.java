@@ -330,6 +330,27 @@ class RetryTest {
         assertThat(onlyTaskRun(run).history().get(2).message()).contains("Retry 1/2 in 0 ms after IllegalStateException: boom 1");
     }
 
+    @Test
+    void asyncRetryDelaysPassAtOnceOnFakeTime(FakeClock clock) {
+        Instant start = clock.now();
+        AtomicInteger calls = new AtomicInteger();
+        dev.baton.AsyncTask0<String> task = Task.named("fetch").retries(1).retryDelay(Duration.ofSeconds(30)).async(() ->
+                calls.incrementAndGet() == 1
+                        ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("once"))
+                        : java.util.concurrent.CompletableFuture.completedFuture("ok"));
+        dev.baton.AsyncFlow0<String> flow = Flow.named("f").async(task::call);
+
+        dev.baton.FlowRunHandle<String> handle = flow.start(); // a hang would fail the test, not block it
+        java.util.Optional<FlowRun<String>> finished = handle.await(Traces.PATIENCE);
+        if (finished.isEmpty()) handle.cancel();
+
+        assertThat(finished).as("the flow run finished on fake time").isPresent();
+        FlowRun<String> run = finished.get();
+        assertThat(run.result()).isEqualTo("ok");
+        assertThat(names(onlyTaskRun(run))).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
+        assertThat(onlyTaskRun(run).history().get(2).scheduledTime()).contains(start.plusSeconds(30));
+    }
+
     // ----- flows -----
 
     @Test

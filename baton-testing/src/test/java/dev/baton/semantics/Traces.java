@@ -43,6 +43,19 @@ final class Traces {
         }
     }
 
+    /** Polls {@code condition} until it holds, failing the test if it does not within {@link #PATIENCE}. */
+    static void until(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                throw new AssertionError("interrupted while waiting until " + what, e);
+            }
+        }
+    }
+
     /** The one task run of {@code run} called {@code name}. */
     static TaskRun taskRun(FlowRun<?> run, String name) {
         return run.taskRuns().stream().filter(t -> t.name().equals(name)).findFirst()

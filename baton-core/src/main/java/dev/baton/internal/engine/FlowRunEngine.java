@@ -376,7 +376,14 @@ public final class FlowRunEngine extends RunScope {
      */
     Object callBody(TaskRunFuture<?> run, Object[] args) throws Exception {
         if (bodiesHere) return run.record.task().body().invoke(args);
-        CompletableFuture<Object> remote = session.call(new RemoteTaskCall(run, args)).toCompletableFuture();
+        RemoteTaskCall call;
+        try {
+            call = new RemoteTaskCall(run, args);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("Task '" + run.record.taskName() + "' cannot be sent to " + session
+                    + ": its body (or what its lambda captures) is not serializable: " + ExceptionText.of(e), e);
+        }
+        CompletableFuture<Object> remote = session.call(call).toCompletableFuture();
         if (run.record.task().isAsync()) return remote;
         try {
             return remote.get();

@@ -3,14 +3,23 @@ package dev.baton.internal.engine;
 import dev.baton.TaskCall;
 import org.slf4j.event.Level;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Externalizable;
 import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutput;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -18,18 +27,22 @@ import java.util.concurrent.ExecutionException;
  * On the worker it runs in a {@link RemoteTaskScope}, which collects the body's log lines; the
  * outcome travels back and is turned into the value (or failure) in the flow run's process,
  * where the log lines are written to the run's log.
+ *
+ * <p>On the wire the body is the bytes its task serialized once, and a worker deserializes each
+ * distinct body once: a call costs its arguments, not a lambda's serialization.
  */
 final class RemoteTaskCall implements TaskCall {
     @Serial private static final long serialVersionUID = 1L;
 
-    final String taskName, taskRunName, flowRunName;
-    final UUID taskRunId, flowRunId;
+    private final String taskName, taskRunName, flowRunName;
+    private final UUID taskRunId, flowRunId;
     private final boolean async, rerunOnWorkerLoss;
-    private final Invocable body;
+    private final transient byte[] bodyBytes;
+    private transient Invocable body;
     private final Object[] args;
     private final transient TaskRunFuture<?> run; // only in the flow run's process
 
-    RemoteTaskCall(TaskRunFuture<?> run, Object[] args) {
+    RemoteTaskCall(TaskRunFuture<?> run, Object[] args) throws IOException {
         TaskDefinition task = run.record.task();
         this.taskName = task.name();
         this.taskRunName = run.record.name();
@@ -38,9 +51,23 @@ final class RemoteTaskCall implements TaskCall {
         this.flowRunId = run.engine.record().id();
         this.async = task.isAsync();
         this.rerunOnWorkerLoss = task.options().rerunOnWorkerLoss();
+        this.bodyBytes = task.serializedBody();
         this.body = task.body();
         this.args = args;
         this.run = run;
+    }
+
+    private RemoteTaskCall(Wire w) {
+        this.taskName = w.taskName;
+        this.taskRunName = w.taskRunName;
+        this.flowRunName = w.flowRunName;
+        this.taskRunId = w.taskRunId;
+        this.flowRunId = w.flowRunId;
+        this.async = w.async;
+        this.rerunOnWorkerLoss = w.rerunOnWorkerLoss;
+        this.bodyBytes = w.bodyBytes;
+        this.args = w.args;
+        this.run = null;
     }
 
     @Override
@@ -69,7 +96,7 @@ final class RemoteTaskCall implements TaskCall {
         RemoteTaskScope scope = new RemoteTaskScope(this);
         RunScope previous = RunScope.enter(scope);
         try {
-            Object out = body.invoke(args);
+            Object out = body().invoke(args);
             if (async) {
                 if (!(out instanceof CompletionStage<?> stage)) {
                     throw new IllegalStateException("Async task '" + taskName + "' returned " + out + " instead of a CompletionStage");
@@ -86,6 +113,11 @@ final class RemoteTaskCall implements TaskCall {
         } finally {
             RunScope.exit(previous);
         }
+    }
+
+    private Invocable body() throws IOException, ClassNotFoundException {
+        if (body == null) body = Bodies.of(bodyBytes);
+        return body;
     }
 
     /** {@code t} if it can travel back, else a stand-in with its class, message and stack. */
@@ -117,6 +149,22 @@ final class RemoteTaskCall implements TaskCall {
         throw new RemoteTaskException(String.valueOf(o.failure()));
     }
 
+    String taskRunNameForScope() {
+        return taskRunName;
+    }
+
+    UUID taskRunId() {
+        return taskRunId;
+    }
+
+    UUID flowRunId() {
+        return flowRunId;
+    }
+
+    String flowRunName() {
+        return flowRunName;
+    }
+
     /** A failure on a worker whose own exception could not travel back. */
     static final class RemoteTaskException extends Exception {
         @Serial private static final long serialVersionUID = 1L;
@@ -129,5 +177,120 @@ final class RemoteTaskCall implements TaskCall {
     @Override
     public String toString() {
         return "TaskCall[" + taskRunName + " of flow run " + flowRunName + "]";
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Wire(this);
+    }
+
+    /** The call's form on the wire: plain fields, and the body as its task's bytes. */
+    static final class Wire implements Externalizable {
+        @Serial private static final long serialVersionUID = 1L;
+        private String taskName, taskRunName, flowRunName;
+        private UUID taskRunId, flowRunId;
+        private boolean async, rerunOnWorkerLoss;
+        private byte[] bodyBytes;
+        private Object[] args;
+
+        /** For deserialization. */
+        public Wire() {}
+
+        Wire(RemoteTaskCall c) {
+            taskName = c.taskName;
+            taskRunName = c.taskRunName;
+            flowRunName = c.flowRunName;
+            taskRunId = c.taskRunId;
+            flowRunId = c.flowRunId;
+            async = c.async;
+            rerunOnWorkerLoss = c.rerunOnWorkerLoss;
+            bodyBytes = c.bodyBytes;
+            args = c.args;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            out.writeUTF(taskName);
+            out.writeUTF(taskRunName);
+            out.writeUTF(flowRunName);
+            out.writeLong(taskRunId.getMostSignificantBits());
+            out.writeLong(taskRunId.getLeastSignificantBits());
+            out.writeLong(flowRunId.getMostSignificantBits());
+            out.writeLong(flowRunId.getLeastSignificantBits());
+            out.writeBoolean(async);
+            out.writeBoolean(rerunOnWorkerLoss);
+            out.writeInt(bodyBytes.length);
+            out.write(bodyBytes);
+            out.writeInt(args.length);
+            for (Object a : args) out.writeObject(a);
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
+            taskName = in.readUTF();
+            taskRunName = in.readUTF();
+            flowRunName = in.readUTF();
+            taskRunId = new UUID(in.readLong(), in.readLong());
+            flowRunId = new UUID(in.readLong(), in.readLong());
+            async = in.readBoolean();
+            rerunOnWorkerLoss = in.readBoolean();
+            bodyBytes = new byte[in.readInt()];
+            in.readFully(bodyBytes);
+            args = new Object[in.readInt()];
+            for (int i = 0; i < args.length; i++) args[i] = in.readObject();
+        }
+
+        @Serial
+        private Object readResolve() {
+            return new RemoteTaskCall(this);
+        }
+    }
+
+    /** Bodies deserialized on this worker, by their bytes: each distinct body is read once. */
+    static final class Bodies {
+        private static final int MAX = 4096;
+        private static final Map<Key, Invocable> CACHE = new ConcurrentHashMap<>();
+
+        private record Key(byte[] bytes, int hash) {
+            Key(byte[] bytes) {
+                this(bytes, Arrays.hashCode(bytes));
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
+            }
+        }
+
+        static Invocable of(byte[] bytes) throws IOException, ClassNotFoundException {
+            Key key = new Key(bytes);
+            Invocable cached = CACHE.get(key);
+            if (cached != null) return cached;
+            Invocable body;
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+                @Override
+                protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+                    if (loader != null) {
+                        try {
+                            return Class.forName(desc.getName(), false, loader);
+                        } catch (ClassNotFoundException e) {
+                            // fall back to the default resolution
+                        }
+                    }
+                    return super.resolveClass(desc);
+                }
+            }) {
+                body = (Invocable) in.readObject();
+            }
+            if (CACHE.size() >= MAX) CACHE.clear();
+            CACHE.put(key, body);
+            return body;
+        }
     }
 }

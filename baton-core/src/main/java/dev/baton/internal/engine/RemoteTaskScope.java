@@ -45,19 +45,19 @@ public final class RemoteTaskScope extends RunScope {
 
     /** The run this body belongs to, for messages. */
     String taskRunName() {
-        return call.taskRunName;
+        return call.taskRunNameForScope();
     }
 
     @Override
     public String logPrefix() {
-        return "Task run '" + call.taskRunName + "' - ";
+        return "Task run '" + call.taskRunNameForScope() + "' - ";
     }
 
     @Override
     public void describeTo(BiConsumer<String, Object> keyValues) {
-        keyValues.accept("flow_run_id", call.flowRunId);
-        keyValues.accept("flow_run_name", call.flowRunName);
-        keyValues.accept("task_run_id", call.taskRunId);
-        keyValues.accept("task_run_name", call.taskRunName);
+        keyValues.accept("flow_run_id", call.flowRunId());
+        keyValues.accept("flow_run_name", call.flowRunName());
+        keyValues.accept("task_run_id", call.taskRunId());
+        keyValues.accept("task_run_name", call.taskRunNameForScope());
     }
 }

@@ -42,6 +42,26 @@ public final class TaskDefinition {
 
     public TaskOptions options() { return options; }
 
+    private volatile byte[] serializedBody;
+
+    /**
+     * The body in Java-serialized form, made once per task: distributed executors send these
+     * bytes with every call instead of serializing the lambda again.
+     *
+     * @throws java.io.NotSerializableException (wrapped) if what the body's lambda captures is not serializable
+     */
+    byte[] serializedBody() throws java.io.IOException {
+        byte[] b = serializedBody;
+        if (b == null) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(body);
+            }
+            serializedBody = b = bytes.toByteArray();
+        }
+        return b;
+    }
+
     @Override
     public String toString() {
         return "Task '" + name + "'";

@@ -1,0 +1,67 @@
+package dev.baton.hazelcast;
+
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+
+import java.util.List;
+
+/**
+ * The Hazelcast settings Baton's members and clients use: TCP/IP join on given addresses only
+ * (no multicast, no auto-detection), loopback unless told otherwise, no phone-home, and a Java
+ * deserialization filter that admits Baton's classes and the user's allowed packages only.
+ */
+final class ClusterConfigs {
+    /** The executor service task runs go to. */
+    static final String EXECUTOR = "baton";
+    /** Prefixes every member and client admits, whatever the user allows. */
+    static final List<String> BATON_PREFIXES = List.of("dev.baton.");
+
+    private ClusterConfigs() {}
+
+    static Config member(String clusterName, String bindAddress, int port, List<String> members, int threads,
+                         List<String> allowedPrefixes) {
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(port).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).addInterface(bindAddress);
+        network.setPublicAddress(bindAddress + ":" + port);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bindAddress + ":" + port) : members);
+        config.getExecutorConfig(EXECUTOR).setPoolSize(threads).setStatisticsEnabled(false);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(filter(allowedPrefixes));
+        return config;
+    }
+
+    static ClientConfig client(String clusterName, List<String> members, List<String> allowedPrefixes, long connectTimeoutMillis) {
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.getNetworkConfig().setAddresses(members).setSmartRouting(true);
+        config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(connectTimeoutMillis);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(filter(allowedPrefixes));
+        return config;
+    }
+
+    /**
+     * Only Baton's classes, the allowed user prefixes and Hazelcast's defaults (core JDK types)
+     * may be deserialized: a stranger reaching the port cannot make a member build arbitrary objects.
+     */
+    static JavaSerializationFilterConfig filter(List<String> allowedPrefixes) {
+        JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
+        filter.setDefaultsDisabled(false);
+        filter.getWhitelist().addPrefixes(BATON_PREFIXES.toArray(String[]::new));
+        filter.getWhitelist().addClasses("java.lang.invoke.SerializedLambda");
+        if (!allowedPrefixes.isEmpty()) filter.getWhitelist().addPrefixes(allowedPrefixes.toArray(String[]::new));
+        return filter;
+    }
+}

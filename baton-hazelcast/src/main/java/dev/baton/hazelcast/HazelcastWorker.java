@@ -1,0 +1,100 @@
+package dev.baton.hazelcast;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A worker JVM: a Hazelcast member that runs task runs shipped by {@link HazelcastExecutor}.
+ * Started by {@code ./baton worker hazelcast} or by a local cluster; the user's code must be on
+ * its class path.
+ *
+ * <pre>
+ * java -cp baton-hazelcast.jar:hazelcast.jar:app.jar dev.baton.hazelcast.HazelcastWorker \
+ *      --cluster-name prod --bind 10.0.0.5 --port 5701 --member 10.0.0.5:5701 --member 10.0.0.6:5701 \
+ *      --threads 8 --allow com.acme.
+ * </pre>
+ */
+public final class HazelcastWorker {
+    /** The line a worker prints once it has joined (or formed) its cluster. */
+    static final String READY = "baton worker ready";
+
+    private HazelcastWorker() {}
+
+    /** Options of a worker, from its command line. */
+    record Options(String clusterName, String bind, int port, List<String> members, int threads, List<String> allow) {
+        static Options parse(String[] args) {
+            String cluster = null, bind = "127.0.0.1";
+            int port = 5701, threads = Runtime.getRuntime().availableProcessors();
+            List<String> members = new ArrayList<>(), allow = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (a) {
+                    case "--cluster-name" -> cluster = require(a, value);
+                    case "--bind" -> bind = require(a, value);
+                    case "--port" -> port = number(a, require(a, value));
+                    case "--member" -> members.add(require(a, value));
+                    case "--threads" -> threads = number(a, require(a, value));
+                    case "--allow" -> allow.add(require(a, value));
+                    case "-h", "--help" -> throw new IllegalArgumentException(usage());
+                    default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
+                }
+                i++;
+            }
+            if (cluster == null) throw new IllegalArgumentException("--cluster-name is required\n" + usage());
+            if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+            return new Options(cluster, bind, port, members, threads, allow);
+        }
+
+        private static String require(String option, String value) {
+            if (value == null || value.startsWith("--")) throw new IllegalArgumentException(option + " needs a value\n" + usage());
+            return value;
+        }
+
+        private static int number(String option, String value) {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
+            }
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: baton worker hazelcast --cluster-name NAME [--bind ADDRESS] [--port PORT]
+                                              [--member HOST:PORT]... [--threads N] [--allow PACKAGE_PREFIX]...
+                                              [--class-path JARS]
+                  --cluster-name  the cluster to join (or form); clients connect with the same name
+                  --bind          the address to listen on (default 127.0.0.1: this machine only)
+                  --port          the port to listen on (default 5701)
+                  --member        a member to join, repeatable (default: form a cluster alone)
+                  --threads       task runs this worker runs at once (default: its processors)
+                  --allow         a class name prefix (com.acme.) whose objects may be deserialized, repeatable
+                """;
+    }
+
+    /** Starts a member with {@code options}; it runs until the JVM stops. */
+    static HazelcastInstance start(Options options) {
+        return Hazelcast.newHazelcastInstance(ClusterConfigs.member(options.clusterName(), options.bind(), options.port(),
+                options.members(), options.threads(), options.allow()));
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("baton worker: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        HazelcastInstance member = start(options);
+        System.out.println(READY + ": " + member.getCluster().getLocalMember().getAddress() + " in cluster '"
+                + options.clusterName() + "' with " + options.threads() + " threads");
+        System.out.flush();
+    }
+}

@@ -1,0 +1,227 @@
+package dev.baton.semantics;
+
+import dev.baton.ConcurrencyLimits;
+import dev.baton.ConcurrentExecutor;
+import dev.baton.Flow;
+import dev.baton.Flow0;
+import dev.baton.FlowRun;
+import dev.baton.FlowRunHandle;
+import dev.baton.Task;
+import dev.baton.Task0;
+import dev.baton.testing.BatonTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.baton.semantics.Traces.names;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Concurrency limits by tag within the JVM: at most N runs carrying a limited tag run at once,
+ * across flow runs; others wait Pending; untagged runs are unaffected; removing or raising a
+ * limit lets waiters go; a run releases its slot between retry attempts.
+ */
+@BatonTest
+class TagConcurrencyLimitTest {
+
+    /** Counts how many bodies run at once and remembers the most. */
+    static final class Gauge {
+        final AtomicInteger now = new AtomicInteger(), max = new AtomicInteger();
+
+        void enter() {
+            max.accumulateAndGet(now.incrementAndGet(), Math::max);
+        }
+
+        void exit() {
+            now.decrementAndGet();
+        }
+    }
+
+    @Test
+    void eachTestStartsWithoutLimits() {
+        assertThat(ConcurrencyLimits.all()).isEmpty();
+        ConcurrencyLimits.set("db", 3);
+        assertThat(ConcurrencyLimits.get("db")).isEqualTo(OptionalInt.of(3));
+        assertThat(ConcurrencyLimits.all()).isEqualTo(Map.of("db", 3));
+        ConcurrencyLimits.remove("db");
+        assertThat(ConcurrencyLimits.get("db")).isEmpty();
+    }
+
+    @Test
+    void invalidLimitsAreRefused() {
+        assertThatThrownBy(() -> ConcurrencyLimits.set("db", -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the concurrency limit of tag 'db' must be >= 0, got -1");
+        assertThatThrownBy(() -> ConcurrencyLimits.set(" ", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aLimitCapsTaggedRunsAcrossFlowRunsStartedAtOnce() {
+        ConcurrencyLimits.set("db", 2);
+        Gauge gauge = new Gauge();
+        // with the limit, runs pass the barrier two by two; without it, more would be inside at once
+        CyclicBarrier pairs = new CyclicBarrier(2);
+        Task0<Integer> query = Task.named("query").tags("db").of(() -> {
+            gauge.enter();
+            try {
+                pairs.await(5, TimeUnit.SECONDS);
+            } finally {
+                gauge.exit();
+            }
+            return 1;
+        });
+        Flow0<Void> flow = Flow.named("load").executor(new ConcurrentExecutor()).procedure(() -> {
+            for (int i = 0; i < 4; i++) query.submit();
+        });
+
+        FlowRunHandle<Void> a = flow.start(), b = flow.start();
+        FlowRun<Void> runA = a.await(), runB = b.await();
+
+        assertThat(runA.state()).hasToString("Completed('All states completed.')");
+        assertThat(runB.state()).hasToString("Completed('All states completed.')");
+        assertThat(gauge.max).hasValue(2);
+    }
+
+    @Test
+    void runsWithoutTheTagAreNotLimited() {
+        ConcurrencyLimits.set("db", 1);
+        CyclicBarrier allThree = new CyclicBarrier(3); // passable only if three run at once
+        Task0<Integer> untagged = Task.named("compute").of(() -> allThree.await(5, TimeUnit.SECONDS));
+        Task0<Integer> otherTag = Task.named("fetch").tags("http").of(() -> allThree.await(5, TimeUnit.SECONDS));
+        Flow0<Void> flow = Flow.named("f").executor(new ConcurrentExecutor()).procedure(() -> {
+            untagged.submit();
+            untagged.submit();
+            otherTag.submit();
+        });
+
+        FlowRun<Void> run = flow.run();
+
+        assertThat(run.state()).hasToString("Completed('All states completed.')");
+    }
+
+    @Test
+    void aLimitOfZeroHoldsRunsPendingUntilItIsRemoved() {
+        ConcurrencyLimits.set("db", 0);
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Integer> query = Task.named("query").tags("db").of(calls::incrementAndGet);
+        Flow0<Integer> flow = Flow.named("f").executor(new ConcurrentExecutor()).of(() -> query.submit().result());
+
+        FlowRunHandle<Integer> handle = flow.start();
+        Traces.until(() -> !handle.flowRun().taskRuns().isEmpty(), "the task run was created");
+        boolean heldBack = handle.await(Duration.ofMillis(100)).isEmpty();
+        String stateWhileHeld = handle.flowRun().taskRuns().get(0).state().name();
+        int callsWhileHeld = calls.get();
+        ConcurrencyLimits.remove("db");
+        FlowRun<Integer> run = handle.await();
+
+        assertThat(heldBack).isTrue();
+        assertThat(stateWhileHeld).isEqualTo("Pending");
+        assertThat(callsWhileHeld).isZero();
+        assertThat(run.result()).isEqualTo(1);
+        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "Completed");
+    }
+
+    @Test
+    void raisingALimitLetsWaitersGo() {
+        ConcurrencyLimits.set("db", 0);
+        Task0<String> query = Task.named("query").tags("db").of(() -> "ran");
+        Flow0<String> flow = Flow.named("f").of(query::call);
+
+        FlowRunHandle<String> handle = flow.start();
+        Traces.until(() -> !handle.flowRun().taskRuns().isEmpty(), "the task run was created");
+        ConcurrencyLimits.set("db", 1);
+
+        assertThat(handle.await().result()).isEqualTo("ran");
+    }
+
+    @Test
+    void aRunWithTwoLimitedTagsNeedsASlotOfEach() {
+        ConcurrencyLimits.set("db", 5);
+        ConcurrencyLimits.set("gpu", 1);
+        Gauge gauge = new Gauge();
+        Task0<Integer> train = Task.named("train").tags("db", "gpu").of(() -> {
+            gauge.enter();
+            try {
+                Thread.sleep(20);
+            } finally {
+                gauge.exit();
+            }
+            return 1;
+        });
+        Flow0<Void> flow = Flow.named("f").executor(new ConcurrentExecutor()).procedure(() -> {
+            for (int i = 0; i < 4; i++) train.submit();
+        });
+
+        FlowRun<Void> run = flow.run();
+
+        assertThat(run.state()).hasToString("Completed('All states completed.')");
+        assertThat(gauge.max).as("the gpu limit of 1 decides").hasValue(1);
+    }
+
+    @Test
+    void aRunGivesBackItsSlotBetweenRetryAttempts() {
+        ConcurrencyLimits.set("db", 1);
+        CountDownLatch secondSubmitted = new CountDownLatch(1), otherRan = new CountDownLatch(1);
+        AtomicInteger attempts = new AtomicInteger();
+        Task0<Boolean> flaky = Task.named("flaky").tags("db").retries(1).of(() -> {
+            if (attempts.incrementAndGet() == 1) {
+                Traces.await(secondSubmitted, "the other run was submitted");
+                Thread.sleep(100); // lets the other run queue for the slot
+                throw new IllegalStateException("first attempt fails");
+            }
+            return otherRan.getCount() == 0; // the other run used the slot in between
+        });
+        Task0<Void> other = Task.named("other").tags("db").procedure(otherRan::countDown);
+        Flow0<Boolean> flow = Flow.named("f").executor(new ConcurrentExecutor()).of(() -> {
+            var f = flaky.submit();
+            other.submit();
+            secondSubmitted.countDown();
+            return f.result();
+        });
+
+        FlowRun<Boolean> run = flow.run();
+
+        assertThat(run.result()).isTrue();
+        assertThat(names(Traces.taskRun(run, "flaky-0")))
+                .containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
+    }
+
+    @Test
+    void aRunWaitingForASlotIsCancelledWithItsFlowRun() {
+        ConcurrencyLimits.set("db", 0);
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Integer> query = Task.named("query").tags("db").of(calls::incrementAndGet);
+        Flow0<Void> flow = Flow.named("f").executor(new ConcurrentExecutor()).procedure(query::submit);
+
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> !handle.flowRun().taskRuns().isEmpty(), "the task run was created");
+        handle.cancel();
+        FlowRun<Void> run = handle.await();
+
+        assertThat(calls).hasValue(0);
+        assertThat(run.state().isCancelled()).isTrue();
+        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Cancelled");
+    }
+
+    @Test
+    void slotsAreGivenBackWhenRunsFail() {
+        ConcurrencyLimits.set("db", 1);
+        Task0<Integer> bad = Task.named("bad").tags("db").of(() -> {
+            throw new IllegalStateException("x");
+        });
+        Task0<Integer> good = Task.named("good").tags("db").of(() -> 1);
+        Flow0<Integer> flow = Flow.named("f").of(() -> {
+            bad.submit();
+            bad.submit();
+            return good.call();
+        });
+
+        assertThat(flow.run().taskRuns()).extracting(t -> t.state().name()).containsExactly("Failed", "Failed", "Completed");
+    }
+}

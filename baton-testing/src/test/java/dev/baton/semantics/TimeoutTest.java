@@ -1,0 +1,354 @@
+package dev.baton.semantics;
+
+import dev.baton.AsyncFlow0;
+import dev.baton.AsyncTask0;
+import dev.baton.ConcurrentExecutor;
+import dev.baton.Flow;
+import dev.baton.Flow0;
+import dev.baton.FlowRun;
+import dev.baton.FlowRunFailedException;
+import dev.baton.State;
+import dev.baton.StateType;
+import dev.baton.Task;
+import dev.baton.Task0;
+import dev.baton.TaskRun;
+import dev.baton.testing.BatonTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.baton.semantics.Traces.PATIENCE;
+import static dev.baton.semantics.Traces.names;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Task and flow timeouts on real time with small limits, after Prefect 2's TestTaskTimeouts and
+ * TestFlowTimeouts: TimedOut (FAILED type, not a crash) with the limit in the message, reached
+ * long before the body's own sleep would end; retries apply; flows cancel their running task runs.
+ */
+@BatonTest
+class TimeoutTest {
+    private static final Duration LIMIT = Duration.ofMillis(150);
+    private static final long LONG_SLEEP_MS = 10_000;
+
+    /** A body that sleeps far past the limit and notes the interrupt that stops it. */
+    private static Task0<String> sleeper(Task.Builder builder, CountDownLatch interrupted) {
+        return builder.of(() -> {
+            try {
+                Thread.sleep(LONG_SLEEP_MS);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return "woke up";
+        });
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    @Test
+    void aTaskRunningPastItsTimeoutEndsTimedOut() {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Task0<String> task = sleeper(Task.named("slow").timeout(LIMIT), interrupted);
+        Flow0<Void> flow = Flow.named("f").procedure(task::submit);
+
+        long start = System.nanoTime();
+        FlowRun<Void> run = flow.run();
+
+        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
+        TaskRun taskRun = run.taskRuns().get(0);
+        assertThat(names(taskRun)).containsExactly("Pending", "Running", "TimedOut");
+        State timedOut = taskRun.state();
+        assertThat(timedOut.type()).isEqualTo(StateType.FAILED);
+        assertThat(timedOut.isCrashed()).isFalse();
+        assertThat(timedOut).hasToString("TimedOut('Task run 'slow-0' exceeded its timeout of 150 ms')");
+        assertThat(timedOut.cause()).get().isInstanceOf(TimeoutException.class);
+        Traces.await(interrupted, "the body was interrupted");
+        assertThat(run.state()).hasToString("Failed('1/1 states failed.')");
+    }
+
+    @Test
+    void aTaskWithinItsTimeoutCompletes() {
+        Task0<Integer> task = Task.named("quick").timeout(Duration.ofSeconds(10)).of(() -> {
+            Thread.sleep(20);
+            return 42;
+        });
+        Flow0<Integer> flow = Flow.named("f").of(task::call);
+
+        FlowRun<Integer> run = flow.run();
+
+        assertThat(run.result()).isEqualTo(42);
+        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "Completed");
+    }
+
+    @Test
+    void aTaskThrowingItsOwnTimeoutExceptionFailsWithoutTimingOut() {
+        Task0<Integer> task = Task.named("t").timeout(Duration.ofSeconds(30)).of(() -> {
+            throw new TimeoutException("Oh no!");
+        });
+        Flow0<Void> flow = Flow.named("f").procedure(task::submit);
+
+        FlowRun<Void> run = flow.run();
+
+        State s = run.taskRuns().get(0).state();
+        assertThat(s.name()).isEqualTo("Failed");
+        assertThat(s).hasToString("Failed('Task run encountered an exception: TimeoutException: Oh no!')");
+    }
+
+    @Test
+    void aTaskBodyIgnoringTheInterruptIsAbandonedNotAwaited() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        Task0<String> task = Task.named("stubborn").timeout(LIMIT).of(() -> {
+            while (true) {
+                try {
+                    if (release.await(LONG_SLEEP_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) break;
+                } catch (InterruptedException ignored) {
+                    // keeps going
+                }
+            }
+            finished.set(true);
+            return "late";
+        });
+        Flow0<Void> flow = Flow.named("f").procedure(task::submit);
+
+        long start = System.nanoTime();
+        FlowRun<Void> run = flow.run();
+        long elapsed = millisSince(start);
+        boolean bodyFinishedFirst = finished.get();
+        release.countDown();
+
+        assertThat(elapsed).isLessThan(PATIENCE.toMillis());
+        assertThat(bodyFinishedFirst).as("the flow run ended while the body still ran").isFalse();
+        assertThat(run.taskRuns().get(0).state()).hasToString("TimedOut('Task run 'stubborn-0' exceeded its timeout of 150 ms')");
+    }
+
+    @Test
+    void timedOutAttemptsAreRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        Task0<String> task = Task.named("slow").timeout(LIMIT).retries(1).of(() -> {
+            calls.incrementAndGet();
+            Thread.sleep(LONG_SLEEP_MS);
+            return "never";
+        });
+        Flow0<Void> flow = Flow.named("f").procedure(task::submit);
+
+        long start = System.nanoTime();
+        FlowRun<Void> run = flow.run();
+
+        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
+        assertThat(calls).hasValue(2);
+        TaskRun taskRun = run.taskRuns().get(0);
+        assertThat(names(taskRun)).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "TimedOut");
+        assertThat(taskRun.history().get(2).message())
+                .contains("Retry 1/1 in 0 ms after TimeoutException: Task run 'slow-0' exceeded its timeout of 150 ms");
+    }
+
+    @Test
+    void aTimedOutAttemptCanSucceedOnRetry() {
+        AtomicInteger calls = new AtomicInteger();
+        Task0<String> task = Task.named("slow").timeout(LIMIT).retries(1).of(() -> {
+            if (calls.incrementAndGet() == 1) Thread.sleep(LONG_SLEEP_MS);
+            return "second time lucky";
+        });
+        Flow0<String> flow = Flow.named("f").of(task::call);
+
+        FlowRun<String> run = flow.run();
+
+        assertThat(run.result()).isEqualTo("second time lucky");
+        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
+    }
+
+    @Test
+    void aTimeoutAppliesToEachAttemptOnTheConcurrentExecutor() {
+        CountDownLatch interrupted = new CountDownLatch(2);
+        Task0<String> task = sleeper(Task.named("slow").timeout(LIMIT), interrupted);
+        Flow0<Void> flow = Flow.named("f").executor(new ConcurrentExecutor()).procedure(() -> {
+            task.submit();
+            task.submit();
+        });
+
+        long start = System.nanoTime();
+        FlowRun<Void> run = flow.run();
+
+        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
+        assertThat(run.taskRuns()).extracting(t -> t.state().toString()).containsExactlyInAnyOrder(
+                "TimedOut('Task run 'slow-0' exceeded its timeout of 150 ms')",
+                "TimedOut('Task run 'slow-1' exceeded its timeout of 150 ms')");
+        Traces.await(interrupted, "both bodies were interrupted");
+        assertThat(run.state()).hasToString("Failed('2/2 states failed.')");
+    }
+
+    @Test
+    void anAsyncTaskTimesOut() {
+        AsyncTask0<String> task = Task.named("slow").timeout(LIMIT).async(() -> new CompletableFuture<String>());
+        AsyncFlow0<Void> flow = Flow.named("f").async(() -> task.call().handle((v, t) -> null));
+
+        long start = System.nanoTime();
+        FlowRun<Void> run = flow.run();
+
+        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
+        TaskRun taskRun = run.taskRuns().get(0);
+        assertThat(names(taskRun)).containsExactly("Pending", "Running", "TimedOut");
+        assertThat(taskRun.state()).hasToString("TimedOut('Task run 'slow-0' exceeded its timeout of 150 ms')");
+    }
+
+    @Test
+    void timedOutAsyncAttemptsAreRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        AsyncTask0<String> task = Task.named("slow").timeout(LIMIT).retries(1).async(() ->
+                calls.incrementAndGet() == 1 ? new CompletableFuture<>() : CompletableFuture.completedFuture("ok"));
+        AsyncFlow0<String> flow = Flow.named("f").async(task::call);
+
+        FlowRun<String> run = flow.run();
+
+        assertThat(run.result()).isEqualTo("ok");
+        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
+    }
+
+    // ----- flows -----
+
+    /** A task that blocks until interrupted, so the flow run waits for the timeout to stop it. */
+    private static Task0<String> blocker(CountDownLatch started, CountDownLatch interrupted) {
+        return Task.named("slow").of(() -> {
+            started.countDown();
+            try {
+                Thread.sleep(LONG_SLEEP_MS);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return "never";
+        });
+    }
+
+    // A flow body that merely sleeps past its timeout races in the engine (FlowTimeoutRaceBugTest);
+    // these flows wait on a running task run, which the timeout must stop before the run can end.
+
+    @Test
+    void aFlowRunningPastItsTimeoutEndsTimedOut() {
+        CountDownLatch started = new CountDownLatch(1), interrupted = new CountDownLatch(1);
+        Task0<String> task = blocker(started, interrupted);
+        AtomicBoolean completed = new AtomicBoolean();
+        Flow0<String> flow = Flow.named("nightly").executor(new ConcurrentExecutor()).timeout(LIMIT).of(() -> {
+            String value = task.submit().result();
+            completed.set(true);
+            return value;
+        });
+
+        long start = System.nanoTime();
+        FlowRun<String> run = flow.run();
+
+        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
+        assertThat(names(run)).containsExactly("Pending", "Running", "TimedOut");
+        assertThat(run.state().type()).isEqualTo(StateType.FAILED);
+        assertThat(run.state().isCrashed()).isFalse();
+        assertThat(run.state()).hasToString("TimedOut('Flow run '" + run.name() + "' exceeded its timeout of 150 ms')");
+        assertThatThrownBy(run::result).isInstanceOf(FlowRunFailedException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
+        Traces.await(interrupted, "the task body was interrupted");
+        assertThat(completed).isFalse();
+    }
+
+    @Test
+    void aFlowWithinItsTimeoutCompletes() {
+        Flow0<String> flow = Flow.named("f").timeout(Duration.ofSeconds(10)).of(() -> {
+            Thread.sleep(20);
+            return "done";
+        });
+
+        assertThat(flow.run().result()).isEqualTo("done");
+    }
+
+    @Test
+    void aFlowThrowingItsOwnTimeoutExceptionFailsWithoutTimingOut() {
+        Flow0<Void> flow = Flow.named("f").timeout(Duration.ofSeconds(30)).procedure(() -> {
+            throw new TimeoutException("Oh no!");
+        });
+
+        FlowRun<Void> run = flow.run();
+
+        assertThat(run.state()).hasToString("Failed('Flow run encountered an exception: TimeoutException: Oh no!')");
+    }
+
+    @Test
+    void aTimedOutFlowCancelsItsRunningTaskRuns() {
+        CountDownLatch started = new CountDownLatch(1), interrupted = new CountDownLatch(1);
+        Task0<String> task = blocker(started, interrupted);
+        Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor()).timeout(LIMIT)
+                .of(() -> task.submit().result());
+
+        FlowRun<String> run = flow.run();
+
+        Traces.await(started, "the task started");
+        Traces.await(interrupted, "the task body was interrupted");
+        assertThat(run.state().name()).isEqualTo("TimedOut");
+        TaskRun taskRun = run.taskRuns().get(0);
+        assertThat(names(taskRun)).containsExactly("Pending", "Running", "Cancelled");
+        assertThat(taskRun.state()).hasToString("Cancelled('Task run was cancelled: flow run '" + run.name() + "' is cancelling.')");
+    }
+
+    @Test
+    void aTimedOutSequentialFlowCancelsTheTaskRunItIsIn() {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        AtomicBoolean after = new AtomicBoolean();
+        Task0<String> task = sleeper(Task.named("slow"), interrupted);
+        Task0<String> next = Task.named("next").of(() -> {
+            after.set(true);
+            return "ran";
+        });
+        Flow0<Void> flow = Flow.named("f").timeout(LIMIT).procedure(() -> {
+            task.submit();
+            next.submit();
+        });
+
+        long start = System.nanoTime();
+        FlowRun<Void> run = flow.run();
+
+        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
+        Traces.await(interrupted, "the task body was interrupted");
+        assertThat(run.state().name()).isEqualTo("TimedOut");
+        assertThat(names(Traces.taskRun(run, "slow-0"))).containsExactly("Pending", "Running", "Cancelled");
+        assertThat(after).as("no task runs after the timeout").isFalse();
+    }
+
+    @Test
+    void aTimedOutFlowAttemptIsRetried() {
+        CountDownLatch started = new CountDownLatch(1), interrupted = new CountDownLatch(1);
+        Task0<String> task = blocker(started, interrupted);
+        AtomicInteger bodies = new AtomicInteger();
+        Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor()).timeout(LIMIT).retries(1).of(() -> {
+            if (bodies.incrementAndGet() == 1) return task.submit().result();
+            return "second attempt";
+        });
+
+        FlowRun<String> run = flow.run();
+
+        assertThat(run.result()).isEqualTo("second attempt");
+        assertThat(names(run)).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
+        assertThat(run.history().get(2).message()).contains(
+                "Retry 1/1 in 0 ms after TimedOut('Flow run '" + run.name() + "' exceeded its timeout of 150 ms')");
+        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "Cancelled");
+    }
+
+    @Test
+    void anAsyncFlowTimesOutAndCancelsItsAsyncTaskRun() {
+        AsyncTask0<String> task = Task.named("forever").async(() -> new CompletableFuture<String>());
+        AsyncFlow0<String> flow = Flow.named("f").timeout(LIMIT).async(task::call);
+
+        long start = System.nanoTime();
+        FlowRun<String> run = flow.run();
+
+        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
+        assertThat(run.state()).hasToString("TimedOut('Flow run '" + run.name() + "' exceeded its timeout of 150 ms')");
+        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "Cancelled");
+    }
+}
