@@ -21,6 +21,11 @@ public interface TaskRun {
     /** The name of the task this is a run of. */
     String taskName();
 
+    /** The version of the task, if it has one. */
+    default Optional<String> taskVersion() {
+        return Optional.empty();
+    }
+
     /** The task's tags. */
     Set<String> tags();
 

@@ -6,7 +6,6 @@ import dev.baton.Flow;
 import dev.baton.FlowRun;
 import dev.baton.Task;
 import dev.baton.testing.BatonTest;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AsyncTaskTimeoutBugTest {
 
     @Test
-    @Disabled("BUG: an async task's timed-out attempt leaves the body's stage running; README says the attempt's stage is cancelled (TaskAttempts.startAsyncAttempt)")
     void aTimedOutAsyncAttemptCancelsTheBodysStage() {
         AtomicReference<CompletableFuture<String>> body = new AtomicReference<>();
         AsyncTask0<String> task = Task.named("slow").timeout(Duration.ofMillis(100)).async(() -> {

@@ -5,7 +5,6 @@ import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.FlowRun;
 import dev.baton.testing.BatonTest;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,7 +33,6 @@ class FlowTimeoutRaceBugTest {
     private static final int RETRY_ROUNDS = 100; // this variant fails less often
 
     @Test
-    @Disabled("BUG: a flow run timing out often ends Failed('Flow run encountered an exception: TimeoutException: ...') instead of TimedOut: timedOut is set after the outcome is completed (race in FlowRunEngine.invokeBodyWithTimeout)")
     void aFlowRunPastItsTimeoutAlwaysEndsTimedOut() {
         Flow0<Void> flow = Flow.named("f").timeout(Duration.ofMillis(20)).procedure(() -> Thread.sleep(10_000));
         List<String> finals = new ArrayList<>();
@@ -45,7 +43,6 @@ class FlowTimeoutRaceBugTest {
     }
 
     @Test
-    @Disabled("BUG: an async flow run timing out often ends Failed instead of TimedOut (same race in FlowRunEngine.invokeBodyWithTimeout)")
     void anAsyncFlowRunPastItsTimeoutAlwaysEndsTimedOut() {
         AsyncFlow0<String> flow = Flow.named("f").timeout(Duration.ofMillis(20)).async(() -> new CompletableFuture<String>());
         List<String> finals = new ArrayList<>();
@@ -56,7 +53,6 @@ class FlowTimeoutRaceBugTest {
     }
 
     @Test
-    @Disabled("BUG: a retried flow attempt after a timeout sometimes ends Cancelled: the race in FlowRunEngine.invokeBodyWithTimeout leaves 'cancelling' set (fails about 1 round in 30)")
     void aTimedOutFlowAttemptIsAlwaysRetried() {
         List<String> finals = new ArrayList<>();
         for (int i = 0; i < RETRY_ROUNDS; i++) {

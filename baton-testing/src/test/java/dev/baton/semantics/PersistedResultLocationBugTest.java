@@ -7,7 +7,6 @@ import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.testing.BatonTest;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PersistedResultLocationBugTest {
 
     @Test
-    @Disabled("BUG: PersistedResult.location() returns 'result <key> (json)' (ResultRef.toString), not a path under BATON_HOME/results as documented")
     void locationIsAPathToTheStoredFile() {
         Task0<Integer> answer = Task.named("answer").persistResult(true).of(() -> 42);
         Flow0<Void> flow = Flow.named("f").procedure(answer::submit);

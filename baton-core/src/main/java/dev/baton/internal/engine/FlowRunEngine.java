@@ -51,6 +51,8 @@ public final class FlowRunEngine extends RunScope {
     private volatile boolean timedOut;
     private volatile Thread bodyThread;
     private final CompletableFuture<FlowRunRecord<Object>> finished = new CompletableFuture<>();
+    /** Child flow runs still running, when this run can be cancelled: a cancellation reaches them. */
+    private final Set<FlowRunEngine> children;
 
     private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, boolean cancellable) {
         this.parent = parent;
@@ -60,7 +62,14 @@ public final class FlowRunEngine extends RunScope {
         this.standIn = parent != null ? parent.beginSubflow(flow) : null;
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id(),
                 standIn == null ? null : standIn.id());
-        this.running = cancellable || flow.options().timeout() != null ? ConcurrentHashMap.newKeySet() : null;
+        boolean stoppable = cancellable || flow.options().timeout() != null || parent != null && parent.running != null;
+        this.running = stoppable ? ConcurrentHashMap.newKeySet() : null;
+        this.children = stoppable ? ConcurrentHashMap.newKeySet() : null;
+        if (parent != null && parent.children != null) {
+            parent.children.add(this);
+            finished.whenComplete((r, t) -> parent.children.remove(this));
+            if (parent.cancelling.get()) cancelling.set(true); // the parent was cancelled while this child was being made
+        }
     }
 
     /** Runs {@code flow} with {@code parameters} on the calling thread and returns its finished record. */
@@ -191,14 +200,19 @@ public final class FlowRunEngine extends RunScope {
     private Attempt invokeBodyWithTimeout(FlowDefinition flow) {
         Duration timeout = flow.options().timeout();
         CompletableFuture<Attempt> outcome = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual().unstarted(() -> outcome.complete(invokeBody(flow)));
+        AtomicBoolean decided = new AtomicBoolean(); // the body's end or the timeout, whichever comes first
+        Thread worker = Thread.ofVirtual().unstarted(() -> {
+            Attempt a = invokeBody(flow);
+            if (decided.compareAndSet(false, true)) outcome.complete(a);
+        });
         TimeoutException limit = new TimeoutException("Flow run '" + record.name() + "' exceeded its timeout of "
                 + Durations.format(timeout));
         Clock.Timer timer = clock.schedule(() -> {
-            if (outcome.complete(new Attempt(null, limit))) {
-                timedOut = true;
+            if (decided.compareAndSet(false, true)) {
+                timedOut = true; // before the outcome: the flow's thread reads it once the outcome is there
                 stopRunningWork();
                 worker.interrupt();
+                outcome.complete(new Attempt(null, limit));
             }
         }, timeout);
         worker.start();
@@ -294,6 +308,7 @@ public final class FlowRunEngine extends RunScope {
 
     private void stopRunningWork() {
         cancelling.set(true);
+        if (children != null) for (FlowRunEngine child : children) child.cancel();
         if (running != null) for (TaskRunFuture<?> run : running) run.interruptBody();
     }
 

@@ -8,7 +8,7 @@ import dev.baton.internal.results.ResultStore;
 record StoredResult(ResultStore store, ResultRef ref) implements PersistedResult {
     @Override
     public String location() {
-        return ref.toString();
+        return store.file(ref).toString();
     }
 
     @Override

@@ -101,6 +101,10 @@ final class TaskAttempts {
 
     private void runSyncAttempts() {
         while (true) {
+            if (engine.isCancelling()) {
+                run.settleCancelled();
+                return;
+            }
             beginAttempt();
             Object value;
             try {
@@ -170,6 +174,10 @@ final class TaskAttempts {
     // ----- async attempts -----
 
     private void startAsyncAttempt() {
+        if (engine.isCancelling()) {
+            run.settleCancelled();
+            return;
+        }
         beginAttempt();
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         engine.trackRunning(run, outcome);
@@ -183,6 +191,10 @@ final class TaskAttempts {
             stage.whenComplete((v, t) -> {
                 if (t == null) outcome.complete(v);
                 else outcome.completeExceptionally(t);
+            });
+            // a timeout or a cancellation ends the attempt: stop the body's stage too
+            outcome.whenComplete((v, t) -> {
+                if (t != null) stage.toCompletableFuture().cancel(true);
             });
         } catch (Throwable t) {
             outcome.completeExceptionally(t);
@@ -217,11 +229,14 @@ final class TaskAttempts {
             // waits on the clock like a sync retry (so fake time skips it), in a virtual thread of its own;
             // keeps its tag slots meanwhile
             Thread.ofVirtual().start(() -> {
+                boolean tracked = engine.trackRunning(run, Thread.currentThread()); // a cancellation ends the wait
                 try {
                     engine.clock().sleep(delay);
                 } catch (InterruptedException e) {
                     interrupted(e);
                     return;
+                } finally {
+                    if (tracked) engine.untrackRunning(run);
                 }
                 startAsyncAttempt();
             });

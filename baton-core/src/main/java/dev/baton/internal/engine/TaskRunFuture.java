@@ -177,6 +177,10 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
 
     /** Completes the run with {@code result}; {@code stored} is its persisted form, if any. */
     void complete(Object result, Object stored) {
+        if (engine.isCancelling()) {
+            settleCancelled(); // the body ignored the interrupt: its result is not used
+            return;
+        }
         value = result;
         settle(State.of(StateType.COMPLETED, null, engine.now(), null, stored));
     }

@@ -40,6 +40,11 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     }
 
     @Override
+    public java.util.Optional<String> taskVersion() {
+        return java.util.Optional.ofNullable(task.version());
+    }
+
+    @Override
     public Set<String> tags() {
         return task.tags();
     }

@@ -29,7 +29,11 @@ public final class InputHash implements CacheKeyFunction {
     @Override
     public String key(TaskRun run, List<Object> arguments) {
         try {
-            return Sha256.hex(CanonicalJson.bytes(new Object[] {run.taskName(), arguments}));
+            // the version joins the key only when there is one, so unversioned tasks keep their keys
+            Object[] inputs = run.taskVersion().isPresent()
+                    ? new Object[] {run.taskName(), run.taskVersion().get(), arguments}
+                    : new Object[] {run.taskName(), arguments};
+            return Sha256.hex(CanonicalJson.bytes(inputs));
         } catch (Exception | StackOverflowError e) { // a cycle in a collection recurses before any check
             LOG.warn("Not caching task run {}: its arguments have no JSON form to compute the input hash from ({})."
                     + " Give the task a cacheKey function of its own, or pass records, collections, strings or numbers.",
