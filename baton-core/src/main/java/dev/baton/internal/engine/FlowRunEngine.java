@@ -61,7 +61,7 @@ public final class FlowRunEngine extends RunScope {
         this.clock = services.clock();
         this.standIn = parent != null ? parent.beginSubflow(flow) : null;
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id(),
-                standIn == null ? null : standIn.id());
+                standIn == null ? null : standIn.id(), services.store());
         boolean stoppable = cancellable || flow.options().timeout() != null || parent != null && parent.running != null;
         this.running = stoppable ? ConcurrentHashMap.newKeySet() : null;
         this.children = stoppable ? ConcurrentHashMap.newKeySet() : null;
@@ -103,8 +103,8 @@ public final class FlowRunEngine extends RunScope {
     private void executeAttempts() {
         FlowDefinition flow = record.flow();
         FlowOptions options = flow.options();
-        record.append(State.of(StateType.PENDING, null, now(), null, null));
         services.store().flowRunStarted(record);
+        record.append(State.of(StateType.PENDING, null, now(), null, null));
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.FLOW_RUNS.atInfo().setMessage("Created flow run '" + record.name() + "' for flow '" + flow.name() + "'")
                     .addKeyValue("flow_run_id", record.id()).log();
@@ -361,8 +361,8 @@ public final class FlowRunEngine extends RunScope {
         }
         int index = runCounters.computeIfAbsent(task.name(), k -> new AtomicInteger()).getAndIncrement();
         TaskRunRecord run = new TaskRunRecord(task, record, index, upstream);
-        run.append(State.of(StateType.PENDING, null, now(), null, null));
         record.addTaskRun(run);
+        run.append(State.of(StateType.PENDING, null, now(), null, null));
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Created task run '" + run.name() + "' for task '" + task.name() + "'", null);
         }

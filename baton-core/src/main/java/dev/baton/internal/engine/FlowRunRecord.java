@@ -5,6 +5,7 @@ import dev.baton.FlowRunFailedException;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.Ids;
+import dev.baton.internal.store.RunStore;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,16 +22,27 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
     private final UUID parentFlowRunId;
     private final UUID parentTaskRunId;
     private final ArrayList<TaskRunRecord> taskRuns = new ArrayList<>();
+    private final RunStore store;
     private volatile R result;
     private volatile Throwable failure;
 
-    FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId, UUID parentTaskRunId) {
+    FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId, UUID parentTaskRunId, RunStore store) {
         super(Ids.msb(), Ids.lsb());
         this.flow = flow;
         this.name = RunNames.next();
         this.parameters = Collections.unmodifiableList(Arrays.asList(parameters.clone()));
         this.parentFlowRunId = parentFlowRunId;
         this.parentTaskRunId = parentTaskRunId;
+        this.store = store;
+    }
+
+    RunStore store() {
+        return store;
+    }
+
+    @Override
+    void recorded(State state) {
+        store.flowRunState(this, state);
     }
 
     FlowDefinition flow() {
@@ -41,6 +53,7 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
         synchronized (taskRuns) {
             taskRuns.add(run);
         }
+        store.taskRunCreated(run);
     }
 
     int taskRunCount() {

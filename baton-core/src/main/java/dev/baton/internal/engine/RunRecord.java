@@ -31,7 +31,11 @@ abstract class RunRecord {
         if (n == states.length) states = Arrays.copyOf(states, n * 2);
         states[n] = state;
         size = n + 1; // volatile write publishes the element (and a grown array) to readers
+        recorded(state);
     }
+
+    /** Tells the run store about a state just appended (under the record's lock, so in order). */
+    abstract void recorded(State state);
 
     public final State state() {
         int n = size;

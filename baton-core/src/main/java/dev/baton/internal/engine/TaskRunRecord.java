@@ -25,6 +25,11 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
         this.upstream = upstream;
     }
 
+    @Override
+    void recorded(State state) {
+        flowRun.store().taskRunState(this, state);
+    }
+
     TaskDefinition task() {
         return task;
     }

@@ -1,19 +1,35 @@
 package dev.baton.internal.store;
 
 import dev.baton.FlowRun;
+import dev.baton.State;
+import dev.baton.TaskRun;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Where flow runs are recorded. The engine tells the store when a flow run starts and
- * when it has finished; the store keeps the records and answers queries.
+ * Where runs are recorded. The engine tells the store when a flow run starts, when a task run
+ * is created, every state either enters (in order, per run), and when the flow run has
+ * finished; the store keeps the records and answers queries.
+ *
+ * <p>The per-task and per-state calls are on the engine's hot path: a store that writes to
+ * disk or network must hand them off (queue, batch) rather than block, and make everything
+ * durable by the time {@link #flowRunFinished} returns.
  */
 public interface RunStore {
 
     /** A flow run was created; its record goes on changing until {@link #flowRunFinished}. */
     void flowRunStarted(FlowRun<?> run);
+
+    /** A task run of a started flow run was created, with its upstream runs; its states follow. */
+    default void taskRunCreated(TaskRun run) {}
+
+    /** {@code state} was appended to the history of task run {@code run}. */
+    default void taskRunState(TaskRun run, State state) {}
+
+    /** {@code state} was appended to the history of flow run {@code run}. */
+    default void flowRunState(FlowRun<?> run, State state) {}
 
     /** A flow run reached its final state. */
     void flowRunFinished(FlowRun<?> run);
