@@ -1,5 +1,6 @@
 package dev.baton.internal.engine;
 
+import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.Ids;
 
