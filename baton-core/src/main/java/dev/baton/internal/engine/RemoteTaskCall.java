@@ -1,6 +1,7 @@
 package dev.baton.internal.engine;
 
 import dev.baton.TaskCall;
+import dev.baton.internal.results.ContextObjectInputStream;
 import org.slf4j.event.Level;
 
 import java.io.ByteArrayInputStream;
@@ -11,7 +12,6 @@ import java.io.ObjectInput;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutput;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -272,20 +272,7 @@ final class RemoteTaskCall implements TaskCall {
             Invocable cached = CACHE.get(key);
             if (cached != null) return cached;
             Invocable body;
-            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-                @Override
-                protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-                    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-                    if (loader != null) {
-                        try {
-                            return Class.forName(desc.getName(), false, loader);
-                        } catch (ClassNotFoundException e) {
-                            // fall back to the default resolution
-                        }
-                    }
-                    return super.resolveClass(desc);
-                }
-            }) {
+            try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
                 body = (Invocable) in.readObject();
             }
             if (CACHE.size() >= MAX) CACHE.clear();

@@ -11,9 +11,10 @@ import java.io.ObjectStreamClass;
  * Baton's own: a class that only the application's loader knows (a script run by
  * {@code baton run}, a web application, a plugin) would not be found.
  */
-final class ContextObjectInputStream extends ObjectInputStream {
+public final class ContextObjectInputStream extends ObjectInputStream {
 
-    ContextObjectInputStream(InputStream in) throws IOException {
+    /** Reads from {@code in}. */
+    public ContextObjectInputStream(InputStream in) throws IOException {
         super(in);
     }
 
