@@ -51,15 +51,10 @@ public final class Engine {
                     + " the body of a flow (Flow.named(...).of(...)); in async flows, continue from the stages that"
                     + " Baton returns (task calls, Async.sleep, Async.allOf), which carry the flow run along.");
         }
-        if (scope instanceof RemoteTaskScope remote) {
+        String insideTaskRun = scope.taskRunName();
+        if (insideTaskRun != null) {
             throw new IllegalStateException("Task '" + task.name() + "' was called from inside task run '"
-                    + remote.taskRunName() + "'. Tasks cannot be run from within tasks: call both from the flow,"
-                    + " passing the first one's future to the second to make it wait.");
-        }
-        TaskRunFuture<?> current = scope.currentTaskRun();
-        if (current != null) {
-            throw new IllegalStateException("Task '" + task.name() + "' was called from inside task run '"
-                    + current.record().name() + "'. Tasks cannot be run from within tasks: call both from the flow,"
+                    + insideTaskRun + "'. Tasks cannot be run from within tasks: call both from the flow,"
                     + " passing the first one's future to the second to make it wait.");
         }
         if (task.isAsync() && !scope.engine().flow().isAsync()) {

@@ -472,6 +472,11 @@ public final class FlowRunEngine extends RunScope {
         return null;
     }
 
+    @Override
+    String taskRunName() {
+        return null;
+    }
+
     FlowDefinition flow() {
         return record.flow();
     }

@@ -43,7 +43,7 @@ public final class RemoteTaskScope extends RunScope {
         return null;
     }
 
-    /** The run this body belongs to, for messages. */
+    @Override
     String taskRunName() {
         return call.taskRunNameForScope();
     }

@@ -28,8 +28,11 @@ public abstract sealed class RunScope permits FlowRunEngine, TaskRunFuture, Remo
     /** The engine of the flow run this scope belongs to. */
     abstract FlowRunEngine engine();
 
-    /** The task run of this scope, or null in a flow body. */
+    /** The task run of this scope, or null in a flow body (and on a worker, where only its name is known). */
     abstract TaskRunFuture<?> currentTaskRun();
+
+    /** The name of the task run whose body runs in this scope, or null in a flow body. */
+    abstract String taskRunName();
 
     /** The prefix of this scope's log lines: {@code Flow run 'x' - } or {@code Task run 'y' - }. */
     public abstract String logPrefix();

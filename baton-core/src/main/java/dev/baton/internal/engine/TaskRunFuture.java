@@ -390,6 +390,11 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     }
 
     @Override
+    String taskRunName() {
+        return record.name();
+    }
+
+    @Override
     public String logPrefix() {
         return "Task run '" + record.name() + "' - ";
     }
