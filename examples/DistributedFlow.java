@@ -29,8 +29,10 @@ public class DistributedFlow {
             .executor(new HazelcastExecutor())
             .procedure(() -> {
                 long start = System.nanoTime();
-                printValues.submit(Collections.nCopies(15, "AAAA"));
-                printValues.submit(Collections.nCopies(10, "BBBB")).await();
+                var a = printValues.submit(Collections.nCopies(15, "AAAA"));
+                var b = printValues.submit(Collections.nCopies(10, "BBBB"));
+                a.await();
+                b.await();
                 System.out.printf("%ntask runs done in %.1f s%n", (System.nanoTime() - start) / 1e9);
             });
 

@@ -25,6 +25,30 @@ record ExampleScript(int exitCode, String stdout, String stderr) {
                 .collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, EXAMPLES.resolve(file).toString()));
         command.addAll(List.of(args));
+        return exec(file, command);
+    }
+
+    /**
+     * Runs an example's compiled class, as {@code ./baton run} does for every script (it compiles
+     * them to a directory): worker JVMs of a distributed executor load the example's classes from
+     * the class path, which the source launcher's in-memory classes are not on.
+     */
+    static ExampleScript runCompiled(String mainClass, String... args) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.contains("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "java.se",
+                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
+        command.addAll(List.of("-cp", classPath, mainClass));
+        command.addAll(List.of(args));
+        return exec(mainClass, command);
+    }
+
+    private static ExampleScript exec(String file, List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("example-", ".out"), err = Files.createTempFile("example-", ".err");
         try {
             Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

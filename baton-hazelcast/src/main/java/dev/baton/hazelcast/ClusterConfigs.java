@@ -14,8 +14,10 @@ import java.util.List;
  * deserialization filter that admits Baton's classes and the user's allowed packages only.
  */
 final class ClusterConfigs {
-    /** The executor service task runs go to. */
+    /** The executor service the messages of {@link Messages} go to (task runs have threads of their own). */
     static final String EXECUTOR = "baton";
+    /** Threads for messages: a poll waits on one for up to a second, so one per open channel. */
+    private static final int MESSAGE_THREADS = 256;
     /** Prefixes every member and client admits, whatever the user allows. */
     static final List<String> BATON_PREFIXES = List.of("dev.baton.");
 
@@ -29,6 +31,9 @@ final class ClusterConfigs {
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
+        // a worker's CPU is for task runs: no metrics collection, no health monitor
+        config.getMetricsConfig().setEnabled(false);
+        config.setProperty("hazelcast.health.monitoring.level", "OFF");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(bindAddress);
@@ -37,7 +42,10 @@ final class ClusterConfigs {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bindAddress + ":" + port) : members);
-        config.getExecutorConfig(EXECUTOR).setPoolSize(threads).setStatisticsEnabled(false);
+        config.getExecutorConfig(EXECUTOR).setPoolSize(MESSAGE_THREADS).setStatisticsEnabled(false);
+        config.getMemberAttributeConfig().setAttribute(ClusterSession.THREADS_ATTRIBUTE, String.valueOf(threads));
+        config.getUserContext().put(WorkerChannels.KEY, new WorkerChannels(threads, allowedPrefixes));
+        config.getSerializationConfig().addDataSerializableFactory(Messages.FACTORY_ID, new Messages.Factory());
         config.getSerializationConfig().setJavaSerializationFilterConfig(filter(allowedPrefixes));
         return config;
     }
@@ -47,7 +55,9 @@ final class ClusterConfigs {
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.getNetworkConfig().setAddresses(members).setSmartRouting(true);
+        config.getMetricsConfig().setEnabled(false);
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(connectTimeoutMillis);
+        config.getSerializationConfig().addDataSerializableFactory(Messages.FACTORY_ID, new Messages.Factory());
         config.getSerializationConfig().setJavaSerializationFilterConfig(filter(allowedPrefixes));
         return config;
     }

@@ -1,16 +1,10 @@
 package dev.baton.hazelcast;
 
-import com.hazelcast.client.HazelcastClientNotActiveException;
-import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
-import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.nio.serialization.HazelcastSerializationException;
-import com.hazelcast.spi.exception.TargetDisconnectedException;
-import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.baton.Executor;
 import dev.baton.ReadyTaskRun;
 import dev.baton.TaskCall;
@@ -18,61 +12,131 @@ import dev.baton.TaskRunCrashedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A flow run's use of a Hazelcast cluster: each ready task run gets a virtual thread here (the
- * engine keeps its states), and its body call goes to the least loaded worker. A call whose
- * worker is lost goes to another worker (unless the task opted out); with no worker left, it
- * crashes.
+ * A flow run's use of a Hazelcast cluster. Each ready task run gets a virtual thread here (the
+ * engine keeps its states); its body call goes, as bytes, to the least loaded worker over that
+ * worker's {@link MemberChannel}, at most a window of calls per worker thread at a time (the
+ * rest wait here, so a worker that finishes early takes more). A call whose worker is lost runs
+ * again on another worker (unless its task opted out); with no worker left, it crashes.
  */
 final class ClusterSession implements Executor.Session {
     private static final Logger LOG = LoggerFactory.getLogger("dev.baton.hazelcast");
     private static final int MAX_SENDS = 8;
+    /** How long a worker whose channel broke gets no new calls, unless the cluster removes it first. */
+    private static final long SUSPICION_NANOS = 1_000_000_000L;
+    /** How long the client may stay disconnected from every worker before the calls in flight crash. */
+    private static final long RECONNECT_GRACE_MILLIS = 5_000;
+    /** Calls a worker may hold queued per thread, at most (see {@link MemberChannel#capacity}). */
+    static final int WINDOW_PER_THREAD = Integer.getInteger("baton.hazelcast.window", 1024);
+    /** The member attribute with a worker's thread count. */
+    static final String THREADS_ATTRIBUTE = "baton.threads";
 
     private final HazelcastInstance client;
     private final IExecutorService executor;
     private final LocalCluster local; // null when connected to a cluster we did not start
     private final String where;
-    private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final Set<UUID> lostMembers = ConcurrentHashMap.newKeySet();
-    private volatile String noWorkerLeft;
+    private final ObjectInputFilter filter;
+    private final UUID clientId;
+    private final AtomicLong ids = new AtomicLong();
+    // guarded by this
+    private final Map<UUID, MemberChannel> channels = new HashMap<>();
+    private final Set<UUID> lostMembers = new HashSet<>();
+    private final Map<UUID, Long> suspects = new HashMap<>(); // member -> when its channel broke (nanoTime)
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private String noWorkerLeft;
+    private volatile boolean closed;
+    private volatile long disconnections; // counts CLIENT_DISCONNECTED and CLIENT_CONNECTED events
 
-    /** A body call on its way: where it is running, and how many times it was sent. */
-    private static final class Pending {
+    /** A body call on its way: its bytes, where it is, and how many times it was sent. */
+    static final class Pending {
+        final long id;
         final TaskCall call;
+        final byte[] bytes;
         final CompletableFuture<Object> result = new CompletableFuture<>();
-        volatile Future<Object> remote;
-        int sends;
+        volatile MemberChannel channel;
+        int sends; // guarded by the session
 
-        Pending(TaskCall call) {
+        Pending(long id, TaskCall call, byte[] bytes) {
+            this.id = id;
             this.call = call;
+            this.bytes = bytes;
         }
     }
 
-    ClusterSession(HazelcastInstance client, LocalCluster local, String where) {
+    ClusterSession(HazelcastInstance client, LocalCluster local, String where, List<String> allowedPrefixes) {
         this.client = client;
         this.executor = client.getExecutorService(ClusterConfigs.EXECUTOR);
         this.local = local;
         this.where = where;
+        this.filter = new AllowedClasses(allowedPrefixes);
+        this.clientId = client.getLocalEndpoint().getUuid();
+        client.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                dispatchWaiting();
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                MemberChannel channel;
+                synchronized (ClusterSession.this) {
+                    lostMembers.add(event.getMember().getUuid());
+                    suspects.remove(event.getMember().getUuid());
+                    channel = channels.get(event.getMember().getUuid());
+                }
+                if (channel != null) channelLost(channel, null);
+                else dispatchWaiting();
+            }
+        });
         if (local != null) {
             local.allExited().thenRun(() -> lose("all " + local.processes().size() + " workers of the local cluster died"));
         }
         client.getLifecycleService().addLifecycleListener(event -> {
-            if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED
-                    || event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN && noWorkerLeft == null) {
-                lose("lost the connection to every worker of " + where);
+            if (closed) return;
+            switch (event.getState()) {
+                // all connections gone: the client tries to reconnect (a worker it had not reached yet
+                // may be fine); crash what is in flight only if it does not come back soon
+                case CLIENT_DISCONNECTED -> {
+                    long epoch = ++disconnections;
+                    Thread.ofVirtual().start(() -> loseUnlessReconnected(epoch));
+                }
+                case CLIENT_CONNECTED -> {
+                    disconnections++;
+                    dispatchWaiting();
+                }
+                case SHUTTING_DOWN -> lose("lost the connection to every worker of " + where);
+                default -> { }
             }
         });
+    }
+
+    private void loseUnlessReconnected(long epoch) {
+        try {
+            Thread.sleep(RECONNECT_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (disconnections == epoch) {
+            lose("lost the connection to every worker of " + where + " for " + RECONNECT_GRACE_MILLIS / 1000 + " s");
+        }
     }
 
     @Override
@@ -88,93 +152,269 @@ final class ClusterSession implements Executor.Session {
 
     @Override
     public CompletionStage<Object> call(TaskCall call) {
-        Pending p = new Pending(call);
-        pending.add(p);
+        byte[] bytes;
+        try {
+            bytes = CallCodec.write(call);
+        } catch (NotSerializableException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Task run '" + call.taskRunName()
+                    + "' cannot be sent to " + where + ": its arguments hold an object of type " + e.getMessage()
+                    + ", which is not java.io.Serializable. The arguments of a task run on the Hazelcast executor"
+                    + " (and its body, with what its lambda captures, and its result) must be serializable", e));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Task run '" + call.taskRunName()
+                    + "' cannot be sent to " + where + ": its arguments could not be serialized: " + e, e));
+        }
+        Pending p = new Pending(ids.incrementAndGet(), call, bytes);
         p.result.whenComplete((v, t) -> {
-            pending.remove(p);
-            Future<Object> remote = p.remote;
-            if (p.result.isCancelled() && remote != null) remote.cancel(true);
+            MemberChannel channel = p.channel;
+            if (p.result.isCancelled() && channel != null) channel.cancel(p.id); // a timeout or a cancellation
+            if (channel != null) channel.calls.remove(p.id);
+            dispatchWaiting();
         });
-        send(p);
+        dispatch(p);
         return p.result;
     }
 
-    private void send(Pending p) {
-        if (noWorkerLeft != null) {
-            crash(p, noWorkerLeft);
-            return;
+    /** Sends {@code p} to the least loaded worker with room, or keeps it waiting; crashes it if no worker is left. */
+    private void dispatch(Pending p) {
+        MemberChannel target;
+        String crash = null;
+        synchronized (this) {
+            if (noWorkerLeft != null) {
+                crash = noWorkerLeft;
+                target = null;
+            } else {
+                target = leastLoaded();
+                if (target == null) {
+                    if (noMemberLeft()) crash = "no worker is left in " + where;
+                    else waiting.add(p);
+                } else {
+                    assign(p, target);
+                }
+            }
         }
-        Member member = leastLoaded();
-        if (member == null) {
-            crash(p, "no worker is left in " + where);
-            return;
-        }
-        AtomicInteger load = inFlight.computeIfAbsent(member.getUuid(), k -> new AtomicInteger());
-        load.incrementAndGet();
-        p.sends++;
-        Future<Object> remote;
-        try {
-            remote = executor.submitToMember(new ShippedCall(p.call), member);
-        } catch (RuntimeException e) {
-            load.decrementAndGet();
-            failed(p, member, e);
-            return;
-        }
-        p.remote = remote;
-        if (p.result.isDone()) remote.cancel(true); // cancelled meanwhile
-        ((CompletionStage<Object>) remote).whenComplete((outcome, t) -> {
-            load.decrementAndGet();
-            if (t != null) {
-                failed(p, member, unwrap(t));
+        if (crash != null) crash(p, crash);
+        else if (target != null) target.send(p);
+    }
+
+    /** Sends waiting calls while some worker has room. */
+    private void dispatchWaiting() {
+        while (true) {
+            Pending p;
+            MemberChannel target;
+            synchronized (this) {
+                if (waiting.isEmpty()) return;
+                if (noWorkerLeft != null || noMemberLeft()) {
+                    p = null;
+                    target = null;
+                } else {
+                    target = leastLoaded();
+                    if (target == null) return;
+                    p = waiting.poll();
+                    if (p.result.isDone()) continue;
+                    assign(p, target);
+                }
+            }
+            if (target == null) {
+                String why;
+                List<Pending> all;
+                synchronized (this) {
+                    why = noWorkerLeft != null ? noWorkerLeft : "no worker is left in " + where;
+                    all = new ArrayList<>(waiting);
+                    waiting.clear();
+                }
+                for (Pending w : all) crash(w, why);
                 return;
             }
-            try {
-                p.result.complete(p.call.result(outcome));
-            } catch (Throwable e) {
-                p.result.completeExceptionally(e);
-            }
-        });
-    }
-
-    private void failed(Pending p, Member member, Throwable t) {
-        if (p.result.isDone()) return;
-        if (isWorkerLoss(t)) {
-            lostMembers.add(member.getUuid());
-            if (!p.call.rerunOnWorkerLoss()) {
-                crash(p, "its worker " + member.getAddress() + " was lost mid-run, and the task asked not to run again"
-                        + " (rerunOnWorkerLoss(false))");
-            } else if (p.sends >= MAX_SENDS) {
-                crash(p, "it lost its worker " + p.sends + " times; the last was " + member.getAddress());
-            } else {
-                LOG.warn("Task run '{}' lost its worker {}; running it again on another worker", p.call.taskRunName(),
-                        member.getAddress());
-                send(p);
-            }
-            return;
+            target.send(p);
         }
-        p.result.completeExceptionally(explain(p.call, member, t));
     }
 
-    /** The least loaded worker not known to be lost, or null if there is none. */
-    private Member leastLoaded() {
-        Member best = null;
-        int bestLoad = Integer.MAX_VALUE;
-        for (Member m : client.getCluster().getMembers()) {
-            if (lostMembers.contains(m.getUuid())) continue;
-            AtomicInteger load = inFlight.get(m.getUuid());
-            int l = load == null ? 0 : load.get();
-            if (l < bestLoad) {
-                best = m;
-                bestLoad = l;
+    /**
+     * Counts {@code p} on {@code target} at once, in the same step as choosing it: two calls made
+     * ready together would otherwise both see the same idle worker and queue there while another
+     * stays idle. Holds this.
+     */
+    private void assign(Pending p, MemberChannel target) {
+        p.channel = target;
+        p.sends++;
+        target.calls.put(p.id, p);
+    }
+
+    /** The channel to the worker with the fewest calls per thread among those with room, or null. Holds this. */
+    private MemberChannel leastLoaded() {
+        MemberChannel best = null;
+        double bestLoad = Double.MAX_VALUE;
+        for (MemberChannel c : liveChannels()) {
+            int load = c.load();
+            if (load >= c.capacity(WINDOW_PER_THREAD)) continue;
+            double perThread = (double) load / c.threads;
+            if (perThread < bestLoad) {
+                best = c;
+                bestLoad = perThread;
             }
         }
         return best;
     }
 
+    /** True if the cluster has no member that is not known to be lost (suspects count as members). Holds this. */
+    private boolean noMemberLeft() {
+        for (Member m : client.getCluster().getMembers()) if (!lostMembers.contains(m.getUuid())) return false;
+        return true;
+    }
+
+    /** A channel to every worker in the cluster not known to be lost nor suspected. Holds this. */
+    private List<MemberChannel> liveChannels() {
+        List<MemberChannel> live = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Member m : client.getCluster().getMembers()) {
+            if (lostMembers.contains(m.getUuid())) continue;
+            Long suspected = suspects.get(m.getUuid());
+            if (suspected != null) {
+                if (now - suspected < SUSPICION_NANOS) continue;
+                suspects.remove(m.getUuid());
+            }
+            live.add(channels.computeIfAbsent(m.getUuid(), k -> new MemberChannel(this, executor, clientId, m, threadsOf(m))));
+        }
+        return live;
+    }
+
+    private static int threadsOf(Member m) {
+        try {
+            return Math.max(1, Integer.parseInt(m.getAttribute(THREADS_ATTRIBUTE)));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** A worker is gone (or its channel broke): its calls run again elsewhere, or crash. */
+    void channelLost(MemberChannel channel, Throwable cause) {
+        List<Pending> orphans;
+        synchronized (this) {
+            if (channel.lost) return;
+            channel.lost = true;
+            channels.remove(channel.member.getUuid());
+            // A broken channel is not always a dead worker: a call to a worker the client has no
+            // connection to yet goes through another one, and fails with it. A worker still in the
+            // cluster is only suspected for a moment; the cluster removes a dead one soon.
+            if (client.getCluster().getMembers().contains(channel.member)) {
+                suspects.put(channel.member.getUuid(), System.nanoTime());
+                Thread.ofVirtual().start(this::retryAfterSuspicion);
+            } else {
+                lostMembers.add(channel.member.getUuid());
+            }
+            orphans = new ArrayList<>(channel.calls.values());
+            channel.calls.clear();
+        }
+        if (closed) return;
+        LOG.debug("lost the channel to worker {}", channel.member.getAddress(), cause);
+        for (Pending p : orphans) {
+            if (p.result.isDone()) continue;
+            if (!p.call.rerunOnWorkerLoss()) {
+                crash(p, "its worker " + channel.member.getAddress() + " was lost mid-run, and the task asked not to run"
+                        + " again (rerunOnWorkerLoss(false))");
+            } else if (p.sends >= MAX_SENDS) {
+                crash(p, "it lost its worker " + p.sends + " times; the last was " + channel.member.getAddress());
+            } else {
+                LOG.warn("Task run '{}' lost its worker {}; running it again on another worker", p.call.taskRunName(),
+                        channel.member.getAddress());
+                dispatch(p);
+            }
+        }
+        dispatchWaiting();
+    }
+
+    private void retryAfterSuspicion() {
+        try {
+            Thread.sleep(SUSPICION_NANOS / 1_000_000 + 10);
+        } catch (InterruptedException e) {
+            return;
+        }
+        dispatchWaiting();
+    }
+
+    /** A worker's answer for {@code p}: its value, its failure, or a problem said plainly. */
+    void settle(Pending p, MemberChannel channel, byte kind, byte[] payload) {
+        String worker = "worker " + channel.member.getAddress();
+        String name = p.call.taskRunName();
+        if (kind != Messages.Outcomes.OUTCOME) {
+            String text = new String(payload, StandardCharsets.UTF_8);
+            p.result.completeExceptionally(switch (kind) {
+                case Messages.Outcomes.CLASS_MISSING -> classMissing(name, worker, text, null);
+                case Messages.Outcomes.CLASS_REFUSED -> classRefused(name, worker, text, null);
+                case Messages.Outcomes.RESULT_NOT_SERIALIZABLE -> new IllegalStateException("Task run '" + name
+                        + "' finished on " + worker + " but its result could not travel back: an object of type " + text
+                        + " is not java.io.Serializable. The result of a task run on the Hazelcast executor (and its body"
+                        + " and arguments) must be serializable");
+                default -> new IllegalStateException("Task run '" + name + "' failed on " + worker + ": " + text);
+            });
+            return;
+        }
+        Object outcome;
+        try {
+            outcome = CallCodec.read(payload, filter);
+        } catch (ClassNotFoundException e) {
+            p.result.completeExceptionally(new IllegalStateException("Task run '" + name + "' finished on " + worker
+                    + " but its result cannot be read here: class " + e.getMessage() + " is not on this process's class path", e));
+            return;
+        } catch (IOException | RuntimeException e) {
+            String refused = AllowedClasses.refusedClass(e);
+            p.result.completeExceptionally(refused != null ? new IllegalStateException("Task run '" + name + "' finished on "
+                    + worker + " but its result holds an object of class " + refused + ", which this process does not"
+                    + " deserialize from the cluster. Allow its package with HazelcastExecutor.builder().allowPackages(...)", e)
+                    : new IllegalStateException("Task run '" + name + "' finished on " + worker + " but its result cannot be"
+                    + " read here: " + e, e));
+            return;
+        }
+        try {
+            p.result.complete(p.call.result(outcome));
+        } catch (Throwable t) {
+            p.result.completeExceptionally(explain(name, worker, t));
+        }
+    }
+
+    /** The task's own failure, unless it is the worker failing to load the task's classes. */
+    private static Throwable explain(String name, String worker, Throwable t) {
+        if (t instanceof ClassNotFoundException && fromDeserialization(t)) return classMissing(name, worker, t.getMessage(), t);
+        String refused = AllowedClasses.refusedClass(t);
+        if (refused != null && fromDeserialization(t)) return classRefused(name, worker, refused, t);
+        return t;
+    }
+
+    private static boolean fromDeserialization(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            for (StackTraceElement e : c.getStackTrace()) if (e.getClassName().equals("java.io.ObjectInputStream")) return true;
+        }
+        return false;
+    }
+
+    private static Throwable classMissing(String name, String worker, String className, Throwable cause) {
+        return new IllegalStateException("Task run '" + name + "' cannot run on " + worker + ": class " + className
+                + " is not on the worker's class path. Put the jar with your tasks on every worker's class path"
+                + " (./baton worker hazelcast --class-path app.jar ...)", cause);
+    }
+
+    private static Throwable classRefused(String name, String worker, String className, Throwable cause) {
+        return new IllegalStateException("Task run '" + name + "' was refused by " + worker + ": its deserialization filter"
+                + " does not allow class " + className + ". Allow its package on the workers (./baton worker hazelcast"
+                + " --allow " + packageOf(className) + ") and in HazelcastExecutor.builder().allowPackages(...)", cause);
+    }
+
+    private static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? className : className.substring(0, dot + 1);
+    }
+
     private void lose(String why) {
-        if (noWorkerLeft != null) return;
-        noWorkerLeft = why;
-        for (Pending p : pending) crash(p, why);
+        List<Pending> all = new ArrayList<>();
+        synchronized (this) {
+            if (noWorkerLeft != null || closed) return;
+            noWorkerLeft = why;
+            for (MemberChannel c : channels.values()) all.addAll(c.calls.values());
+            all.addAll(waiting);
+            waiting.clear();
+        }
+        for (Pending p : all) crash(p, why);
     }
 
     private void crash(Pending p, String why) {
@@ -182,53 +422,38 @@ final class ClusterSession implements Executor.Session {
                 + " finish on " + where + ": " + why, null));
     }
 
-    private static boolean isWorkerLoss(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof MemberLeftException || c instanceof TargetNotMemberException
-                    || c instanceof TargetDisconnectedException || c instanceof HazelcastInstanceNotActiveException
-                    || c instanceof HazelcastClientNotActiveException || c instanceof HazelcastClientOfflineException) {
-                return true;
-            }
-        }
-        return false;
+    boolean isClosed() {
+        return closed;
     }
 
-    /** A user's mistake, said plainly: what could not travel, or which class a worker lacks. */
-    private static Throwable explain(TaskCall call, Member member, Throwable t) {
-        ClassNotFoundException missing = find(t, ClassNotFoundException.class);
-        if (missing != null) {
-            return new IllegalStateException("Task run '" + call.taskRunName() + "' cannot run on worker " + member.getAddress()
-                    + ": class " + missing.getMessage() + " is not on its class path. Put the jar with your tasks on every"
-                    + " worker's class path (./baton worker hazelcast --class-path app.jar ...)", t);
-        }
-        if (t instanceof HazelcastSerializationException || find(t, java.io.NotSerializableException.class) != null) {
-            java.io.NotSerializableException ns = find(t, java.io.NotSerializableException.class);
-            String what = ns != null ? "an object of type " + ns.getMessage() + " is not serializable" : t.getMessage();
-            return new IllegalArgumentException("Task run '" + call.taskRunName() + "' could not travel between this process"
-                    + " and worker " + member.getAddress() + ": " + what + ". The task's body (with what its lambda captures),"
-                    + " its arguments and its result must be java.io.Serializable for the Hazelcast executor", t);
-        }
-        if (t.getMessage() != null && t.getMessage().contains("is not allowed") || find(t, SecurityException.class) != null) {
-            return new IllegalStateException("Task run '" + call.taskRunName() + "': worker " + member.getAddress()
-                    + " refused to deserialize a class (" + t.getMessage() + "). Allow its package on the workers"
-                    + " (--allow com.acme.) and in HazelcastExecutor.builder().allowPackages(...)", t);
-        }
-        return t;
-    }
-
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) if (type.isInstance(c)) return type.cast(c);
-        return null;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
-        return t;
+    @Override
+    public String toString() {
+        return where;
     }
 
     @Override
     public void close() {
+        closed = true;
         try {
+            List<MemberChannel> open;
+            synchronized (this) {
+                open = new ArrayList<>(channels.values());
+            }
+            List<Future<Boolean>> closing = new ArrayList<>();
+            for (MemberChannel c : open) {
+                try {
+                    closing.add(c.close());
+                } catch (RuntimeException e) {
+                    // the worker is gone: nothing to close there
+                }
+            }
+            for (Future<Boolean> f : closing) {
+                try {
+                    f.get(2, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // best effort: a worker drops a departed process's channels by itself
+                }
+            }
             client.shutdown();
         } finally {
             if (local != null) local.close();

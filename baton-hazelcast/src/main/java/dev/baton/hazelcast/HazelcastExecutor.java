@@ -86,7 +86,8 @@ public final class HazelcastExecutor implements Executor {
                 HazelcastInstance client = HazelcastClient.newHazelcastClient(
                         ClusterConfigs.client(name, cluster.addresses(), allowedPrefixes, startTimeout.toMillis()));
                 awaitMembers(client, cluster);
-                return new ClusterSession(client, cluster, "the local cluster '" + name + "' " + cluster.addresses());
+                return new ClusterSession(client, cluster, "the local cluster '" + name + "' " + cluster.addresses(),
+                        allowedPrefixes);
             } catch (RuntimeException e) {
                 cluster.close();
                 throw e;
@@ -101,7 +102,7 @@ public final class HazelcastExecutor implements Executor {
                     + startTimeout.toSeconds() + " s (" + e.getMessage() + "). Start workers with ./baton worker hazelcast"
                     + " --cluster-name " + clusterName + ", or check the addresses and the cluster name", e);
         }
-        return new ClusterSession(client, null, "cluster '" + clusterName + "' " + members);
+        return new ClusterSession(client, null, "cluster '" + clusterName + "' " + members, allowedPrefixes);
     }
 
     /** Waits until a worker accepts connections, so the client does not give up on a JVM still starting. */

@@ -1,5 +1,7 @@
 package dev.baton.hazelcast;
 
+import com.hazelcast.client.Client;
+import com.hazelcast.client.ClientListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
@@ -79,8 +81,24 @@ public final class HazelcastWorker {
 
     /** Starts a member with {@code options}; it runs until the JVM stops. */
     static HazelcastInstance start(Options options) {
-        return Hazelcast.newHazelcastInstance(ClusterConfigs.member(options.clusterName(), options.bind(), options.port(),
-                options.members(), options.threads(), options.allow()));
+        // every ObjectInputStream of the worker (task bodies are read by Baton's core) obeys the filter
+        if (!new AllowedClasses(options.allow()).installForThisJvm()) {
+            System.err.println("baton worker: this JVM has a deserialization filter already (jdk.serialFilter);"
+                    + " Baton's filter applies to task calls only");
+        }
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(ClusterConfigs.member(options.clusterName(), options.bind(),
+                options.port(), options.members(), options.threads(), options.allow()));
+        WorkerChannels channels = WorkerChannels.of(member);
+        member.getClientService().addClientListener(new ClientListener() {
+            @Override
+            public void clientConnected(Client client) {}
+
+            @Override
+            public void clientDisconnected(Client client) {
+                channels.clientLeft(client.getUuid());
+            }
+        });
+        return member;
     }
 
     public static void main(String[] args) {

@@ -6,9 +6,15 @@ import dev.baton.internal.results.ResultCache;
 import dev.baton.internal.results.ResultStore;
 import dev.baton.internal.store.InMemoryRunStore;
 import dev.baton.internal.store.RunStore;
+import dev.baton.internal.store.RunStoreProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * What the engine works with besides the user's code: the run store, the clock, the Baton
@@ -17,6 +23,7 @@ import java.util.Objects;
  * tests do), else the process default.
  */
 public final class EngineServices {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineServices.class);
     private static volatile EngineServices processDefault;
     private static final InheritableThreadLocal<EngineServices> OVERRIDE = new InheritableThreadLocal<>();
 
@@ -40,18 +47,41 @@ public final class EngineServices {
         return s != null ? s : processDefault();
     }
 
-    /** The process-wide services: an in-memory store of the last 1,000 flow runs, the system clock, BATON_HOME. */
+    /**
+     * The process-wide services: the store of the {@link RunStoreProvider} on the class path (else
+     * an in-memory store of the last 1,000 flow runs), the system clock, BATON_HOME.
+     */
     public static EngineServices processDefault() {
         EngineServices s = processDefault;
         if (s == null) {
             synchronized (EngineServices.class) {
                 if (processDefault == null) {
-                    processDefault = new EngineServices(new InMemoryRunStore(1_000), Clock.system(), BatonHome.path(), new TagLimits());
+                    Path home = BatonHome.path();
+                    processDefault = new EngineServices(defaultStore(home), Clock.system(), home, new TagLimits());
                 }
                 s = processDefault;
             }
         }
         return s;
+    }
+
+    private static RunStore defaultStore(Path home) {
+        String from = "the run store provider";
+        try {
+            Iterator<RunStoreProvider> providers =
+                    ServiceLoader.load(RunStoreProvider.class, EngineServices.class.getClassLoader()).iterator();
+            if (providers.hasNext()) {
+                RunStoreProvider provider = providers.next();
+                from = provider.getClass().getName();
+                return provider.open(home);
+            }
+        } catch (Exception | ServiceConfigurationError | LinkageError e) {
+            // the reason, not a stack trace: a database locked by another process is no bug
+            LOG.warn("Flow runs are kept in memory only (the last 1,000 of this process): {} could not open the run"
+                    + " store: {}", from, e.getMessage() != null ? e.getMessage() : e.toString());
+            LOG.debug("Run store failure", e);
+        }
+        return new InMemoryRunStore(1_000);
     }
 
     /** Makes {@code services} this thread's (and its future child threads'); null restores the default. */

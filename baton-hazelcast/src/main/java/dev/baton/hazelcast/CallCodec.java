@@ -1,0 +1,67 @@
+package dev.baton.hazelcast;
+
+import dev.baton.TaskCall;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * Task calls and their outcomes as bytes, one object per array: each call travels (and fails to
+ * travel) on its own, so one bad argument or result fails its own task run and nothing else.
+ * Reading resolves classes with the thread's context class loader first and applies the
+ * {@link AllowedClasses} filter.
+ */
+final class CallCodec {
+    private CallCodec() {}
+
+    static byte[] write(Object o) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
+    }
+
+    static TaskCall readCall(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        Object o = read(bytes, filter);
+        if (!(o instanceof TaskCall call)) throw new IOException("expected a task call, got " + o.getClass().getName());
+        return call;
+    }
+
+    static Object read(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
+            try {
+                in.setObjectInputFilter(filter);
+            } catch (IllegalStateException e) {
+                // the JVM-wide filter (a worker's own, see HazelcastWorker) already applies
+            }
+            return in.readObject();
+        }
+    }
+
+    /** An ObjectInputStream that finds classes with the thread's context class loader first. */
+    private static final class ContextObjectInputStream extends ObjectInputStream {
+        ContextObjectInputStream(InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (loader != null) {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    // fall back to the default resolution
+                }
+            }
+            return super.resolveClass(desc);
+        }
+    }
+}

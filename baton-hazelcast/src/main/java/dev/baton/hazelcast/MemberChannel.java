@@ -1,0 +1,176 @@
+package dev.baton.hazelcast;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.IExecutorService;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A flow run's channel to one worker, in the flow run's process: the calls it holds, the batch
+ * on its way (one at a time: calls made ready meanwhile wait for the next, so many ready calls
+ * travel together), and one request for outcomes always waiting on the worker.
+ */
+final class MemberChannel {
+    /** How long a poll waits on the worker for an outcome before answering empty. */
+    static final long POLL_WAIT_MILLIS = 1_000;
+
+    final Member member;
+    final UUID id = UUID.randomUUID();
+    final int threads;
+    /** Calls on this worker (sent, or waiting for the next batch), by id. */
+    final Map<Long, ClusterSession.Pending> calls = new ConcurrentHashMap<>();
+    private final ClusterSession session;
+    private final IExecutorService executor;
+    private final UUID client;
+    private final ConcurrentLinkedQueue<ClusterSession.Pending> toSend = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> toCancel = new ConcurrentLinkedQueue<>();
+    /**
+     * Runs answers' callbacks on the client's thread that received them. Hazelcast's futures run a
+     * plain {@code whenComplete} on the common ForkJoinPool: one thread on a two-core machine,
+     * shared with everything else, which put a queue (about half a millisecond here) on every answer.
+     * The callbacks only hand outcomes over and send messages, without blocking.
+     */
+    private static final java.util.concurrent.Executor ON_RESPONSE_THREAD = Runnable::run;
+    /** How far ahead a worker's queue should keep its threads busy (see {@link #capacity}). */
+    private static final double AHEAD_NANOS = 2_000_000;
+    /** Calls queued per thread before the first call's run time is known. */
+    private static final int QUEUED_PER_THREAD_AT_FIRST = 16;
+    /** Batches of calls a channel may have on their way at once. */
+    private static final int MAX_BATCHES_IN_FLIGHT = 2;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean polling = new AtomicBoolean();
+    volatile boolean lost;
+    static final AtomicInteger PROBE_SENDS = new AtomicInteger(), PROBE_CALLS = new AtomicInteger(), PROBE_POLLS = new AtomicInteger(), PROBE_OUTCOMES = new AtomicInteger();
+    /** How long calls ran on the worker lately (a moving average, ns; 0 until one has finished). */
+    private volatile double averageRunNanos;
+
+    MemberChannel(ClusterSession session, IExecutorService executor, UUID client, Member member, int threads) {
+        this.session = session;
+        this.executor = executor;
+        this.client = client;
+        this.member = member;
+        this.threads = threads;
+    }
+
+    void send(ClusterSession.Pending p) {
+        calls.put(p.id, p);
+        toSend.add(p);
+        flush();
+    }
+
+    void cancel(long callId) {
+        if (calls.remove(callId) == null) return;
+        toCancel.add(callId);
+        flush();
+    }
+
+    /**
+     * Sends what is queued, unless {@link #MAX_BATCHES_IN_FLIGHT} batches are on their way already:
+     * then the first answer sends the rest, so calls made ready meanwhile travel together.
+     */
+    private void flush() {
+        while (!lost && (!toSend.isEmpty() || !toCancel.isEmpty())) {
+            int n = inFlight.get();
+            if (n >= MAX_BATCHES_IN_FLIGHT) return;
+            if (!inFlight.compareAndSet(n, n + 1)) continue;
+            List<ClusterSession.Pending> batch = new ArrayList<>();
+            for (ClusterSession.Pending p; (p = toSend.poll()) != null; ) if (!p.result.isDone()) batch.add(p);
+            List<Long> cancels = new ArrayList<>();
+            for (Long c; (c = toCancel.poll()) != null; ) cancels.add(c);
+            if (batch.isEmpty() && cancels.isEmpty()) {
+                inFlight.decrementAndGet();
+                continue;
+            }
+            long[] ids = new long[batch.size()];
+            byte[][] bytes = new byte[batch.size()][];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = batch.get(i).id;
+                bytes[i] = batch.get(i).bytes;
+            }
+            long[] cancelIds = cancels.stream().mapToLong(Long::longValue).toArray();
+            PROBE_SENDS.incrementAndGet(); PROBE_CALLS.addAndGet(ids.length);
+            Future<Boolean> answer;
+            try {
+                answer = executor.submitToMember(new Messages.SendCalls(id, client, ids, bytes, cancelIds), member);
+            } catch (RuntimeException e) {
+                inFlight.decrementAndGet();
+                session.channelLost(this, e);
+                return;
+            }
+            ((CompletionStage<Boolean>) answer).whenCompleteAsync((accepted, t) -> {
+                inFlight.decrementAndGet();
+                if (t != null) session.channelLost(this, t);
+                else if (!Boolean.TRUE.equals(accepted)) session.channelLost(this, null);
+                else {
+                    if (polling.compareAndSet(false, true)) poll();
+                    flush();
+                }
+            }, ON_RESPONSE_THREAD);
+        }
+    }
+
+    /**
+     * Keeps one request for outcomes waiting on the worker: each answer sends the next request
+     * before its outcomes are handed over, so the worker always has one to answer.
+     */
+    private void poll() {
+        if (lost || session.isClosed()) return;
+        CompletionStage<Messages.Outcomes> answer;
+        try {
+            answer = (CompletionStage<Messages.Outcomes>) executor.<Messages.Outcomes>submitToMember(
+                    new Messages.PollOutcomes(id, client, POLL_WAIT_MILLIS), member);
+        } catch (RuntimeException e) {
+            if (!session.isClosed()) session.channelLost(this, e);
+            return;
+        }
+        answer.whenCompleteAsync((outcomes, t) -> {
+            if (t != null) {
+                if (!session.isClosed()) session.channelLost(this, t);
+                return;
+            }
+            if (!outcomes.known) {
+                if (!session.isClosed()) session.channelLost(this, null);
+                return;
+            }
+            poll();
+            PROBE_POLLS.incrementAndGet(); PROBE_OUTCOMES.addAndGet(outcomes.ids.length);
+            for (int i = 0; i < outcomes.ids.length; i++) {
+                if (outcomes.runNanos[i] > 0) averageRunNanos = averageRunNanos == 0 ? outcomes.runNanos[i]
+                        : 0.8 * averageRunNanos + 0.2 * outcomes.runNanos[i];
+                ClusterSession.Pending p = calls.remove(outcomes.ids[i]);
+                if (p != null) session.settle(p, this, outcomes.kinds[i], outcomes.payloads[i]);
+            }
+        }, ON_RESPONSE_THREAD);
+    }
+
+    /** Ends the channel on the worker (best effort: the worker also ends it when this process leaves). */
+    Future<Boolean> close() {
+        return executor.submitToMember(new Messages.CloseChannel(id, client), member);
+    }
+
+    int load() {
+        return calls.size();
+    }
+
+    /**
+     * How many calls this worker may hold: one per thread running, and per thread enough queued
+     * to keep it busy for about {@link #AHEAD_NANOS} (what a batch's round trip takes), from 1 to
+     * {@code maxQueuedPerThread}. Short calls then travel in big batches; long ones stay here until a
+     * thread is nearly free, so a worker that finishes early takes more and the last ones are spread.
+     */
+    int capacity(int maxQueuedPerThread) {
+        double avg = averageRunNanos;
+        int queued = avg == 0 ? Math.min(maxQueuedPerThread, QUEUED_PER_THREAD_AT_FIRST)
+                : (int) Math.max(1, Math.min(maxQueuedPerThread, Math.ceil(AHEAD_NANOS / avg)));
+        return threads * (queued + 1);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.baton.store.jdbc;
+
+import dev.baton.State;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The rows one transaction writes, grouped by flow run so that a batch the database refuses can
+ * be written again one flow run at a time, losing only the runs that are really at fault.
+ * Built from queued events by {@link BatchBuilder}; written by {@link BatchSql}.
+ */
+final class Batch {
+    private final LinkedHashMap<UUID, Group> groups = new LinkedHashMap<>();
+    private Group last;
+    int events;
+
+    Group group(UUID flowRunId) {
+        Group g = last;
+        if (g != null && g.flowRunId.equals(flowRunId)) return g;
+        g = groups.computeIfAbsent(flowRunId, Group::new);
+        last = g;
+        return g;
+    }
+
+    Collection<Group> groups() {
+        return groups.values();
+    }
+
+    /** Everything of one flow run in a batch. */
+    static final class Group {
+        final UUID flowRunId;
+        /** The flow run's row, when it started in this batch. */
+        FlowRow inserted;
+        /** The flow run's current state, when it started in an earlier batch and its state moved. */
+        FlowRow updated;
+        final List<TaskRow> taskInserts = new ArrayList<>();
+        final List<TaskRow> taskUpdates = new ArrayList<>();
+        final List<Edge> edges = new ArrayList<>();
+        final List<StateRow> flowStates = new ArrayList<>();
+        final List<StateRow> taskStates = new ArrayList<>();
+        /** The flow run's name and flow, for messages, when known. */
+        String label;
+
+        Group(UUID flowRunId) {
+            this.flowRunId = flowRunId;
+        }
+
+        /** What this group would have recorded, for the log when it cannot be written. */
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            b.append("flow run ").append(label != null ? label + " " : "").append(flowRunId).append(": ");
+            if (inserted != null) b.append("the flow run itself, ");
+            b.append(taskInserts.size()).append(" new task runs, ").append(edges.size()).append(" dependencies, ")
+                    .append(flowStates.size()).append(" flow run states");
+            if (!flowStates.isEmpty()) {
+                b.append(" (");
+                for (int i = 0; i < flowStates.size(); i++) {
+                    if (i > 0) b.append(", ");
+                    b.append(flowStates.get(i).state());
+                }
+                b.append(')');
+            }
+            b.append(", ").append(taskStates.size()).append(" task run states");
+            return b.toString();
+        }
+    }
+
+    /** A run's current state and times, as its row keeps them. */
+    abstract static class RunRow {
+        final UUID id;
+        final boolean insert;
+        String stateType, stateName;
+        long startNs, endNs;
+        boolean hasStart, hasEnd;
+        /** The history index of the last state seen in this batch, -1 before the first. */
+        int lastSeq = -1;
+
+        RunRow(UUID id, boolean insert) {
+            this.id = id;
+            this.insert = insert;
+        }
+
+        void apply(State s, int seq) {
+            stateType = s.type().name();
+            stateName = s.name();
+            if (s.isRunning() && !hasStart) {
+                startNs = s.epochNanos();
+                hasStart = true;
+            }
+            hasEnd = s.isFinal();
+            endNs = hasEnd ? s.epochNanos() : 0;
+            lastSeq = seq;
+        }
+    }
+
+    static final class FlowRow extends RunRow {
+        String name, flowName, parameters;
+        UUID parentFlowRunId, parentTaskRunId;
+        long createdNs;
+
+        FlowRow(UUID id, boolean insert) {
+            super(id, insert);
+        }
+    }
+
+    static final class TaskRow extends RunRow {
+        final UUID flowRunId;
+        int ordinal;
+        String name, taskName, taskVersion, tags;
+
+        TaskRow(UUID id, UUID flowRunId, boolean insert) {
+            super(id, insert);
+            this.flowRunId = flowRunId;
+        }
+    }
+
+    /** Task run {@code taskRunId} waited for {@code upstreamId}, its {@code ordinal}-th upstream run. */
+    record Edge(UUID taskRunId, int ordinal, UUID upstreamId) {}
+
+    /** The {@code seq}-th state of run {@code runId}. */
+    record StateRow(UUID runId, int seq, State state) {}
+}

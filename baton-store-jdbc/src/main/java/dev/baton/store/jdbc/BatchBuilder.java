@@ -1,0 +1,136 @@
+package dev.baton.store.jdbc;
+
+import dev.baton.FlowRun;
+import dev.baton.State;
+import dev.baton.TaskRun;
+import dev.baton.internal.Time;
+
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns a buffer of queued events into the rows of one {@link Batch}, on the writer's thread.
+ * A run created and moved on within one batch becomes a single row insert carrying its latest
+ * state (no update); the history rows are numbered by the state's place in the run's history.
+ */
+final class BatchBuilder {
+    /** The next task run ordinal of each flow run not yet final. */
+    private final HashMap<UUID, int[]> nextOrdinal = new HashMap<>();
+    /** Tags as JSON, by the identity of the task's tag set (one per task definition). */
+    private final IdentityHashMap<Set<String>, String> tagsJson = new IdentityHashMap<>();
+
+    Batch build(EventQueue.Buffer buffer) {
+        Batch batch = new Batch();
+        batch.events = buffer.size;
+        IdentityHashMap<Object, Batch.RunRow> rows = new IdentityHashMap<>();
+        for (int i = 0; i < buffer.size; i++) {
+            Object run = buffer.runs[i];
+            switch (buffer.kinds[i]) {
+                case EventQueue.FLOW_RUN_STARTED -> flowRunStarted(batch, rows, (FlowRun<?>) run);
+                case EventQueue.TASK_RUN_CREATED -> taskRunCreated(batch, rows, (TaskRun) run);
+                case EventQueue.FLOW_RUN_STATE -> flowRunState(batch, rows, (FlowRun<?>) run, buffer.states[i]);
+                case EventQueue.TASK_RUN_STATE -> taskRunState(batch, rows, (TaskRun) run, buffer.states[i]);
+                default -> throw new IllegalStateException("unknown event kind " + buffer.kinds[i]);
+            }
+        }
+        return batch;
+    }
+
+    private void flowRunStarted(Batch batch, IdentityHashMap<Object, Batch.RunRow> rows, FlowRun<?> run) {
+        UUID id = run.id();
+        Batch.Group g = batch.group(id);
+        Batch.FlowRow row = new Batch.FlowRow(id, true);
+        row.name = run.name();
+        row.flowName = run.flowName();
+        row.parameters = Json.parameters(run.parameters());
+        row.parentFlowRunId = run.parentFlowRunId().orElse(null);
+        row.parentTaskRunId = run.parentTaskRunId().orElse(null);
+        List<State> history = run.history();
+        // the engine appends Pending right after announcing the run: normally there by now
+        row.createdNs = history.isEmpty() ? Time.epochNanos() : history.get(0).epochNanos();
+        g.inserted = row;
+        g.label = label(run);
+        rows.put(run, row);
+        nextOrdinal.putIfAbsent(id, new int[1]);
+    }
+
+    private void taskRunCreated(Batch batch, IdentityHashMap<Object, Batch.RunRow> rows, TaskRun run) {
+        UUID flowRunId = run.flowRunId();
+        Batch.Group g = batch.group(flowRunId);
+        Batch.TaskRow row = new Batch.TaskRow(run.id(), flowRunId, true);
+        row.ordinal = nextOrdinal.computeIfAbsent(flowRunId, k -> new int[1])[0]++;
+        row.name = run.name();
+        row.taskName = run.taskName();
+        row.taskVersion = run.taskVersion().orElse(null);
+        row.tags = tags(run.tags());
+        List<TaskRun> upstream = run.upstream();
+        for (int i = 0; i < upstream.size(); i++) g.edges.add(new Batch.Edge(row.id, i, upstream.get(i).id()));
+        g.taskInserts.add(row);
+        rows.put(run, row);
+    }
+
+    private void flowRunState(Batch batch, IdentityHashMap<Object, Batch.RunRow> rows, FlowRun<?> run, State state) {
+        Batch.RunRow row = rows.get(run);
+        Batch.Group g;
+        if (row == null) {
+            UUID id = run.id();
+            g = batch.group(id);
+            Batch.FlowRow updated = new Batch.FlowRow(id, false);
+            g.updated = updated;
+            g.label = label(run);
+            rows.put(run, updated);
+            row = updated;
+        } else {
+            g = batch.group(row.id);
+        }
+        int seq = seq(run.history(), state, row.lastSeq);
+        row.apply(state, seq);
+        g.flowStates.add(new Batch.StateRow(row.id, seq, state));
+        if (state.isFinal()) nextOrdinal.remove(row.id);
+    }
+
+    private void taskRunState(Batch batch, IdentityHashMap<Object, Batch.RunRow> rows, TaskRun run, State state) {
+        Batch.TaskRow row = (Batch.TaskRow) rows.get(run);
+        Batch.Group g;
+        if (row == null) {
+            row = new Batch.TaskRow(run.id(), run.flowRunId(), false);
+            g = batch.group(row.flowRunId);
+            g.taskUpdates.add(row);
+            rows.put(run, row);
+        } else {
+            g = batch.group(row.flowRunId);
+        }
+        int seq = seq(run.history(), state, row.lastSeq);
+        row.apply(state, seq);
+        g.taskStates.add(new Batch.StateRow(row.id, seq, state));
+    }
+
+    /**
+     * The place of {@code state} in {@code history}, found by identity (histories are append-only,
+     * so the place never changes); searching from just after the last state seen of the run.
+     */
+    static int seq(List<State> history, State state, int after) {
+        int n = history.size();
+        for (int i = after + 1; i < n; i++) if (history.get(i) == state) return i;
+        for (int i = Math.min(after, n - 1); i >= 0; i--) if (history.get(i) == state) return i;
+        return Math.max(after + 1, n); // not in the history (a caller other than the engine): append
+    }
+
+    private String tags(Set<String> tags) {
+        if (tags.isEmpty()) return "[]";
+        String json = tagsJson.get(tags);
+        if (json == null) {
+            if (tagsJson.size() > 10_000) tagsJson.clear(); // tasks made on the fly: keep the cache bounded
+            json = Json.strings(tags);
+            tagsJson.put(tags, json);
+        }
+        return json;
+    }
+
+    private static String label(FlowRun<?> run) {
+        return "'" + run.name() + "' of flow '" + run.flowName() + "'";
+    }
+}

@@ -1,0 +1,95 @@
+package dev.baton.store.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The JSON columns: a flow run's parameters and a task run's tags. Parameters are recorded for
+ * people and tools to read, not to call the flow again: a value Jackson cannot write is recorded
+ * as its {@code toString()}, and a very large one as a short note.
+ */
+final class Json {
+    /** A parameter whose JSON is longer than this is recorded as a note saying so. */
+    static final int MAX_PARAMETER_CHARS = 10_000;
+
+    /** Made on first use: runs without parameters or tags never pay for Jackson's start. */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .registerModule(new Jdk8Module())
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    private Json() {}
+
+    static String parameters(List<Object> parameters) {
+        if (parameters.isEmpty()) return "[]";
+        StringBuilder b = new StringBuilder().append('[');
+        for (int i = 0; i < parameters.size(); i++) {
+            if (i > 0) b.append(',');
+            b.append(parameter(parameters.get(i)));
+        }
+        return b.append(']').toString();
+    }
+
+    private static String parameter(Object value) {
+        String json;
+        try {
+            json = Mapper.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException | RuntimeException e) {
+            json = quote(String.valueOf(value));
+        }
+        if (json.length() > MAX_PARAMETER_CHARS) {
+            json = quote("<" + (value == null ? "null" : value.getClass().getName()) + ", " + json.length()
+                    + " characters of JSON: too large to record>");
+        }
+        return json;
+    }
+
+    static String strings(Collection<String> values) {
+        try {
+            return Mapper.MAPPER.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("strings always have a JSON form", e);
+        }
+    }
+
+    private static String quote(String s) {
+        try {
+            return Mapper.MAPPER.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("strings always have a JSON form", e);
+        }
+    }
+
+    /** Parameters read back: JSON values (maps, lists, strings, numbers, booleans, nulls). */
+    static List<Object> readParameters(String json) {
+        if (json == null || json.isEmpty()) return List.of();
+        try {
+            return Collections.unmodifiableList(Mapper.MAPPER.readValue(json, new TypeReference<ArrayList<Object>>() {}));
+        } catch (JsonProcessingException e) {
+            return List.of(json); // recorded by another tool or version: show it as it is
+        }
+    }
+
+    static Set<String> readStrings(String json) {
+        if (json == null || json.isEmpty() || json.equals("[]")) return Set.of();
+        try {
+            return Collections.unmodifiableSet(Mapper.MAPPER.readValue(json, new TypeReference<LinkedHashSet<String>>() {}));
+        } catch (JsonProcessingException e) {
+            return Set.of(json);
+        }
+    }
+}
