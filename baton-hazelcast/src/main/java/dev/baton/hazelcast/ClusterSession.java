@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -333,76 +332,9 @@ final class ClusterSession implements Executor.Session {
         dispatchWaiting();
     }
 
-    /** A worker's answer for {@code p}: its value, its failure, or a problem said plainly. */
+    /** A worker's answer for {@code p}: its value, or its failure. */
     void settle(Pending p, MemberChannel channel, byte kind, byte[] payload) {
-        String worker = "worker " + channel.member.getAddress();
-        String name = p.call.taskRunName();
-        if (kind != Messages.Outcomes.OUTCOME) {
-            String text = new String(payload, StandardCharsets.UTF_8);
-            p.result.completeExceptionally(switch (kind) {
-                case Messages.Outcomes.CLASS_MISSING -> classMissing(name, worker, text, null);
-                case Messages.Outcomes.CLASS_REFUSED -> classRefused(name, worker, text, null);
-                case Messages.Outcomes.RESULT_NOT_SERIALIZABLE -> new IllegalStateException("Task run '" + name
-                        + "' finished on " + worker + " but its result could not travel back: an object of type " + text
-                        + " is not java.io.Serializable. The result of a task run on the Hazelcast executor (and its body"
-                        + " and arguments) must be serializable");
-                default -> new IllegalStateException("Task run '" + name + "' failed on " + worker + ": " + text);
-            });
-            return;
-        }
-        Object outcome;
-        try {
-            outcome = CallCodec.read(payload, filter);
-        } catch (ClassNotFoundException e) {
-            p.result.completeExceptionally(new IllegalStateException("Task run '" + name + "' finished on " + worker
-                    + " but its result cannot be read here: class " + e.getMessage() + " is not on this process's class path", e));
-            return;
-        } catch (IOException | RuntimeException e) {
-            String refused = AllowedClasses.refusedClass(e);
-            p.result.completeExceptionally(refused != null ? new IllegalStateException("Task run '" + name + "' finished on "
-                    + worker + " but its result holds an object of class " + refused + ", which this process does not"
-                    + " deserialize from the cluster. Allow its package with HazelcastExecutor.builder().allowPackages(...)", e)
-                    : new IllegalStateException("Task run '" + name + "' finished on " + worker + " but its result cannot be"
-                    + " read here: " + e, e));
-            return;
-        }
-        try {
-            p.result.complete(p.call.result(outcome));
-        } catch (Throwable t) {
-            p.result.completeExceptionally(explain(name, worker, t));
-        }
-    }
-
-    /** The task's own failure, unless it is the worker failing to load the task's classes. */
-    private static Throwable explain(String name, String worker, Throwable t) {
-        if (t instanceof ClassNotFoundException && fromDeserialization(t)) return classMissing(name, worker, t.getMessage(), t);
-        String refused = AllowedClasses.refusedClass(t);
-        if (refused != null && fromDeserialization(t)) return classRefused(name, worker, refused, t);
-        return t;
-    }
-
-    private static boolean fromDeserialization(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            for (StackTraceElement e : c.getStackTrace()) if (e.getClassName().equals("java.io.ObjectInputStream")) return true;
-        }
-        return false;
-    }
-
-    private static Throwable classMissing(String name, String worker, String className, Throwable cause) {
-        return new IllegalStateException("Task run '" + name + "' cannot run on " + worker + ": class " + className
-                + " is not on the worker's class path. Put the jar with your tasks on every worker's class path"
-                + " (./baton worker hazelcast --class-path app.jar ...)", cause);
-    }
-
-    private static Throwable classRefused(String name, String worker, String className, Throwable cause) {
-        return new IllegalStateException("Task run '" + name + "' was refused by " + worker + ": its deserialization filter"
-                + " does not allow class " + className + ". Allow its package on the workers (./baton worker hazelcast"
-                + " --allow " + packageOf(className) + ") and in HazelcastExecutor.builder().allowPackages(...)", cause);
-    }
-
-    private static String packageOf(String className) {
-        int dot = className.lastIndexOf('.');
-        return dot < 0 ? className : className.substring(0, dot + 1);
+        WorkerAnswer.complete(p.call, p.result, "worker " + channel.member.getAddress(), kind, payload, filter);
     }
 
     private void lose(String why) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A flow run's channel to one worker, in the flow run's process: the calls it holds, the batch
- * on its way (one at a time: calls made ready meanwhile wait for the next, so many ready calls
+ * A flow run's channel to one worker, in the flow run's process: the calls it holds, the batches
+ * on their way (at most two: calls made ready meanwhile wait for the next, so many ready calls
  * travel together), and one request for outcomes always waiting on the worker.
  */
 final class MemberChannel {
@@ -34,12 +35,12 @@ final class MemberChannel {
     private final ConcurrentLinkedQueue<ClusterSession.Pending> toSend = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> toCancel = new ConcurrentLinkedQueue<>();
     /**
-     * Runs answers' callbacks on the client's thread that received them. Hazelcast's futures run a
-     * plain {@code whenComplete} on the common ForkJoinPool: one thread on a two-core machine,
+     * Runs answers' callbacks on the client's thread that received them. Hazelcast's client futures
+     * run a plain {@code whenComplete} on the common ForkJoinPool: one thread on a two-core machine,
      * shared with everything else, which put a queue (about half a millisecond here) on every answer.
      * The callbacks only hand outcomes over and send messages, without blocking.
      */
-    private static final java.util.concurrent.Executor ON_RESPONSE_THREAD = Runnable::run;
+    private static final Executor ON_RESPONSE_THREAD = Runnable::run;
     /** How far ahead a worker's queue should keep its threads busy (see {@link #capacity}). */
     private static final double AHEAD_NANOS = 2_000_000;
     /** Calls queued per thread before the first call's run time is known. */
@@ -49,7 +50,6 @@ final class MemberChannel {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean polling = new AtomicBoolean();
     volatile boolean lost;
-    static final AtomicInteger PROBE_SENDS = new AtomicInteger(), PROBE_CALLS = new AtomicInteger(), PROBE_POLLS = new AtomicInteger(), PROBE_OUTCOMES = new AtomicInteger();
     /** How long calls ran on the worker lately (a moving average, ns; 0 until one has finished). */
     private volatile double averageRunNanos;
 
@@ -97,7 +97,6 @@ final class MemberChannel {
                 bytes[i] = batch.get(i).bytes;
             }
             long[] cancelIds = cancels.stream().mapToLong(Long::longValue).toArray();
-            PROBE_SENDS.incrementAndGet(); PROBE_CALLS.addAndGet(ids.length);
             Future<Boolean> answer;
             try {
                 answer = executor.submitToMember(new Messages.SendCalls(id, client, ids, bytes, cancelIds), member);
@@ -142,7 +141,6 @@ final class MemberChannel {
                 return;
             }
             poll();
-            PROBE_POLLS.incrementAndGet(); PROBE_OUTCOMES.addAndGet(outcomes.ids.length);
             for (int i = 0; i < outcomes.ids.length; i++) {
                 if (outcomes.runNanos[i] > 0) averageRunNanos = averageRunNanos == 0 ? outcomes.runNanos[i]
                         : 0.8 * averageRunNanos + 0.2 * outcomes.runNanos[i];

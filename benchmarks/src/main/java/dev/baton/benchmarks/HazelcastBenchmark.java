@@ -23,7 +23,10 @@ import java.util.Locale;
 /**
  * The distributed executor's overhead and speedup: one case per JVM, on a local cluster of two
  * worker JVMs with one thread each (as dask-bench's LocalCluster). Like dask-bench, only the
- * task runs are timed: inside the flow run, after the cluster is up and a warm-up batch ran.
+ * task runs are timed: inside the flow run, after the cluster is up and a warm-up batch ran (by
+ * default {@code --warmup 10000} no-op task runs, a chain of a fifth of that, and 10 of the case's
+ * own: the JIT of three JVMs needs thousands of calls to settle). Extra JVM options for the
+ * workers (JFR, GC flags) may be given in {@code BATON_BENCH_WORKER_JAVA_OPTS}.
  *
  * <pre>
  * java -Xmx1g -cp 'benchmarks/target/classes:benchmarks/target/lib/*' dev.baton.benchmarks.HazelcastBenchmark \
@@ -97,17 +100,9 @@ public final class HazelcastBenchmark {
             System.gc();
             List<MemoryPoolMXBean> pools = heapPools();
             pools.forEach(MemoryPoolMXBean::resetPeakUsage);
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long cpu0 = os.getProcessCpuTime();
-            java.util.Map<String, Long> t0 = threadCpu();
             long start = System.nanoTime();
             Object results = once(caseName, n, iterations);
             long elapsed = System.nanoTime() - start;
- java.util.Map<String, Long> t1 = threadCpu(); java.util.Map<String, Long> byName = new java.util.TreeMap<>();
-            t1.forEach((k, v) -> { long d = v - t0.getOrDefault(k, 0L); String nm = k.replaceAll("#.*", "").replaceAll("[0-9]+", "N"); byName.merge(nm, d / 1_000_000, Long::sum); });
-            byName.entrySet().stream().filter(e -> e.getValue() > 5).forEach(e -> System.err.println("PROBE   " + e.getKey() + " " + e.getValue()));
-            System.err.println("PROBE sends " + dev.baton.hazelcast.Probe.text());
-            System.err.println("PROBE flow cpu ms " + (os.getProcessCpuTime() - cpu0) / 1_000_000 + " wall ms " + elapsed / 1_000_000);
             long peak = 0;
             for (MemoryPoolMXBean p : pools) peak += p.getPeakUsage().getUsed();
             return new Measure(elapsed, peak, verify(caseName, n, iterations, results), oneTask);
@@ -191,6 +186,7 @@ public final class HazelcastBenchmark {
 
     /** Iterations of {@link #burn} that take about 20 ms here, once compiled. */
     private static long calibrate() {
+        for (int i = 0; i < 20; i++) burn(1_000_000, i); // compiled first, so the rounds below time compiled code
         long iterations = 1_000_000;
         for (int round = 0; round < 8; round++) {
             long t = System.nanoTime();
@@ -211,13 +207,6 @@ public final class HazelcastBenchmark {
         }
         Arrays.sort(t);
         return t[t.length / 2];
-    }
-
-    static java.util.Map<String, Long> threadCpu() {
-        var mx = ManagementFactory.getThreadMXBean();
-        java.util.Map<String, Long> m = new java.util.HashMap<>();
-        for (var info : mx.getThreadInfo(mx.getAllThreadIds())) if (info != null) m.put(info.getThreadName() + "#" + info.getThreadId(), mx.getThreadCpuTime(info.getThreadId()));
-        return m;
     }
 
     private static List<MemoryPoolMXBean> heapPools() {
