@@ -156,7 +156,7 @@ class ClusterExecutionTest {
         assertThat(taskRun.state().type()).isEqualTo(StateType.FAILED);
         // the engine (baton-core) says this before the call reaches the executor
         assertThat(taskRun.state().message().orElseThrow())
-                .contains("Task 'capturing' cannot be sent to cluster '" + CLUSTER + "'")
+                .contains("Task run 'capturing-0' cannot be sent to cluster '" + CLUSTER + "'")
                 .contains("its body (or what its lambda captures) is not serializable: NotSerializableException: "
                         + Unshippable.class.getName());
     }

@@ -395,7 +395,7 @@ public final class FlowRunEngine extends RunScope {
         try {
             call = new RemoteTaskCall(run, args);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("Task '" + run.record.taskName() + "' cannot be sent to " + session
+            throw new IllegalArgumentException("Task run '" + run.record.name() + "' cannot be sent to " + session
                     + ": its body (or what its lambda captures) is not serializable: " + ExceptionText.of(e), e);
         }
         CompletableFuture<Object> remote = session.call(call).toCompletableFuture();
