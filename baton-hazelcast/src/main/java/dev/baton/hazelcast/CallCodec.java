@@ -1,15 +1,14 @@
 package dev.baton.hazelcast;
 
 import dev.baton.TaskCall;
+import dev.baton.internal.results.ContextObjectInputStream;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 
 /**
  * Task calls and their outcomes as bytes, one object per array: each call travels (and fails to
@@ -42,26 +41,6 @@ final class CallCodec {
                 // the JVM-wide filter (a worker's own, see HazelcastWorker) already applies
             }
             return in.readObject();
-        }
-    }
-
-    /** An ObjectInputStream that finds classes with the thread's context class loader first. */
-    private static final class ContextObjectInputStream extends ObjectInputStream {
-        ContextObjectInputStream(InputStream in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            if (loader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (ClassNotFoundException e) {
-                    // fall back to the default resolution
-                }
-            }
-            return super.resolveClass(desc);
         }
     }
 }

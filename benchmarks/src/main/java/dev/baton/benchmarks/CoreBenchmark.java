@@ -13,9 +13,7 @@ import dev.baton.Task1;
 import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
 
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,10 +63,10 @@ public final class CoreBenchmark {
         boolean verbose = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--case" -> caseName = value(args, ++i, "--case");
-                case "--executor" -> executorName = value(args, ++i, "--executor");
-                case "--tasks" -> tasks = positive(value(args, ++i, "--tasks"), "--tasks");
-                case "--warmup" -> warmup = positive(value(args, ++i, "--warmup"), "--warmup");
+                case "--case" -> caseName = Args.value(args, ++i, "--case");
+                case "--executor" -> executorName = Args.value(args, ++i, "--executor");
+                case "--tasks" -> tasks = Args.positive(Args.value(args, ++i, "--tasks"), "--tasks");
+                case "--warmup" -> warmup = Args.positive(Args.value(args, ++i, "--warmup"), "--warmup");
                 case "--verbose" -> verbose = true;
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
@@ -99,7 +97,7 @@ public final class CoreBenchmark {
         // ----- timed run -----
         Flow0<Long> flow = flowOf(fanout, executor, tasks);
         System.gc();
-        List<MemoryPoolMXBean> heapPools = heapPools();
+        List<MemoryPoolMXBean> heapPools = HeapPools.all();
         heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
         long start = System.nanoTime();
         FlowRun<Long> run = flow.run();
@@ -175,31 +173,8 @@ public final class CoreBenchmark {
         return null;
     }
 
-    private static List<MemoryPoolMXBean> heapPools() {
-        List<MemoryPoolMXBean> pools = new ArrayList<>();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP && p.isValid()) pools.add(p);
-        }
-        return pools;
-    }
-
     private static int fail(String message) {
         System.err.println("CoreBenchmark FAILED: " + message);
         return 1;
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
-    }
-
-    private static int positive(String s, String option) {
-        try {
-            int v = Integer.parseInt(s.replace("_", "").replace(",", ""));
-            if (v < 1) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a positive integer, got '" + s + "'");
-        }
     }
 }

@@ -12,9 +12,7 @@ import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
 import dev.baton.hazelcast.HazelcastExecutor;
 
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -98,7 +96,7 @@ public final class HazelcastBenchmark {
             }
             if (problem != null) return new Measure(0, 0, "warm-up: " + problem, oneTask);
             System.gc();
-            List<MemoryPoolMXBean> pools = heapPools();
+            List<MemoryPoolMXBean> pools = HeapPools.all();
             pools.forEach(MemoryPoolMXBean::resetPeakUsage);
             long start = System.nanoTime();
             Object results = once(caseName, n, iterations);
@@ -207,14 +205,6 @@ public final class HazelcastBenchmark {
         }
         Arrays.sort(t);
         return t[t.length / 2];
-    }
-
-    private static List<MemoryPoolMXBean> heapPools() {
-        List<MemoryPoolMXBean> pools = new ArrayList<>();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP && p.isValid()) pools.add(p);
-        }
-        return pools;
     }
 
     private static int fail(String message) {

@@ -16,9 +16,7 @@ import dev.baton.internal.engine.TagLimits;
 import dev.baton.store.jdbc.JdbcRunStore;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,9 +66,9 @@ public final class PersistedBenchmark {
         boolean verbose = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--tasks" -> tasks = positive(value(args, ++i, "--tasks"), "--tasks");
-                case "--warmup" -> warmup = positive(value(args, ++i, "--warmup"), "--warmup");
-                case "--url" -> url = value(args, ++i, "--url");
+                case "--tasks" -> tasks = Args.positive(Args.value(args, ++i, "--tasks"), "--tasks");
+                case "--warmup" -> warmup = Args.positive(Args.value(args, ++i, "--warmup"), "--warmup");
+                case "--url" -> url = Args.value(args, ++i, "--url");
                 case "--verbose" -> verbose = true;
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
@@ -99,7 +97,7 @@ public final class PersistedBenchmark {
                 // ----- timed run -----
                 Flow0<Long> flow = fanout(tasks);
                 System.gc();
-                List<MemoryPoolMXBean> heapPools = heapPools();
+                List<MemoryPoolMXBean> heapPools = HeapPools.all();
                 heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
                 long start = System.nanoTime();
                 FlowRun<Long> run = flow.run();
@@ -171,14 +169,6 @@ public final class PersistedBenchmark {
         return null;
     }
 
-    private static List<MemoryPoolMXBean> heapPools() {
-        List<MemoryPoolMXBean> pools = new ArrayList<>();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP && p.isValid()) pools.add(p);
-        }
-        return pools;
-    }
-
     private static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -190,20 +180,5 @@ public final class PersistedBenchmark {
     private static int fail(String message) {
         System.err.println("PersistedBenchmark FAILED: " + message);
         return 1;
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
-    }
-
-    private static int positive(String s, String option) {
-        try {
-            int v = Integer.parseInt(s.replace("_", "").replace(",", ""));
-            if (v < 1) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a positive integer, got '" + s + "'");
-        }
     }
 }
