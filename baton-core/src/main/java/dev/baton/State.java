@@ -1,6 +1,5 @@
 package dev.baton;
 
-import dev.baton.internal.Time;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -53,7 +52,7 @@ public final class State {
     }
 
     private static State now(StateType type, String name, String message, Object data) {
-        return new State(type, name, Time.epochNanos(), message, data);
+        return new State(type, name, Clock.system().epochNanos(), message, data);
     }
 
     // ----- factories, for flows that return a state and for tests -----

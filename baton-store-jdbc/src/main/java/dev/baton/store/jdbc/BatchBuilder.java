@@ -1,9 +1,9 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.Clock;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.internal.Time;
 
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -50,7 +50,7 @@ final class BatchBuilder {
         row.parentTaskRunId = run.parentTaskRunId().orElse(null);
         List<State> history = run.history();
         // the engine appends Pending right after announcing the run: normally there by now
-        row.createdNs = history.isEmpty() ? Time.epochNanos() : history.get(0).epochNanos();
+        row.createdNs = history.isEmpty() ? Clock.system().epochNanos() : history.get(0).epochNanos();
         g.inserted = row;
         g.label = label(run);
         rows.put(run, row);
