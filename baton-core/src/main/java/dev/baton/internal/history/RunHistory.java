@@ -1,0 +1,45 @@
+package dev.baton.internal.history;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reading and administering recorded runs: what the CLI shows and the API server serves. Two
+ * implementations answer it: the database itself (embedded or PostgreSQL) and the API server
+ * over HTTP ({@code BATON_API_URL}), so every command works the same against either.
+ *
+ * <p>Every answer is a plain record made to travel as JSON.
+ */
+public interface RunHistory extends AutoCloseable {
+
+    /** Flow runs matching {@code filter}, newest first, one page of them. */
+    Page<FlowRunSummary> flowRuns(FlowRunFilter filter);
+
+    /** One flow run with its state history, task runs (each with history and upstream) and subflow runs. */
+    Optional<FlowRunDetail> flowRun(UUID id);
+
+    /** One task run with its state history. */
+    Optional<TaskRunDetail> taskRun(UUID id);
+
+    /** Log lines of a flow run (its task runs' too), oldest first, one page of them. */
+    Page<LogLine> logs(LogFilter filter);
+
+    /** Every tag concurrency limit, by tag. */
+    List<ConcurrencyLimit> concurrencyLimits();
+
+    /** The limit of one tag, with the task runs holding its slots. */
+    Optional<ConcurrencyLimit> concurrencyLimit(String tag);
+
+    /** Creates or replaces the limit of {@code tag}. */
+    ConcurrencyLimit putConcurrencyLimit(String tag, int limit);
+
+    /** Deletes the limit of {@code tag}; false if there was none. */
+    boolean deleteConcurrencyLimit(String tag);
+
+    /** Where the answers come from, for messages: a database URL without credentials, or an API URL. */
+    String description();
+
+    @Override
+    void close();
+}
