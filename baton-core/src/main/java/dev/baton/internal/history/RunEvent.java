@@ -1,0 +1,53 @@
+package dev.baton.internal.history;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One thing that happened to recorded runs, as a process reports it to a store: what the
+ * engine tells its {@code RunStore}, in a form that travels (a client in client mode sends
+ * batches of these to the API server, in order; the server hands them to its database store).
+ *
+ * <p>Per run, events arrive in the order they happened: a run's creation before its states,
+ * states in the order entered.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = RunEvent.FlowRunCreated.class, name = "flow_run_created"),
+        @JsonSubTypes.Type(value = RunEvent.TaskRunCreated.class, name = "task_run_created"),
+        @JsonSubTypes.Type(value = RunEvent.FlowRunState.class, name = "flow_run_state"),
+        @JsonSubTypes.Type(value = RunEvent.TaskRunState.class, name = "task_run_state"),
+        @JsonSubTypes.Type(value = RunEvent.Log.class, name = "log"),
+        @JsonSubTypes.Type(value = RunEvent.Heartbeat.class, name = "heartbeat"),
+        @JsonSubTypes.Type(value = RunEvent.FlowRunFinished.class, name = "flow_run_finished"),
+})
+public sealed interface RunEvent {
+
+    /** A flow run was created; {@code parameters} is a JSON array of its arguments. */
+    record FlowRunCreated(UUID id, String name, String flowName, String parameters, UUID parentFlowRunId,
+                          UUID parentTaskRunId, Set<String> tags, Instant created, String process) implements RunEvent {}
+
+    /** A task run was created: the {@code ordinal}-th of its flow run, with the task runs it waits for. */
+    record TaskRunCreated(UUID id, UUID flowRunId, int ordinal, String name, String taskName, String taskVersion,
+                          Set<String> tags, List<UUID> upstream, UUID subflowRunId) implements RunEvent {}
+
+    /** A flow run entered {@code state}. */
+    record FlowRunState(UUID flowRunId, StateRecord state) implements RunEvent {}
+
+    /** A task run entered {@code state}. */
+    record TaskRunState(UUID flowRunId, UUID taskRunId, StateRecord state) implements RunEvent {}
+
+    /** A log line was written during a run. */
+    record Log(LogLine line) implements RunEvent {}
+
+    /** The process running these flow runs is alive at {@code at}. */
+    record Heartbeat(List<UUID> flowRunIds, Instant at) implements RunEvent {}
+
+    /** A flow run reached its final state: everything about it has been reported. */
+    record FlowRunFinished(UUID id) implements RunEvent {}
+}
