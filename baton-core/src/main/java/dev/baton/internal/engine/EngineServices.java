@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -68,12 +67,13 @@ public final class EngineServices {
     private static RunStore defaultStore(Path home) {
         String from = "the run store provider";
         try {
-            Iterator<RunStoreProvider> providers =
-                    ServiceLoader.load(RunStoreProvider.class, EngineServices.class.getClassLoader()).iterator();
-            if (providers.hasNext()) {
-                RunStoreProvider provider = providers.next();
-                from = provider.getClass().getName();
-                return provider.open(home);
+            RunStoreProvider chosen = null;
+            for (RunStoreProvider p : ServiceLoader.load(RunStoreProvider.class, EngineServices.class.getClassLoader())) {
+                if (p.precedence() >= 0 && (chosen == null || p.precedence() > chosen.precedence())) chosen = p;
+            }
+            if (chosen != null) {
+                from = chosen.getClass().getName();
+                return chosen.open(home);
             }
         } catch (Exception | ServiceConfigurationError | LinkageError e) {
             // the reason, not a stack trace: a database locked by another process is no bug

@@ -15,7 +15,7 @@ public record StateRecord(StateType type, String name, Instant timestamp, String
 
     public static StateRecord of(State state) {
         return new StateRecord(state.type(), state.name(), state.timestamp(), state.message().orElse(null),
-                state.scheduledTime().orElse(null), null);
+                state.scheduledTime().orElse(null), state.persistedResult().map(r -> r.location()).orElse(null));
     }
 
     public boolean isFinal() {

@@ -1,0 +1,297 @@
+package dev.baton.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.baton.internal.history.ConcurrencyLimit;
+import dev.baton.internal.history.FlowRunDetail;
+import dev.baton.internal.history.FlowRunFilter;
+import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.LogFilter;
+import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.Page;
+import dev.baton.internal.history.RunHistory;
+import dev.baton.internal.history.TaskRunDetail;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The run history of a Baton API server ({@code BATON_API_URL}), read and administered over
+ * HTTP: what the CLI uses instead of the database when a server is configured.
+ *
+ * <pre>{@code
+ * try (ApiClient api = ApiClient.connect("http://127.0.0.1:4200/api", System.getenv("BATON_API_KEY"))) {
+ *     api.flowRuns(FlowRunFilter.all(10)).items().forEach(r -> System.out.println(r.name()));
+ * }
+ * }</pre>
+ *
+ * <p>Every failure is an {@link ApiException} whose message names the server and what to do:
+ * no server answering, a missing or wrong {@code BATON_API_KEY}, or the server's own message for
+ * a rejected request. An unknown id or tag is an empty answer, not an error.
+ */
+public final class ApiClient implements RunHistory {
+
+    /** The environment variable naming the server's API, e.g. {@code http://127.0.0.1:4200/api}. */
+    public static final String URL_ENVIRONMENT = "BATON_API_URL";
+
+    /** The environment variable holding the key the server asks for (sent as a bearer token). */
+    public static final String KEY_ENVIRONMENT = "BATON_API_KEY";
+
+    /** How long connecting may take before the server counts as unreachable. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long one request may take. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // answers carry derived properties too (a task run's "state", a state's "final")
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final String base;
+    private final String apiKey;
+    private final HttpClient http;
+
+    private ApiClient(String base, String apiKey) {
+        this.base = base;
+        this.apiKey = apiKey;
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /**
+     * A client of the API at {@code url} (the server's address followed by {@code /api}),
+     * sending {@code apiKey} as a bearer token unless it is null or blank. Nothing is sent yet.
+     *
+     * @throws IllegalArgumentException if {@code url} is not an http(s) URL with a host
+     */
+    public static ApiClient connect(String url, String apiKey) {
+        Objects.requireNonNull(url, "url");
+        String trimmed = url.strip();
+        while (trimmed.endsWith("/")) trimmed = trimmed.substring(0, trimmed.length() - 1);
+        try {
+            URI uri = new URI(trimmed);
+            if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
+                    || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
+                throw new URISyntaxException(trimmed, "not an http(s) URL with a host");
+            }
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(URL_ENVIRONMENT + " must be the http(s) address of a Baton API server,"
+                    + " such as http://127.0.0.1:4200/api, not '" + url + "'");
+        }
+        return new ApiClient(trimmed, apiKey == null || apiKey.isBlank() ? null : apiKey.strip());
+    }
+
+    /** The server's health: {@code status}, {@code version}, {@code database}. */
+    public Map<String, Object> health() {
+        return send("GET", "/health", null, JSON.getTypeFactory().constructMapType(Map.class, String.class,
+                Object.class), false);
+    }
+
+    @Override
+    public Page<FlowRunSummary> flowRuns(FlowRunFilter filter) {
+        return send("POST", "/flow_runs/filter", filter, pageOf(FlowRunSummary.class), false);
+    }
+
+    @Override
+    public Optional<FlowRunDetail> flowRun(UUID id) {
+        return Optional.ofNullable(send("GET", "/flow_runs/" + id, null, type(FlowRunDetail.class), true));
+    }
+
+    @Override
+    public Optional<TaskRunDetail> taskRun(UUID id) {
+        return Optional.ofNullable(send("GET", "/task_runs/" + id, null, type(TaskRunDetail.class), true));
+    }
+
+    @Override
+    public Page<LogLine> logs(LogFilter filter) {
+        return send("POST", "/logs/filter", filter, pageOf(LogLine.class), false);
+    }
+
+    @Override
+    public List<ConcurrencyLimit> concurrencyLimits() {
+        return send("GET", "/concurrency_limits", null,
+                JSON.getTypeFactory().constructCollectionType(List.class, ConcurrencyLimit.class), false);
+    }
+
+    @Override
+    public Optional<ConcurrencyLimit> concurrencyLimit(String tag) {
+        return Optional.ofNullable(send("GET", "/concurrency_limits/tag/" + pathSegment(tag), null,
+                type(ConcurrencyLimit.class), true));
+    }
+
+    @Override
+    public ConcurrencyLimit putConcurrencyLimit(String tag, int limit) {
+        return send("POST", "/concurrency_limits", Map.of("tag", tag, "limit", limit), type(ConcurrencyLimit.class),
+                false);
+    }
+
+    @Override
+    public boolean deleteConcurrencyLimit(String tag) {
+        return send("DELETE", "/concurrency_limits/tag/" + pathSegment(tag), null, type(JsonNode.class), true) != null;
+    }
+
+    @Override
+    public String description() {
+        return "the Baton API server at " + base;
+    }
+
+    /** The API's address, as given (without a trailing slash). */
+    public String url() {
+        return base;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ApiClient[" + base + "]";
+    }
+
+    // ----- requests -----
+
+    /**
+     * Sends one request and reads its answer as {@code answer}; null for a 404 when
+     * {@code notFoundIsEmpty}, and for an empty body (204).
+     */
+    private <T> T send(String method, String path, Object body, JavaType answer, boolean notFoundIsEmpty) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json");
+        if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
+        if (body != null) {
+            try {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("Cannot write the request to " + base + path + " as JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw unreachable(e);
+        } catch (HttpTimeoutException e) {
+            throw new ApiException(0, "The Baton API server at " + base + " did not answer " + method + " " + path
+                    + " within " + REQUEST_TIMEOUT.toSeconds() + " s; is it overloaded or stuck?", e);
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, "Interrupted while waiting for the Baton API server at " + base, e);
+        }
+
+        int status = response.statusCode();
+        byte[] bytes = response.body();
+        if (status >= 200 && status < 300) {
+            if (bytes.length == 0) return null;
+            try {
+                return JSON.readValue(bytes, answer);
+            } catch (IOException e) {
+                throw new ApiException(status, "The Baton API server at " + base + " answered " + method + " " + path
+                        + " with something that is not " + answer.getRawClass().getSimpleName() + " JSON (" + brief(e)
+                        + "); does " + URL_ENVIRONMENT + " name a Baton API server of this version?", e);
+            }
+        }
+        String message = errorMessage(bytes);
+        if (status == 404 && notFoundIsEmpty && message != null) return null;
+        throw rejected(method, path, status, message);
+    }
+
+    private ApiException unreachable(Exception e) {
+        String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        return new ApiException(0, "No Baton API server answered at " + URL_ENVIRONMENT + "=" + base + ": " + why
+                + ". Start one with ./baton server start, or unset " + URL_ENVIRONMENT + " to use the embedded"
+                + " database", e);
+    }
+
+    private ApiException rejected(String method, String path, int status, String message) {
+        String text = switch (status) {
+            case 401 -> "The Baton API server at " + base + " refused the request (401 Unauthorized): "
+                    + (apiKey == null ? KEY_ENVIRONMENT + " is not set; set it to the server's key"
+                            : KEY_ENVIRONMENT + " is wrong; set it to the key the server was started with");
+            case 403 -> "The Baton API server at " + base + " forbids " + method + " " + path + " (403)"
+                    + (message == null ? "" : ": " + message);
+            case 404 -> message != null
+                    ? "The Baton API server at " + base + ": " + message
+                    : "Nothing at " + base + path + " (404): does " + URL_ENVIRONMENT + " name a Baton API server,"
+                            + " ending in /api (e.g. http://127.0.0.1:4200/api)?";
+            default -> status >= 500
+                    ? "The Baton API server at " + base + " failed on " + method + " " + path + " (" + status + ")"
+                            + (message == null ? "" : ": " + message) + "; see the server's log"
+                    : "The Baton API server at " + base + " rejected " + method + " " + path + " (" + status + ")"
+                            + (message == null ? "" : ": " + message);
+        };
+        return new ApiException(status, text, null);
+    }
+
+    /** The {@code "error"} of a JSON error body, or null when the body is not one (not the Baton API answering). */
+    private static String errorMessage(byte[] body) {
+        if (body.length == 0) return null;
+        try {
+            JsonNode node = JSON.readTree(body);
+            JsonNode error = node == null ? null : node.get("error");
+            return error != null && error.isTextual() ? error.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String brief(IOException e) {
+        return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    }
+
+    private static JavaType type(Class<?> type) {
+        return JSON.getTypeFactory().constructType(type);
+    }
+
+    private static JavaType pageOf(Class<?> item) {
+        return JSON.getTypeFactory().constructParametricType(Page.class, item);
+    }
+
+    /**
+     * {@code text} as one path segment: every byte but letters, digits, '-', '_' and '~'
+     * percent-encoded (dots too, so that a tag ".." stays a tag).
+     */
+    static String pathSegment(String text) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : text.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || c == '~') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return b.toString();
+    }
+}
