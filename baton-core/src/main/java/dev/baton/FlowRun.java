@@ -2,6 +2,7 @@ package dev.baton;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -26,6 +27,11 @@ public interface FlowRun<R> {
 
     /** The name of the flow this is a run of. */
     String flowName();
+
+    /** The tags of the flow this is a run of, in the order given (empty when it has none). */
+    default Set<String> tags() {
+        return Set.of();
+    }
 
     /** The arguments the flow was called with, in order. */
     List<Object> parameters();
