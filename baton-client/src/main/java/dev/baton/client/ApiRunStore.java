@@ -3,6 +3,7 @@ package dev.baton.client;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
+import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.RunEvent;
 import dev.baton.internal.history.RunEvents;
 import dev.baton.internal.history.StateRecord;
@@ -101,6 +102,16 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     @Override
     public void flowRunState(FlowRun<?> run, State state) {
         append(Outbox.FLOW_RUN_STATE, run, state);
+    }
+
+    @Override
+    public boolean recordsLogs() {
+        return true;
+    }
+
+    @Override
+    public void log(LogLine line) {
+        append(Outbox.LOG, line, null);
     }
 
     private void append(byte kind, Object run, State state) {
@@ -222,6 +233,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                 yield new RunEvent.TaskRunState(run.flowRunId(), run.id(), StateRecord.of(e.state()));
             }
             case Outbox.FLOW_RUN_STATE -> new RunEvent.FlowRunState(((FlowRun<?>) e.run()).id(), StateRecord.of(e.state()));
+            case Outbox.LOG -> new RunEvent.Log((LogLine) e.run());
             case Outbox.FLOW_RUN_FINISHED -> {
                 UUID id = ((FlowRun<?>) e.run()).id();
                 running.remove(id);

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Outbox {
     static final byte FLOW_RUN_STARTED = 1, TASK_RUN_CREATED = 2, TASK_RUN_STATE = 3, FLOW_RUN_STATE = 4,
-            FLOW_RUN_FINISHED = 5;
+            FLOW_RUN_FINISHED = 5, LOG = 6;
 
     record Entry(byte kind, Object run, State state) {}
 
