@@ -6,8 +6,11 @@ import dev.baton.internal.engine.Invocable;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.Optional;
 
@@ -59,6 +62,11 @@ public abstract sealed class Flow
         return Optional.ofNullable(definition.version());
     }
 
+    /** The flow's tags, in the order given; every run of the flow carries them. */
+    public Set<String> tags() {
+        return definition.tags();
+    }
+
     /** The executor that runs this flow's task runs. */
     public Executor executor() {
         return definition.executor();
@@ -81,6 +89,7 @@ public abstract sealed class Flow
     public static final class Builder {
         private final String name;
         private String description, version;
+        private final Set<String> tags = new LinkedHashSet<>();
         private Executor executor = new SequentialExecutor();
         private int retries;
         private RetryDelay retryDelay = RetryDelay.none();
@@ -108,6 +117,22 @@ public abstract sealed class Flow
         /** The flow's version, recorded with its runs. */
         public Builder version(String version) {
             this.version = version;
+            return this;
+        }
+
+        /**
+         * Tags, recorded with every run of the flow (and used to filter runs), e.g.
+         * {@code Flow.named("etl").tags("nightly", "finance")}. May be called more than once; tags add up.
+         */
+        public Builder tags(String... tags) {
+            Objects.requireNonNull(tags, "flow '" + name + "': tags(...) got a null array");
+            for (String t : tags) {
+                if (t == null || t.isBlank()) {
+                    throw new IllegalArgumentException("Flow '" + name + "' got a blank or null tag in "
+                            + Arrays.toString(tags) + "; tags must be non-blank strings");
+                }
+                this.tags.add(t);
+            }
             return this;
         }
 
@@ -194,7 +219,7 @@ public abstract sealed class Flow
             Objects.requireNonNull(lambda, "the body of flow '" + name + "' is null");
             FlowOptions options = new FlowOptions(retries, retryDelay, retryIf, timeout, persistResult, serializer,
                     onCompletion, onFailure, onCancellation, onCrashed);
-            return new FlowDefinition(name, description, version, executor, async, body, options);
+            return new FlowDefinition(name, description, version, tags, executor, async, body, options);
         }
 
         /** A flow of no parameters. */

@@ -20,7 +20,6 @@ import dev.baton.internal.history.TaskRunDetail;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -30,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -50,12 +48,6 @@ import java.util.UUID;
  */
 public final class ApiClient implements RunHistory {
 
-    /** The environment variable naming the server's API, e.g. {@code http://127.0.0.1:4200/api}. */
-    public static final String URL_ENVIRONMENT = "BATON_API_URL";
-
-    /** The environment variable holding the key the server asks for (sent as a bearer token). */
-    public static final String KEY_ENVIRONMENT = "BATON_API_KEY";
-
     /** How long connecting may take before the server counts as unreachable. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -71,11 +63,14 @@ public final class ApiClient implements RunHistory {
     private final String base;
     private final String apiKey;
     private final HttpClient http;
+    private volatile boolean confirmedApi;
 
     private ApiClient(String base, String apiKey) {
         this.base = base;
         this.apiKey = apiKey;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        // HTTP/1.1: no h2c upgrade dance on every connection to a plain-http server
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .build();
     }
 
     /**
@@ -85,20 +80,12 @@ public final class ApiClient implements RunHistory {
      * @throws IllegalArgumentException if {@code url} is not an http(s) URL with a host
      */
     public static ApiClient connect(String url, String apiKey) {
-        Objects.requireNonNull(url, "url");
-        String trimmed = url.strip();
-        while (trimmed.endsWith("/")) trimmed = trimmed.substring(0, trimmed.length() - 1);
-        try {
-            URI uri = new URI(trimmed);
-            if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
-                    || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
-                throw new URISyntaxException(trimmed, "not an http(s) URL with a host");
-            }
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(URL_ENVIRONMENT + " must be the http(s) address of a Baton API server,"
-                    + " such as http://127.0.0.1:4200/api, not '" + url + "'");
-        }
-        return new ApiClient(trimmed, apiKey == null || apiKey.isBlank() ? null : apiKey.strip());
+        return connect(ApiSettings.of(url, apiKey));
+    }
+
+    /** A client of the API {@code settings} name. Nothing is sent yet. */
+    public static ApiClient connect(ApiSettings settings) {
+        return new ApiClient(settings.url().toString(), settings.apiKey());
     }
 
     /** The server's health: {@code status}, {@code version}, {@code database}. */
@@ -147,7 +134,7 @@ public final class ApiClient implements RunHistory {
 
     @Override
     public boolean deleteConcurrencyLimit(String tag) {
-        return send("DELETE", "/concurrency_limits/tag/" + pathSegment(tag), null, type(JsonNode.class), true) != null;
+        return send("DELETE", "/concurrency_limits/tag/" + pathSegment(tag), null, null, true) != null;
     }
 
     @Override
@@ -174,8 +161,10 @@ public final class ApiClient implements RunHistory {
 
     /**
      * Sends one request and reads its answer as {@code answer}; null for a 404 when
-     * {@code notFoundIsEmpty}, and for an empty body (204).
+     * {@code notFoundIsEmpty}, and for an empty body (204). With {@code answer} null, the body is
+     * not read and any success answers {@code Boolean.TRUE}.
      */
+    @SuppressWarnings("unchecked")
     private <T> T send(String method, String path, Object body, JavaType answer, boolean notFoundIsEmpty) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(REQUEST_TIMEOUT)
@@ -211,38 +200,59 @@ public final class ApiClient implements RunHistory {
         int status = response.statusCode();
         byte[] bytes = response.body();
         if (status >= 200 && status < 300) {
+            if (answer == null) return (T) Boolean.TRUE;
             if (bytes.length == 0) return null;
             try {
                 return JSON.readValue(bytes, answer);
             } catch (IOException e) {
                 throw new ApiException(status, "The Baton API server at " + base + " answered " + method + " " + path
                         + " with something that is not " + answer.getRawClass().getSimpleName() + " JSON (" + brief(e)
-                        + "); does " + URL_ENVIRONMENT + " name a Baton API server of this version?", e);
+                        + "); does " + ApiSettings.URL_ENVIRONMENT + " name a Baton API server of this version?", e);
             }
         }
         String message = errorMessage(bytes);
-        if (status == 404 && notFoundIsEmpty && message != null) return null;
+        if (status == 404 && notFoundIsEmpty && message != null && isBatonApi()) return null;
         throw rejected(method, path, status, message);
+    }
+
+    /**
+     * Whether the URL names a Baton API (its health route answers), asked once when a 404 would
+     * mean "no such run": a URL missing its {@code /api} answers 404 to everything, which must not
+     * read as an unknown id.
+     */
+    private boolean isBatonApi() {
+        if (confirmedApi) return true;
+        try {
+            Map<String, Object> health = health();
+            if (health != null && health.containsKey("status")) {
+                confirmedApi = true;
+                return true;
+            }
+        } catch (ApiException e) {
+            // said below
+        }
+        throw new ApiException(404, "Nothing answers at " + base + "/health: does " + ApiSettings.URL_ENVIRONMENT
+                + " name a Baton API server, ending in /api (e.g. http://127.0.0.1:4200/api)?", null);
     }
 
     private ApiException unreachable(Exception e) {
         String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-        return new ApiException(0, "No Baton API server answered at " + URL_ENVIRONMENT + "=" + base + ": " + why
-                + ". Start one with ./baton server start, or unset " + URL_ENVIRONMENT + " to use the embedded"
-                + " database", e);
+        return new ApiException(0, "No Baton API server answered at " + ApiSettings.URL_ENVIRONMENT + "=" + base
+                + ": " + why + ". Start one with ./baton server start, or unset " + ApiSettings.URL_ENVIRONMENT
+                + " to use the embedded database", e);
     }
 
     private ApiException rejected(String method, String path, int status, String message) {
         String text = switch (status) {
             case 401 -> "The Baton API server at " + base + " refused the request (401 Unauthorized): "
-                    + (apiKey == null ? KEY_ENVIRONMENT + " is not set; set it to the server's key"
-                            : KEY_ENVIRONMENT + " is wrong; set it to the key the server was started with");
+                    + (apiKey == null ? ApiSettings.KEY_ENVIRONMENT + " is not set; set it to the server's key"
+                            : ApiSettings.KEY_ENVIRONMENT + " is wrong; set it to the key the server was started with");
             case 403 -> "The Baton API server at " + base + " forbids " + method + " " + path + " (403)"
                     + (message == null ? "" : ": " + message);
             case 404 -> message != null
                     ? "The Baton API server at " + base + ": " + message
-                    : "Nothing at " + base + path + " (404): does " + URL_ENVIRONMENT + " name a Baton API server,"
-                            + " ending in /api (e.g. http://127.0.0.1:4200/api)?";
+                    : "Nothing at " + base + path + " (404): does " + ApiSettings.URL_ENVIRONMENT
+                            + " name a Baton API server, ending in /api (e.g. http://127.0.0.1:4200/api)?";
             default -> status >= 500
                     ? "The Baton API server at " + base + " failed on " + method + " " + path + " (" + status + ")"
                             + (message == null ? "" : ": " + message) + "; see the server's log"

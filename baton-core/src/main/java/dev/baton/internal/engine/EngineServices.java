@@ -1,6 +1,7 @@
 package dev.baton.internal.engine;
 
 import dev.baton.Clock;
+import dev.baton.internal.orchestration.Policy;
 import dev.baton.internal.results.BatonHome;
 import dev.baton.internal.results.ResultCache;
 import dev.baton.internal.results.ResultStore;
@@ -17,7 +18,8 @@ import java.util.ServiceLoader;
 
 /**
  * What the engine works with besides the user's code: the run store, the clock, the Baton
- * home (result storage and the cache) and the tag concurrency limits. A flow run takes the
+ * home (result storage and the cache), the tag concurrency limits, and the orchestration
+ * policies built from them. A flow run takes the
  * services of the thread that starts it (installed for that thread and its children, as
  * tests do), else the process default.
  */
@@ -32,12 +34,15 @@ public final class EngineServices {
     private final TagLimits tagLimits;
     private volatile ResultStore results;
     private volatile ResultCache cache;
+    private final Policy taskRunPolicy, flowRunPolicy;
 
     public EngineServices(RunStore store, Clock clock, Path home, TagLimits tagLimits) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.home = Objects.requireNonNull(home, "home");
         this.tagLimits = Objects.requireNonNull(tagLimits, "tagLimits");
+        this.taskRunPolicy = Policy.forTaskRuns(clock, tagLimits, new EngineCache(this));
+        this.flowRunPolicy = Policy.forFlowRuns(clock);
     }
 
     /** The services for flow runs started on this thread now. */
@@ -99,6 +104,12 @@ public final class EngineServices {
     public TagLimits tagLimits() { return tagLimits; }
 
     boolean tagLimitsInUse() { return tagLimits.inUse(); }
+
+    /** The rules that decide the transitions of task runs with options (plain ones take the fast path). */
+    public Policy taskRunPolicy() { return taskRunPolicy; }
+
+    /** The rules that decide the transitions of flow runs. */
+    public Policy flowRunPolicy() { return flowRunPolicy; }
 
     /** Result storage under the home directory, made on first use. */
     public ResultStore results() {

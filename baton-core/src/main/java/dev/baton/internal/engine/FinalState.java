@@ -3,6 +3,7 @@ package dev.baton.internal.engine;
 import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.TaskFuture;
+import dev.baton.internal.ExceptionText;
 
 import java.util.Collection;
 import java.util.concurrent.CancellationException;

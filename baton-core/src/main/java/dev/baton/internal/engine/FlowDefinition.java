@@ -2,24 +2,29 @@ package dev.baton.internal.engine;
 
 import dev.baton.Executor;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /** Everything the engine knows of a flow: its name, options, executor and body. */
 public final class FlowDefinition {
     private final String name;
     private final String description;
     private final String version;
+    private final Set<String> tags;
     private final Executor executor;
     private final boolean async;
     private final Invocable body;
     private final FlowOptions options;
     private final TaskDefinition subflowTask; // stands for this flow's runs inside a parent flow run
 
-    public FlowDefinition(String name, String description, String version, Executor executor, boolean async,
-                          Invocable body, FlowOptions options) {
+    public FlowDefinition(String name, String description, String version, Set<String> tags, Executor executor,
+                          boolean async, Invocable body, FlowOptions options) {
         this.name = Objects.requireNonNull(name, "name");
         this.description = description;
         this.version = version;
+        this.tags = Collections.unmodifiableSet(new LinkedHashSet<>(tags)); // keeps the order given
         this.executor = Objects.requireNonNull(executor, "executor");
         this.async = async;
         this.body = Objects.requireNonNull(body, "body");
@@ -33,6 +38,9 @@ public final class FlowDefinition {
     public String description() { return description; }
 
     public String version() { return version; }
+
+    /** The flow's tags, in the order given; recorded with every run. */
+    public Set<String> tags() { return tags; }
 
     public Executor executor() { return executor; }
 

@@ -7,11 +7,15 @@ import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.TaskFuture;
 import dev.baton.internal.Durations;
+import dev.baton.internal.ExceptionText;
+import dev.baton.internal.orchestration.Decision;
+import dev.baton.internal.orchestration.RunKind;
+import dev.baton.internal.orchestration.StateRecorder;
+import dev.baton.internal.orchestration.Transition;
 import dev.baton.internal.results.ResultRef;
 import org.slf4j.event.Level;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -28,8 +32,10 @@ import java.util.function.BiConsumer;
 /**
  * Runs one flow run: calls the body in the flow run's scope, creates a task run for every
  * task call and hands the ready ones to the flow's executor, waits for all of them, then
- * decides the final state the Prefect 2 way. Retries re-run the body; a timeout or a
- * cancellation stops the body and the running task runs.
+ * decides the final state the Prefect 2 way. Every state is proposed to the flow run policy,
+ * whose rules decide retries (AwaitingRetry, then Retrying once due) and keep a finished run
+ * finished. Retries re-run the body; a timeout or a cancellation stops the body and the
+ * running task runs.
  */
 public final class FlowRunEngine extends RunScope {
     private final FlowRunRecord<Object> record;
@@ -51,6 +57,10 @@ public final class FlowRunEngine extends RunScope {
     private volatile boolean timedOut;
     private volatile Thread bodyThread;
     private final CompletableFuture<FlowRunRecord<Object>> finished = new CompletableFuture<>();
+    /** The flow's retry options as the policy asks them (guarded: a failing condition is logged), or null. */
+    private final Transition.Retries retries;
+    /** Attempts started so far. */
+    private volatile int attempts;
     /** Child flow runs still running, when this run can be cancelled: a cancellation reaches them. */
     private final Set<FlowRunEngine> children;
 
@@ -62,6 +72,9 @@ public final class FlowRunEngine extends RunScope {
         this.standIn = parent != null ? parent.beginSubflow(flow) : null;
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id(),
                 standIn == null ? null : standIn.id(), services.store());
+        FlowOptions options = flow.options();
+        this.retries = options.retries() == 0 ? null
+                : new Transition.Retries(options.retries(), this::retryDelay, this::retryIf);
         boolean stoppable = cancellable || flow.options().timeout() != null || parent != null && parent.running != null;
         this.running = stoppable ? ConcurrentHashMap.newKeySet() : null;
         this.children = stoppable ? ConcurrentHashMap.newKeySet() : null;
@@ -104,12 +117,13 @@ public final class FlowRunEngine extends RunScope {
         FlowDefinition flow = record.flow();
         FlowOptions options = flow.options();
         services.store().flowRunStarted(record);
-        record.append(State.of(StateType.PENDING, null, now(), null, null));
+        propose(State.of(StateType.PENDING, null, now(), null, null), false, record::append);
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.FLOW_RUNS.atInfo().setMessage("Created flow run '" + record.name() + "' for flow '" + flow.name() + "'")
                     .addKeyValue("flow_run_id", record.id()).log();
         }
         State fin;
+        State ended = null; // the final state once recorded
         Object returned = null;
         Throwable thrown = null;
         try {
@@ -124,29 +138,29 @@ public final class FlowRunEngine extends RunScope {
             if (RunLog.FLOW_RUNS.isInfoEnabled()) {
                 RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Using executor " + flow.executor(), null);
             }
-            int attempt = 0;
             while (true) {
-                attempt++;
-                record.append(State.of(StateType.RUNNING, attempt == 1 ? null : "Retrying", now(), null, null));
+                State notStarted = enterRunning();
+                if (notStarted != null) {
+                    fin = notStarted;
+                    if (notStarted.isFinal() && notStarted == record.state()) ended = notStarted;
+                    break;
+                }
                 Attempt result = runAttempt(flow);
                 returned = result.returned;
                 thrown = result.thrown;
                 fin = finalState(returned, thrown);
-                Duration delay = fin.isFailed() ? retryDelay(options, attempt, fin) : null;
-                if (delay == null) break;
-                long now = now();
-                String message = "Retry " + attempt + "/" + options.retries() + " in " + Durations.format(delay)
-                        + " after " + fin;
-                record.append(State.of(StateType.SCHEDULED, "AwaitingRetry", now, message,
-                        Instant.ofEpochSecond(0, now + delay.toNanos())));
-                RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Attempt " + attempt + " failed: " + message, null);
-                try {
-                    clock.sleep(delay);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    fin = State.of(StateType.CRASHED, null, now(), "Flow run was interrupted while awaiting a retry", e);
-                    break;
+                if (!fin.isFailed() || retries == null || cancelling.get() && !timedOut) break;
+                // the retry rule decides: AwaitingRetry (recorded) and another attempt, or the failure stands (recorded)
+                Object r = returned;
+                Throwable t = thrown;
+                Decision d = propose(fin, true, s -> s.isFinal() ? record.finish(s, r, t) : record.append(s));
+                if (d instanceof Decision.Reject reject && reject.state().isScheduled()) {
+                    RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Attempt " + attempts + " failed: "
+                            + reject.state().message().orElse(reject.state().toString()), null);
+                    continue;
                 }
+                fin = ended = d.state() != null ? d.state() : record.state();
+                break;
             }
             try {
                 session.close();
@@ -154,14 +168,58 @@ public final class FlowRunEngine extends RunScope {
                 RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Executor " + flow.executor() + " failed to close: " + e, e);
             }
         }
-        fin = persistResult(options, fin, returned);
-        record.finish(fin, returned, thrown);
+        if (ended == null) {
+            fin = persistResult(options, fin, returned);
+            Object r = returned;
+            Throwable t = thrown;
+            Decision d = propose(fin, false, s -> record.finish(s, r, t));
+            if (d.state() != null) fin = d.state(); // a final state recorded first stands
+        } else {
+            fin = ended;
+        }
         Hooks.forFlow(this, options, fin);
         if (RunLog.FLOW_RUNS.isInfoEnabled() || !fin.isCompleted()) {
             RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin, null);
         }
         if (standIn != null) parent.endSubflow(standIn, fin);
         services.store().flowRunFinished(record);
+    }
+
+    /**
+     * Proposes RUNNING for the next attempt until the policy accepts it, sleeping through each
+     * WAIT (a retry not yet due); null once running, else the state the run ends in instead.
+     */
+    private State enterRunning() {
+        while (true) {
+            Decision d = propose(State.of(StateType.RUNNING, null, now(), null, null), false, record::append);
+            switch (d) {
+                case Decision.Accept a -> {
+                    attempts++;
+                    return null;
+                }
+                case Decision.Wait w -> {
+                    try {
+                        clock.sleep(w.delay());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return State.of(StateType.CRASHED, null, now(), "Flow run was interrupted while awaiting a retry", e);
+                    }
+                }
+                case Decision.Reject r -> {
+                    return r.state();
+                }
+                case Decision.Abort x -> {
+                    return State.of(StateType.CRASHED, null, now(), "Flow run could not start: " + x.reason(), null);
+                }
+            }
+        }
+    }
+
+    /** Proposes {@code state} to the flow run policy, recorded through {@code recorder}. */
+    private Decision propose(State state, boolean mayRetry, StateRecorder recorder) {
+        Transition t = new Transition(RunKind.FLOW_RUN, record.id(), record.tags(), record.state(), state,
+                new Transition.Context(attempts, mayRetry ? retries : null, null));
+        return services.flowRunPolicy().apply(t, recorder);
     }
 
     private record Attempt(Object returned, Throwable thrown) {}
@@ -260,16 +318,29 @@ public final class FlowRunEngine extends RunScope {
         }
     }
 
-    private Duration retryDelay(FlowOptions options, int attempt, State failed) {
-        if (attempt > options.retries() || cancelling.get() && !timedOut) return null;
-        Throwable cause = failed.cause().orElseGet(() -> new IllegalStateException(failed.message().orElse(failed.toString())));
+    /** The retry condition, as the policy asks it; a condition that throws means no retry, and is logged. */
+    private boolean retryIf(Throwable failure) {
         try {
-            return options.retryIf().test(cause) ? options.retryDelay().before(attempt) : null;
+            return record.flow().options().retryIf().test(failure);
         } catch (RuntimeException e) {
-            RunLog.log(RunLog.FLOW_RUNS, Level.ERROR, this, "The retry condition or delay failed ("
-                    + ExceptionText.of(e) + "); not retrying", e);
+            retryOptionFailed(e);
+            return false;
+        }
+    }
+
+    /** The retry delay, as the policy asks it; null (no retry) if it throws, which is logged. */
+    private Duration retryDelay(int retry) {
+        try {
+            return record.flow().options().retryDelay().before(retry);
+        } catch (RuntimeException e) {
+            retryOptionFailed(e);
             return null;
         }
+    }
+
+    private void retryOptionFailed(RuntimeException e) {
+        RunLog.log(RunLog.FLOW_RUNS, Level.ERROR, this, "The retry condition or delay failed ("
+                + ExceptionText.of(e) + "); not retrying", e);
     }
 
     private State persistResult(FlowOptions options, State fin, Object returned) {
@@ -298,7 +369,8 @@ public final class FlowRunEngine extends RunScope {
     boolean cancel() {
         if (finished.isDone() || record.state() != null && record.state().isFinal()) return false;
         if (!cancelling.compareAndSet(false, true)) return false;
-        record.append(State.of(StateType.CANCELLING, null, now(), null, null));
+        Decision d = propose(State.of(StateType.CANCELLING, null, now(), null, null), false, record::append);
+        if (!(d instanceof Decision.Accept)) return false; // it finished meanwhile
         RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Cancelling: stopping running task runs", null);
         stopRunningWork();
         Thread body = bodyThread;

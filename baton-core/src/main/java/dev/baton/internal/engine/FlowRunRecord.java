@@ -5,6 +5,7 @@ import dev.baton.FlowRunFailedException;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.Ids;
+import dev.baton.internal.orchestration.NoLeavingTerminalStates;
 import dev.baton.internal.store.RunStore;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The kept record of a flow run: its history, its task runs, and once finished its result. */
@@ -62,11 +64,18 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
         }
     }
 
-    /** Records the final state and what the body returned or threw. */
-    void finish(State finalState, R result, Throwable failure) {
+    /**
+     * Records the final state and what the body returned or threw, atomically, unless a final
+     * state is recorded already (a {@link dev.baton.internal.orchestration.StateRecorder}).
+     *
+     * @return null if recorded, else the final state that stands
+     */
+    synchronized State finish(State finalState, R result, Throwable failure) {
+        State current = state();
+        if (NoLeavingTerminalStates.refuses(current)) return current; // its result stays
         this.result = result;
         this.failure = failure;
-        append(finalState);
+        return append(finalState); // the same lock: nothing can come in between
     }
 
     @Override
@@ -77,6 +86,11 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
     @Override
     public String flowName() {
         return flow.name();
+    }
+
+    @Override
+    public Set<String> tags() {
+        return flow.tags();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.baton.internal.engine;
 import dev.baton.FlowHook;
 import dev.baton.State;
 import dev.baton.TaskHook;
+import dev.baton.internal.ExceptionText;
 import org.slf4j.event.Level;
 
 import java.util.List;

@@ -1,21 +1,26 @@
 package dev.baton.internal.engine;
 
+import dev.baton.internal.orchestration.ConcurrencySlots;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
  * Concurrency limits by tag within this process: at most N task runs carrying a tag run at
  * once, across all flow runs. A run with several limited tags takes their slots in tag order,
- * so two runs never hold each other's slots.
+ * so two runs never hold each other's slots. The engine's {@link ConcurrencySlots} keeper: the
+ * task run policy takes and gives back slots through it.
  */
-public final class TagLimits {
+public final class TagLimits implements ConcurrencySlots {
     private final Map<String, Slots> limits = new ConcurrentHashMap<>();
+    private final Map<UUID, List<Semaphore>> held = new ConcurrentHashMap<>();
     private volatile boolean inUse; // read by every task run: cheaper than asking the map
 
     private record Slots(int limit, Semaphore semaphore) {}
@@ -63,26 +68,43 @@ public final class TagLimits {
     }
 
     /**
-     * Waits for a slot of every limited tag in {@code tags} and returns what to release,
-     * or null if none of the tags is limited.
+     * Waits for a slot of every limited tag in {@code tags} (in tag order, fairly: first come,
+     * first served) and holds them for {@code runId} until {@link #release}. Always answers
+     * acquired: in this process a run waits here, woken the moment a slot frees, instead of
+     * polling. Tags without a limit need no slot.
      */
-    Runnable acquire(Set<String> tags) throws InterruptedException {
-        if (!inUse || tags.isEmpty()) return null;
-        List<Semaphore> held = null;
+    @Override
+    public Acquisition acquire(UUID runId, Set<String> tags) throws InterruptedException {
+        if (!inUse || tags.isEmpty()) return Acquisition.ACQUIRED;
+        List<Semaphore> taken = null;
         try {
             for (String tag : new TreeSet<>(tags)) {
                 Slots s = limits.get(tag);
                 if (s == null) continue;
                 s.semaphore().acquire();
-                if (held == null) held = new ArrayList<>(2);
-                held.add(s.semaphore());
+                if (taken == null) taken = new ArrayList<>(2);
+                taken.add(s.semaphore());
             }
         } catch (InterruptedException e) {
-            if (held != null) held.forEach(Semaphore::release);
+            if (taken != null) taken.forEach(Semaphore::release);
             throw e;
         }
-        if (held == null) return null;
-        List<Semaphore> release = held;
-        return () -> release.forEach(Semaphore::release);
+        if (taken != null) {
+            List<Semaphore> before = held.put(runId, taken);
+            if (before != null) before.forEach(Semaphore::release); // a run holds one set of slots at a time
+        }
+        return Acquisition.ACQUIRED;
+    }
+
+    /** Gives back the slots {@code runId} holds, if any. */
+    @Override
+    public void release(UUID runId) {
+        List<Semaphore> taken = held.remove(runId);
+        if (taken != null) taken.forEach(Semaphore::release);
+    }
+
+    /** How many runs hold slots now. */
+    int holders() {
+        return held.size();
     }
 }

@@ -5,53 +5,64 @@ import dev.baton.ResultSerializationException;
 import dev.baton.ResultSerializer;
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.TaskRunCrashedException;
 import dev.baton.internal.Durations;
-import dev.baton.internal.results.CacheHit;
+import dev.baton.internal.ExceptionText;
+import dev.baton.internal.orchestration.Decision;
+import dev.baton.internal.orchestration.Policy;
+import dev.baton.internal.orchestration.RunKind;
+import dev.baton.internal.orchestration.StateRecorder;
+import dev.baton.internal.orchestration.Transition;
 import dev.baton.internal.results.ResultRef;
 import org.slf4j.event.Level;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a task run that uses options: tag concurrency slots, the cache, attempts with
- * retries and timeouts, persisted results. Plain task runs never get here.
+ * Runs a task run that uses options (or runs while tag limits are in use): attempts with
+ * timeouts and persisted results, every state proposed to the task run {@link Policy}, whose
+ * rules decide the rest: a cache hit instead of running, tag concurrency slots, retries
+ * (AwaitingRetry, then Retrying once it is due), cache insertion. Plain task runs never get here.
  *
- * <p>Between attempts, a run sleeps on the clock: a sync run in its own thread (virtual threads
- * make that cheap, and a sequential flow must block until the task is final), an async run in a
- * virtual thread of its own, so the caller's thread is free.
+ * <p>While a proposal waits (WAIT: a retry not yet due), a run sleeps on the clock: a sync run in
+ * its own thread (virtual threads make that cheap, and a sequential flow must block until the
+ * task is final), an async run in a virtual thread of its own, so the caller's thread is free.
  */
 final class TaskAttempts {
     private final TaskRunFuture<?> run;
     private final TaskOptions options;
     private final Object[] args; // kept for every attempt
     private final FlowRunEngine engine;
-    private int attempts;
-    private String cacheKey;
-    private volatile TimeoutException limit; // the timeout of the current attempt, to tell it from the body's own
+    private final Policy policy;
+    private final Transition.Retries retries; // the options', guarded: a failing condition is logged with the run
+    private Transition.Caching caching;       // once the cache key is known
+    private volatile int attempts;            // attempts started; async attempts move between threads
+    private volatile TimeoutException limit;  // the timeout of the current attempt, to tell it from the body's own
 
     TaskAttempts(TaskRunFuture<?> run, TaskOptions options, Object[] args) {
         this.run = run;
         this.options = options;
         this.args = args;
         this.engine = run.engine;
+        this.policy = engine.services().taskRunPolicy();
+        this.retries = options.retries() == 0 ? null
+                : new Transition.Retries(options.retries(), this::retryDelay, this::retryIf);
     }
 
     /** Runs the task run to its final state (sync), or starts its first attempt (async). */
     void run() {
         RunScope previous = RunScope.enter(run);
         boolean tracked = engine.trackRunning(run, Thread.currentThread());
+        boolean asyncStarted = false; // an async attempt tracks itself from then on
         try {
-            if (!acquireSlots()) return;
-            if (options.cacheKey() != null && answeredFromCache()) return;
+            if (options.cacheKey() != null) caching = caching();
+            if (!enterRunning()) return;
             if (run.record.task().isAsync()) {
+                asyncStarted = true;
                 startAsyncAttempt();
             } else {
                 runSyncAttempts();
@@ -60,18 +71,90 @@ final class TaskAttempts {
             // a failure of the engine's own machinery (the cache, a hook) must still settle the run
             run.fail(t);
         } finally {
-            if (tracked && !run.record.task().isAsync()) engine.untrackRunning(run);
+            if (tracked && !asyncStarted) engine.untrackRunning(run);
             RunScope.exit(previous);
         }
     }
 
-    private boolean acquireSlots() {
-        try {
-            run.holdSlots(engine.services().tagLimits().acquire(run.record.tags()));
-            return true;
-        } catch (InterruptedException e) {
-            interrupted(e);
-            return false;
+    // ----- proposing states -----
+
+    /**
+     * Proposes RUNNING until the policy lets the run start, sleeping through each WAIT; false if the
+     * run settled instead (from the cache, cancelled, or already final).
+     */
+    private boolean enterRunning() {
+        while (true) {
+            if (engine.isCancelling()) {
+                run.settleCancelled();
+                return false;
+            }
+            Decision d = propose(State.of(StateType.RUNNING, null, engine.now(), null, null), null, false);
+            switch (d) {
+                case Decision.Accept a -> {
+                    attempts++;
+                    return true;
+                }
+                case Decision.Reject r -> {
+                    return false; // Cached (settled by propose) or a final state that stands
+                }
+                case Decision.Wait w -> {
+                    try {
+                        engine.clock().sleep(w.delay());
+                    } catch (InterruptedException e) {
+                        interrupted(e);
+                        return false;
+                    }
+                }
+                case Decision.Abort x -> {
+                    if (Thread.interrupted()) interrupted(new InterruptedException(x.reason()));
+                    else run.fail(new IllegalStateException(x.reason()));
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** Proposes a final state without retries: how {@link TaskRunFuture#settle} ends a run with options. */
+    void settle(State state, Object result) {
+        propose(state, result, false);
+    }
+
+    /**
+     * Proposes {@code state} to the policy; a final state it records (accepted, or a rejection's
+     * replacement such as Cached) settles the run with {@code result}.
+     */
+    private Decision propose(State state, Object result, boolean mayRetry) {
+        TaskRunRecord record = run.record;
+        Transition t = new Transition(RunKind.TASK_RUN, record.id(), record.tags(), record.state(), state,
+                new Transition.Context(attempts, mayRetry ? retries : null, caching));
+        Recorder recorder = new Recorder(result);
+        Decision d = policy.apply(t, recorder);
+        if (recorder.recorded != null && recorder.recorded.isFinal()) run.settled(recorder.recorded, recorder.value);
+        return d;
+    }
+
+    /** Appends to the run's record; a cache hit's value goes to the future, its history keeps the reference. */
+    private final class Recorder implements StateRecorder {
+        State recorded;
+        Object value;
+
+        Recorder(Object value) {
+            this.value = value;
+        }
+
+        @Override
+        public State record(State state) {
+            Object v = value;
+            if (state.persistedResult().orElse(null) instanceof EngineCache.Hit hit) {
+                v = hit.value();
+                state = State.of(state.type(), state.name(), state.epochNanos(), state.message().orElse(null), hit.stored());
+            }
+            State standing = run.record.append(state);
+            if (standing == null) {
+                recorded = state;
+                value = v;
+            }
+            return standing;
         }
     }
 
@@ -82,30 +165,22 @@ final class TaskAttempts {
 
     // ----- cache -----
 
-    private boolean answeredFromCache() {
+    private Transition.Caching caching() {
+        String key;
         try {
-            cacheKey = options.cacheKey().key(run.record, Arrays.asList(args));
+            key = options.cacheKey().key(run.record, Arrays.asList(args));
         } catch (RuntimeException e) {
             RunLog.log(RunLog.TASK_RUNS, Level.WARN, run, "The cache key function failed (" + ExceptionText.of(e)
                     + "); running without the cache", e);
-            cacheKey = null;
+            return null;
         }
-        if (cacheKey == null || options.refreshCache()) return false;
-        Optional<CacheHit> hit = engine.services().cache().find(cacheKey, engine.now());
-        if (hit.isEmpty()) return false;
-        run.completeFromCache(hit.get().value(), new StoredResult(engine.services().results(), hit.get().result()));
-        return true;
+        return key == null ? null : new Transition.Caching(key, options.refreshCache(), options.cacheExpiration());
     }
 
     // ----- sync attempts -----
 
     private void runSyncAttempts() {
         while (true) {
-            if (engine.isCancelling()) {
-                run.settleCancelled();
-                return;
-            }
-            beginAttempt();
             Object value;
             try {
                 value = invokeSync();
@@ -149,38 +224,71 @@ final class TaskAttempts {
         }
     }
 
-    /** Decides what a failed sync attempt leads to; true if another attempt follows. */
+    /** Proposes the failure of a sync attempt; true if the policy retries it and the next attempt may start. */
     private boolean afterFailure(Throwable failure) {
+        if (proposeFailure(failure) == null) return false;
+        return enterRunning(); // waits until the retry is due
+    }
+
+    /** Proposes a failed attempt's state: the AwaitingRetry state if the policy retries it, else null (the run has settled). */
+    private State proposeFailure(Throwable failure) {
         if (engine.isCancelling()) {
             run.settleCancelled();
-            return false;
+            return null;
         }
-        Duration delay = retryDelay(failure);
-        if (delay == null) {
-            run.settle(finalFailure(failure));
-            return false;
+        Decision d = propose(finalFailure(failure), null, true);
+        if (!(d instanceof Decision.Reject r) || !r.state().isScheduled()) return null;
+        if (RunLog.TASK_RUNS.isWarnEnabled()) {
+            RunLog.log(RunLog.TASK_RUNS, Level.WARN, run, "Attempt " + attempts + " failed: "
+                    + r.state().message().orElse(r.state().toString()), null);
         }
-        awaitingRetry(failure, delay);
-        run.releaseSlots();
-        try {
-            engine.clock().sleep(delay);
-        } catch (InterruptedException e) {
-            interrupted(e);
-            return false;
-        }
-        return acquireSlots();
+        return r.state();
     }
 
     // ----- async attempts -----
 
+    /** Runs one attempt of an async body; the run is RUNNING. */
     private void startAsyncAttempt() {
-        if (engine.isCancelling()) {
-            run.settleCancelled();
-            return;
-        }
-        beginAttempt();
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         engine.trackRunning(run, outcome);
+        CompletableFuture<?> stage = startBody(outcome);
+        Duration timeout = options.timeout();
+        Clock.Timer timer = null;
+        if (timeout != null && !outcome.isDone()) {
+            TimeoutException limit = timeoutException(timeout);
+            timer = engine.clock().schedule(() -> outcome.completeExceptionally(limit), timeout);
+        }
+        Clock.Timer stopTimer = timer;
+        outcome.whenComplete((v, t) -> {
+            if (stopTimer != null) stopTimer.cancel();
+            // a timeout or a cancellation ends the attempt: stop the body's stage too, before the run settles
+            if (t != null && stage != null) stage.cancel(true);
+            engine.untrackRunning(run);
+            if (t == null) {
+                succeed(v);
+                return;
+            }
+            if (proposeFailure(TaskRunFuture.unwrap(t)) == null) return;
+            // waits on the clock until the retry is due, like a sync retry (so fake time skips it), in a
+            // virtual thread of its own
+            Thread.ofVirtual().start(() -> {
+                boolean tracked = engine.trackRunning(run, Thread.currentThread()); // a cancellation ends the wait
+                boolean next;
+                try {
+                    next = enterRunning();
+                } catch (Throwable x) {
+                    run.fail(x);
+                    return;
+                } finally {
+                    if (tracked) engine.untrackRunning(run);
+                }
+                if (next) startAsyncAttempt();
+            });
+        });
+    }
+
+    /** Calls the async body; its stage completes {@code outcome}. Null if the body threw or returned no stage. */
+    private CompletableFuture<?> startBody(CompletableFuture<Object> outcome) {
         RunScope previous = RunScope.enter(run);
         try {
             Object out = engine.callBody(run, args);
@@ -192,88 +300,40 @@ final class TaskAttempts {
                 if (t == null) outcome.complete(v);
                 else outcome.completeExceptionally(t);
             });
-            // a timeout or a cancellation ends the attempt: stop the body's stage too
-            outcome.whenComplete((v, t) -> {
-                if (t != null) stage.toCompletableFuture().cancel(true);
-            });
+            return stage.toCompletableFuture();
         } catch (Throwable t) {
             outcome.completeExceptionally(t);
+            return null;
         } finally {
             RunScope.exit(previous);
         }
-        Duration timeout = options.timeout();
-        Clock.Timer timer = null;
-        if (timeout != null && !outcome.isDone()) {
-            TimeoutException limit = timeoutException(timeout);
-            timer = engine.clock().schedule(() -> outcome.completeExceptionally(limit), timeout);
-        }
-        Clock.Timer stopTimer = timer;
-        outcome.whenComplete((v, t) -> {
-            if (stopTimer != null) stopTimer.cancel();
-            engine.untrackRunning(run);
-            if (t == null) {
-                succeed(v);
-                return;
-            }
-            Throwable failure = TaskRunFuture.unwrap(t);
-            if (engine.isCancelling()) {
-                run.settleCancelled();
-                return;
-            }
-            Duration delay = retryDelay(failure);
-            if (delay == null) {
-                run.settle(finalFailure(failure));
-                return;
-            }
-            awaitingRetry(failure, delay);
-            // waits on the clock like a sync retry (so fake time skips it), in a virtual thread of its own;
-            // keeps its tag slots meanwhile
-            Thread.ofVirtual().start(() -> {
-                boolean tracked = engine.trackRunning(run, Thread.currentThread()); // a cancellation ends the wait
-                try {
-                    engine.clock().sleep(delay);
-                } catch (InterruptedException e) {
-                    interrupted(e);
-                    return;
-                } finally {
-                    if (tracked) engine.untrackRunning(run);
-                }
-                startAsyncAttempt();
-            });
-        });
     }
 
     // ----- shared -----
 
-    private void beginAttempt() {
-        attempts++;
-        run.record.append(attempts == 1
-                ? State.of(StateType.RUNNING, null, engine.now(), null, null)
-                : State.of(StateType.RUNNING, "Retrying", engine.now(), null, null));
+    /** The retry condition, as the policy asks it; a condition that throws means no retry, and is logged. */
+    private boolean retryIf(Throwable failure) {
+        try {
+            return options.retryIf().test(failure);
+        } catch (RuntimeException e) {
+            retryOptionFailed(e);
+            return false;
+        }
     }
 
-    /** The delay before the next attempt, or null if the failure is final. */
-    private Duration retryDelay(Throwable failure) {
-        if (attempts > options.retries() || failure instanceof TaskRunCrashedException) return null; // a crash is final
+    /** The retry delay, as the policy asks it; null (no retry) if it throws, which is logged. */
+    private Duration retryDelay(int retry) {
         try {
-            if (!options.retryIf().test(failure)) return null;
-            return options.retryDelay().before(attempts);
+            return options.retryDelay().before(retry);
         } catch (RuntimeException e) {
-            RunLog.log(RunLog.TASK_RUNS, Level.ERROR, run, "The retry condition or delay failed ("
-                    + ExceptionText.of(e) + "); not retrying", e);
+            retryOptionFailed(e);
             return null;
         }
     }
 
-    private void awaitingRetry(Throwable failure, Duration delay) {
-        long now = engine.now();
-        String message = "Retry " + attempts + "/" + options.retries() + " in " + Durations.format(delay)
-                + " after " + ExceptionText.of(failure);
-        run.record.append(State.of(StateType.SCHEDULED, "AwaitingRetry", now, message,
-                Instant.ofEpochSecond(0, now + delay.toNanos())));
-        if (RunLog.TASK_RUNS.isWarnEnabled()) {
-            RunLog.log(RunLog.TASK_RUNS, Level.WARN, run, "Attempt " + attempts + " failed: " + message, null);
-        }
+    private void retryOptionFailed(RuntimeException e) {
+        RunLog.log(RunLog.TASK_RUNS, Level.ERROR, run, "The retry condition or delay failed ("
+                + ExceptionText.of(e) + "); not retrying", e);
     }
 
     private State finalFailure(Throwable failure) {
@@ -292,17 +352,16 @@ final class TaskAttempts {
     }
 
     private void succeed(Object value) {
+        if (engine.isCancelling()) {
+            run.settleCancelled(); // the body ignored the interrupt: its result is not used
+            return;
+        }
         Object stored = null;
         if (options.writesResults()) {
             ResultSerializer serializer = options.serializerOrDefault();
             try {
                 ResultRef ref = engine.services().results().write(value, serializer);
                 stored = new StoredResult(engine.services().results(), ref);
-                if (cacheKey != null) {
-                    long expires = options.cacheExpiration() == null ? Long.MAX_VALUE
-                            : engine.now() + options.cacheExpiration().toNanos();
-                    engine.services().cache().insert(cacheKey, ref, expires);
-                }
             } catch (ResultSerializationException e) {
                 run.settle(State.of(StateType.FAILED, null, engine.now(), "Task '" + run.record.taskName()
                         + "' returned a value that cannot be persisted: " + e.getMessage(), e));
@@ -314,6 +373,7 @@ final class TaskAttempts {
                 return;
             }
         }
-        run.complete(value, stored);
+        // the cache insertion rule makes it the key's entry once the Completed state is recorded
+        propose(State.of(StateType.COMPLETED, null, engine.now(), null, stored), value, false);
     }
 }

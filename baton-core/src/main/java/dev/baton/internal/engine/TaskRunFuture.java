@@ -7,6 +7,7 @@ import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
 import dev.baton.TaskRunCrashedException;
 import dev.baton.TaskRunFailedException;
+import dev.baton.internal.ExceptionText;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -34,14 +35,13 @@ import java.util.function.BiConsumer;
  * touch.
  */
 public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, ReadyTaskRun {
-    private static final VarHandle COMPLETION, WAITING, SETTLING;
+    private static final VarHandle COMPLETION, WAITING;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             COMPLETION = l.findVarHandle(TaskRunFuture.class, "completion", CompletableFuture.class);
             WAITING = l.findVarHandle(TaskRunFuture.class, "waiting", int.class);
-            SETTLING = l.findVarHandle(TaskRunFuture.class, "settling", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,7 +52,6 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     private Object[] args;                    // until the body has them
     private List<TaskRunFuture<?>> upstream;  // until this run is ready
     @SuppressWarnings("unused") private int waiting;  // upstream runs not yet settled, +1 while registering
-    @SuppressWarnings("unused") private int settling; // 1 once a final state has been chosen: the first one wins
     private Object value;                     // published by the volatile write of `settled`
     private volatile State settled;           // the final (or NotReady) state, once there is one
     @SuppressWarnings("unused") private volatile CompletableFuture<Void> completion; // made by the first waiter
@@ -60,8 +59,11 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     volatile Object running;
     /** Downstream runs waiting for this one to settle (guarded by this). */
     private List<Runnable> dependents;
-    /** Gives back the tag concurrency slots this run holds, if any. */
-    private Runnable slots;
+    /**
+     * The run's attempts, for a task with options (or while tag limits are in use): its states go
+     * through the task run policy. Set before they start; every later settle happens after it.
+     */
+    private TaskAttempts attempts;
 
     TaskRunFuture(FlowRunEngine engine, TaskRunRecord record, Object[] args, List<TaskRunFuture<?>> upstream) {
         this.engine = engine;
@@ -126,14 +128,17 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         args = null;
         TaskOptions options = record.task().options();
         if (!options.plain() || engine.services().tagLimitsInUse()) {
-            new TaskAttempts(this, options, a).run();
+            attempts = new TaskAttempts(this, options, a);
+            attempts.run();
             return;
         }
         RunScope previous = RunScope.enter(this);
         boolean tracked = engine.trackRunning(this, Thread.currentThread());
         boolean untrack = tracked;
         try {
-            record.append(State.of(StateType.RUNNING, null, engine.now(), null, null));
+            if (record.append(State.of(StateType.RUNNING, null, engine.now(), null, null)) != null) {
+                return; // settled meanwhile (cancelled): the body does not run
+            }
             Object out = engine.callBody(this, a);
             if (record.task().isAsync()) {
                 if (!(out instanceof CompletionStage<?> stage)) {
@@ -143,6 +148,8 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
                 if (tracked) {
                     running = stage.toCompletableFuture(); // what a cancellation stops from now on
                     untrack = false;
+                    // cancelled while the body was returning its stage: the interrupt missed it, stop it now
+                    if (engine.isCancelling()) interruptBody();
                 }
                 stage.whenComplete((v, t) -> {
                     if (tracked) engine.untrackRunning(this);
@@ -181,14 +188,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
             settleCancelled(); // the body ignored the interrupt: its result is not used
             return;
         }
-        value = result;
-        settle(State.of(StateType.COMPLETED, null, engine.now(), null, stored));
-    }
-
-    /** Completes the run with a value taken from the cache. */
-    void completeFromCache(Object result, Object stored) {
-        value = result;
-        settle(State.of(StateType.COMPLETED, "Cached", engine.now(), null, stored));
+        settle(State.of(StateType.COMPLETED, null, engine.now(), null, stored), result);
     }
 
     void fail(Throwable t) {
@@ -210,16 +210,36 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
                 "Task run was cancelled: flow run '" + engine.record().name() + "' is cancelling.", null));
     }
 
-    /**
-     * Records {@code state} as final, runs the hooks, wakes waiters and downstream runs. The
-     * first final state wins: a late completion after a timeout or cancellation changes nothing.
-     */
+    /** Records {@code state} as final (or NotReady) unless the run has settled already; see {@link #settle(State, Object)}. */
     void settle(State state) {
-        if (!SETTLING.compareAndSet(this, 0, 1)) return;
+        settle(state, null);
+    }
+
+    /**
+     * Records {@code state} as final (or NotReady), with {@code result} the value of a completed
+     * run. The record decides who wins: if another final state is recorded first (a late
+     * completion after a timeout or a cancellation), that one stands and this changes nothing.
+     * A run with options proposes its state to the task run policy instead.
+     */
+    void settle(State state, Object result) {
+        TaskAttempts a = attempts;
+        if (a != null) {
+            a.settle(state, result);
+            return;
+        }
+        if (record.append(state) != null) return; // another final state stands; its settle does the rest
+        settled(state, result);
+    }
+
+    /**
+     * What follows once {@code state} is recorded as the run's final (or NotReady) state: the
+     * value, the hooks, waking waiters and downstream runs. Called once, by whoever recorded it,
+     * so the future always agrees with the recorded state.
+     */
+    void settled(State state, Object result) {
+        value = result; // published by the volatile write of `settled` below
         args = null;
         upstream = List.of();
-        releaseSlots();
-        record.append(state);
         TaskOptions options = record.task().options();
         if (!options.plain()) Hooks.forTask(this, options, state);
         List<Runnable> waitingRuns;
@@ -235,19 +255,6 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
             if (c != null) c.complete(null);
         } finally {
             engine.taskRunDone();
-        }
-    }
-
-    /** Remembers how to give back the tag slots this run now holds (null: it holds none). */
-    void holdSlots(Runnable release) {
-        slots = release;
-    }
-
-    void releaseSlots() {
-        Runnable r = slots;
-        if (r != null) {
-            slots = null;
-            r.run();
         }
     }
 

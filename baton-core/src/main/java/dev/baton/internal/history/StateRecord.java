@@ -1,5 +1,6 @@
 package dev.baton.internal.history;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.baton.State;
 import dev.baton.StateType;
 
@@ -18,6 +19,7 @@ public record StateRecord(StateType type, String name, Instant timestamp, String
                 state.scheduledTime().orElse(null), state.persistedResult().map(r -> r.location()).orElse(null));
     }
 
+    @JsonIgnore // derived from the type: not a field of its own on the wire
     public boolean isFinal() {
         return type.isFinal();
     }

@@ -1,6 +1,7 @@
 package dev.baton.internal.logging;
 
 import dev.baton.internal.engine.RemoteTaskScope;
+import dev.baton.internal.engine.RunLog;
 import dev.baton.internal.engine.RunScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,8 @@ import org.slf4j.helpers.MessageFormatter;
 import org.slf4j.spi.CallerBoundaryAware;
 import org.slf4j.spi.LoggingEventBuilder;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -59,12 +62,16 @@ public final class RunLogger extends AbstractLogger {
         // caller data: the first frame after AbstractLogger's is the code that called info(...)
         if (event instanceof CallerBoundaryAware b) b.setCallerBoundary(AbstractLogger.class.getName());
         event.log();
+        if (RunLog.storeKeepsLogs(scope)) {
+            RunLog.toStore(scope, level, name, arguments == null ? pattern
+                    : MessageFormatter.basicArrayFormat(pattern, arguments), t);
+        }
     }
 
     /** The fluent API: events go straight to the delegate, prefixed, with their own key-value pairs intact. */
     @Override
     public LoggingEventBuilder makeLoggingEventBuilder(Level level) {
-        return new RunEventBuilder(delegate.makeLoggingEventBuilder(level));
+        return new RunEventBuilder(level, delegate.makeLoggingEventBuilder(level));
     }
 
     @Override public boolean isTraceEnabled() { return delegate.isTraceEnabled(); }
@@ -78,28 +85,69 @@ public final class RunLogger extends AbstractLogger {
     @Override public boolean isErrorEnabled() { return delegate.isErrorEnabled(); }
     @Override public boolean isErrorEnabled(Marker marker) { return delegate.isErrorEnabled(marker); }
 
-    /** A delegate's event builder that prefixes the message and adds the run's key-value pairs when logged. */
+    /**
+     * A delegate's event builder that prefixes the message and adds the run's key-value pairs when
+     * logged. It keeps the message, arguments and cause too, to hand the line to the run store.
+     */
     private final class RunEventBuilder implements LoggingEventBuilder {
+        private final Level level;
         private final LoggingEventBuilder event;
+        private String message;
+        private Supplier<String> messageSupplier;
+        private List<Object> arguments;
+        private Throwable cause;
 
-        RunEventBuilder(LoggingEventBuilder event) {
+        RunEventBuilder(Level level, LoggingEventBuilder event) {
+            this.level = level;
             this.event = event;
         }
 
-        @Override public LoggingEventBuilder setCause(Throwable cause) { event.setCause(cause); return this; }
+        @Override public LoggingEventBuilder setCause(Throwable cause) { this.cause = cause; event.setCause(cause); return this; }
         @Override public LoggingEventBuilder addMarker(Marker marker) { event.addMarker(marker); return this; }
-        @Override public LoggingEventBuilder addArgument(Object p) { event.addArgument(p); return this; }
-        @Override public LoggingEventBuilder addArgument(Supplier<?> p) { event.addArgument(p); return this; }
+        @Override public LoggingEventBuilder addArgument(Object p) { argument(p); event.addArgument(p); return this; }
+        @Override public LoggingEventBuilder addArgument(Supplier<?> p) { argument(p); event.addArgument(p); return this; }
         @Override public LoggingEventBuilder addKeyValue(String key, Object value) { event.addKeyValue(key, value); return this; }
         @Override public LoggingEventBuilder addKeyValue(String key, Supplier<Object> value) { event.addKeyValue(key, value); return this; }
-        @Override public LoggingEventBuilder setMessage(String message) { event.setMessage(prefix + message); return this; }
-        @Override public LoggingEventBuilder setMessage(Supplier<String> message) { event.setMessage(() -> prefix + message.get()); return this; }
+
+        @Override
+        public LoggingEventBuilder setMessage(String message) {
+            this.message = message;
+            this.messageSupplier = null;
+            event.setMessage(prefix + message);
+            return this;
+        }
+
+        @Override
+        public LoggingEventBuilder setMessage(Supplier<String> message) {
+            this.messageSupplier = message;
+            this.message = null;
+            event.setMessage(() -> prefix + message.get());
+            return this;
+        }
+
+        private void argument(Object p) {
+            if (arguments == null) arguments = new ArrayList<>(4);
+            arguments.add(p);
+        }
 
         @Override
         public void log() {
             scope.describeTo(event::addKeyValue);
             if (event instanceof CallerBoundaryAware b) b.setCallerBoundary(RunEventBuilder.class.getName());
             event.log();
+            if (RunLog.storeKeepsLogs(scope)) RunLog.toStore(scope, level, name, formatted(), cause);
+        }
+
+        /** The message as SLF4J formats it, suppliers asked (as the delegate did, when it wrote the line). */
+        private String formatted() {
+            String pattern = messageSupplier != null ? messageSupplier.get() : message;
+            if (arguments == null) return String.valueOf(pattern);
+            Object[] values = new Object[arguments.size()];
+            for (int i = 0; i < values.length; i++) {
+                Object a = arguments.get(i);
+                values[i] = a instanceof Supplier<?> s ? s.get() : a;
+            }
+            return MessageFormatter.basicArrayFormat(pattern, values);
         }
 
         @Override public void log(String message) { setMessage(message); log(); }

@@ -3,6 +3,7 @@ package dev.baton.internal.store;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
+import dev.baton.internal.history.LogLine;
 
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,21 @@ public interface RunStore {
 
     /** {@code state} was appended to the history of flow run {@code run}. */
     default void flowRunState(FlowRun<?> run, State state) {}
+
+    /**
+     * Whether this store keeps the log lines written during runs. Asked for every line the
+     * engine or {@code Baton.logger()} writes (at a level its logger lets through), before the
+     * line is made: a store that answers false costs a line nothing more.
+     */
+    default boolean recordsLogs() {
+        return false;
+    }
+
+    /**
+     * A log line written during a run, in the order written (per flow run); called only when
+     * {@link #recordsLogs()} is true. On the logging thread: hand it off, as the state calls do.
+     */
+    default void log(LogLine line) {}
 
     /** A flow run reached its final state. */
     void flowRunFinished(FlowRun<?> run);

@@ -1,6 +1,7 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.State;
+import dev.baton.internal.history.LogLine;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +43,9 @@ final class Batch {
         final List<Edge> edges = new ArrayList<>();
         final List<StateRow> flowStates = new ArrayList<>();
         final List<StateRow> taskStates = new ArrayList<>();
+        final List<LogRow> logs = new ArrayList<>();
+        /** The latest heartbeat reported for the flow run in this batch, 0 if none. */
+        long heartbeatNs;
         /** The flow run's name and flow, for messages, when known. */
         String label;
 
@@ -65,6 +69,7 @@ final class Batch {
                 b.append(')');
             }
             b.append(", ").append(taskStates.size()).append(" task run states");
+            if (!logs.isEmpty()) b.append(", ").append(logs.size()).append(" log lines");
             return b.toString();
         }
     }
@@ -98,9 +103,16 @@ final class Batch {
     }
 
     static final class FlowRow extends RunRow {
-        String name, flowName, parameters;
+        String name, flowName, parameters, tags, process;
         UUID parentFlowRunId, parentTaskRunId;
         long createdNs;
+        /** The heartbeat written with the row, 0 for none. */
+        long heartbeatNs;
+        /**
+         * On an insert, true while {@link #createdNs} is the writer's guess, not the time of the run's
+         * first state; on an update, true if {@link #createdNs} corrects such a guess.
+         */
+        boolean createdFromClock;
 
         FlowRow(UUID id, boolean insert) {
             super(id, insert);
@@ -111,6 +123,7 @@ final class Batch {
         final UUID flowRunId;
         int ordinal;
         String name, taskName, taskVersion, tags;
+        UUID subflowRunId;
 
         TaskRow(UUID id, UUID flowRunId, boolean insert) {
             super(id, insert);
@@ -121,6 +134,16 @@ final class Batch {
     /** Task run {@code taskRunId} waited for {@code upstreamId}, its {@code ordinal}-th upstream run. */
     record Edge(UUID taskRunId, int ordinal, UUID upstreamId) {}
 
-    /** The {@code seq}-th state of run {@code runId}. */
-    record StateRow(UUID runId, int seq, State state) {}
+    /** This process's flow runs {@code flowRunIds} are alive at {@code atNs}. */
+    record Heartbeat(UUID[] flowRunIds, long atNs) {}
+
+    /** A log line and its place in its flow run's log. */
+    record LogRow(long seq, LogLine line) {}
+
+    /**
+     * The {@code seq}-th state of run {@code runId}, or with {@code relative} the {@code seq}-th
+     * state after those already in the database (a reported run this store did not create). A
+     * COMPLETED state's persisted result lies at {@code resultRef}.
+     */
+    record StateRow(UUID runId, int seq, State state, String resultRef, boolean relative) {}
 }

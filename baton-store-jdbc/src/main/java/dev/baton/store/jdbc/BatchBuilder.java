@@ -2,10 +2,14 @@ package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
 import dev.baton.FlowRun;
+import dev.baton.PersistedResult;
 import dev.baton.State;
 import dev.baton.TaskRun;
+import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.RunEvent;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +25,12 @@ final class BatchBuilder {
     private final HashMap<UUID, int[]> nextOrdinal = new HashMap<>();
     /** Tags as JSON, by the identity of the task's tag set (one per task definition). */
     private final IdentityHashMap<Set<String>, String> tagsJson = new IdentityHashMap<>();
+    /** Flow runs written before their first state, with the writer's clock as their creation time. */
+    private final HashSet<UUID> createdGuessed = new HashSet<>();
+    /** The place of the last log line given by this builder (see {@link #log}). */
+    private long lastLogSeq;
+    /** Reported events (client mode, through the API server). */
+    private final EventRows events = new EventRows(this);
 
     Batch build(EventQueue.Buffer buffer) {
         Batch batch = new Batch();
@@ -33,9 +43,19 @@ final class BatchBuilder {
                 case EventQueue.TASK_RUN_CREATED -> taskRunCreated(batch, rows, (TaskRun) run);
                 case EventQueue.FLOW_RUN_STATE -> flowRunState(batch, rows, (FlowRun<?>) run, buffer.states[i]);
                 case EventQueue.TASK_RUN_STATE -> taskRunState(batch, rows, (TaskRun) run, buffer.states[i]);
+                case EventQueue.LOG -> log(batch, (LogLine) run);
+                case EventQueue.RUN_EVENT -> events.add(batch, (RunEvent) run);
+                case EventQueue.HEARTBEAT -> {
+                    Batch.Heartbeat h = (Batch.Heartbeat) run;
+                    for (UUID id : h.flowRunIds()) {
+                        Batch.Group g = batch.group(id);
+                        g.heartbeatNs = Math.max(g.heartbeatNs, h.atNs());
+                    }
+                }
                 default -> throw new IllegalStateException("unknown event kind " + buffer.kinds[i]);
             }
         }
+        events.batchDone();
         return batch;
     }
 
@@ -48,9 +68,14 @@ final class BatchBuilder {
         row.parameters = Json.parameters(run.parameters());
         row.parentFlowRunId = run.parentFlowRunId().orElse(null);
         row.parentTaskRunId = run.parentTaskRunId().orElse(null);
+        row.tags = tags(run.tags());
+        row.process = ThisProcess.name();
+        row.heartbeatNs = Clock.system().epochNanos(); // alive now: a crash before the first heartbeat is found too
         List<State> history = run.history();
         // the engine appends Pending right after announcing the run: normally there by now
         row.createdNs = history.isEmpty() ? Clock.system().epochNanos() : history.get(0).epochNanos();
+        row.createdFromClock = history.isEmpty();
+        if (row.createdFromClock) createdGuessed.add(id);
         g.inserted = row;
         g.label = label(run);
         rows.put(run, row);
@@ -87,9 +112,18 @@ final class BatchBuilder {
             g = batch.group(row.id);
         }
         int seq = seq(run.history(), state, row.lastSeq);
+        if (seq == 0 && !createdGuessed.isEmpty() && createdGuessed.remove(row.id)) {
+            // the writer was quicker than the engine's first state: the run was created when that state was
+            Batch.FlowRow f = (Batch.FlowRow) row;
+            f.createdNs = state.epochNanos();
+            f.createdFromClock = !f.insert; // an update must set it
+        }
         row.apply(state, seq);
-        g.flowStates.add(new Batch.StateRow(row.id, seq, state));
-        if (state.isFinal()) nextOrdinal.remove(row.id);
+        g.flowStates.add(new Batch.StateRow(row.id, seq, state, resultRef(state), false));
+        if (state.isFinal()) {
+            nextOrdinal.remove(row.id);
+            createdGuessed.remove(row.id);
+        }
     }
 
     private void taskRunState(Batch batch, IdentityHashMap<Object, Batch.RunRow> rows, TaskRun run, State state) {
@@ -105,7 +139,19 @@ final class BatchBuilder {
         }
         int seq = seq(run.history(), state, row.lastSeq);
         row.apply(state, seq);
-        g.taskStates.add(new Batch.StateRow(row.id, seq, state));
+        g.taskStates.add(new Batch.StateRow(row.id, seq, state, resultRef(state), false));
+    }
+
+    /**
+     * A log line's place in its flow run's log: its time in nanoseconds, moved on past the last
+     * place given by this store, so lines keep the order they were written in (the queue's)
+     * and a flow run whose lines come from another store instance later (a restarted server)
+     * follows on from its earlier ones. Places only grow; they are not dense.
+     */
+    void log(Batch batch, LogLine line) {
+        long seq = Math.max(lastLogSeq + 1, HistoryQueries.nanos(line.timestamp()));
+        lastLogSeq = seq;
+        batch.group(line.flowRunId()).logs.add(new Batch.LogRow(seq, line));
     }
 
     /**
@@ -117,6 +163,11 @@ final class BatchBuilder {
         for (int i = after + 1; i < n; i++) if (history.get(i) == state) return i;
         for (int i = Math.min(after, n - 1); i >= 0; i--) if (history.get(i) == state) return i;
         return Math.max(after + 1, n); // not in the history (a caller other than the engine): append
+    }
+
+    /** Where a COMPLETED state's persisted result lies, or null (an empty Optional allocates nothing). */
+    private static String resultRef(State state) {
+        return state.persistedResult().map(PersistedResult::location).orElse(null);
     }
 
     private String tags(Set<String> tags) {

@@ -17,9 +17,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * wait until everything it enqueued has been handled ({@link #awaitHandled}).
  */
 final class EventQueue {
-    static final byte FLOW_RUN_STARTED = 1, TASK_RUN_CREATED = 2, FLOW_RUN_STATE = 3, TASK_RUN_STATE = 4;
+    static final byte FLOW_RUN_STARTED = 1, TASK_RUN_CREATED = 2, FLOW_RUN_STATE = 3, TASK_RUN_STATE = 4, LOG = 5,
+            RUN_EVENT = 6, HEARTBEAT = 7;
 
-    /** One buffer of events: kind, run (a FlowRun or TaskRun) and state (for state events). */
+    /**
+     * One buffer of events: kind, run (a FlowRun or TaskRun; the LogLine of a LOG, the RunEvent of a
+     * RUN_EVENT, the Batch.Heartbeat of a HEARTBEAT) and state (for state events).
+     */
     static final class Buffer {
         final byte[] kinds;
         final Object[] runs;

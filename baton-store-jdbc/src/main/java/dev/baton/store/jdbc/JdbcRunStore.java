@@ -1,8 +1,11 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.Clock;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
+import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.RunEvent;
 import dev.baton.internal.store.RunStore;
 
 import java.io.IOException;
@@ -13,7 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,7 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * returns once everything of that flow run is in the database, and a JVM shutdown hook writes
  * whatever is still queued. Flow runs read back ({@link #flowRuns()}, {@link #flowRun(UUID)})
  * are read-only, with their full state histories, task runs and dependencies, but no return
- * values.
+ * values; {@link JdbcRunHistory} reads more (filters, paging, log lines) for the CLI and server.
+ *
+ * <p>The same queue carries the log lines written during runs ({@link Builder#recordLogs}), what
+ * other processes reported through the API server ({@link #record(List)}), and the heartbeats
+ * of this process's running flow runs ({@link Builder#heartbeatInterval}), by which a
+ * {@link CrashDetector} tells a dead process's runs from live ones. Opening a store makes one
+ * detection pass: runs a killed process left RUNNING are marked CRASHED by the next session.
  */
 public final class JdbcRunStore implements RunStore, AutoCloseable {
 
@@ -50,22 +61,36 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     /** How long a write failing for a passing reason is tried again before its records are given up, by default. */
     public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(60);
 
+    /** The environment variable with the heartbeat interval ({@code 5s}, {@code 500ms}, {@code PT5S}). */
+    public static final String HEARTBEAT_INTERVAL_ENVIRONMENT = "BATON_HEARTBEAT_INTERVAL";
+
+    /** How often the flow runs of this process have their heartbeat stamped, by default. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
     private final Database db;
     private final EventQueue queue;
     private final BatchWriter writer;
     private final RunReader reader;
     private final Duration retryPeriod;
+    private final boolean recordLogs;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
+    /** The flow runs of this process started and not finished: their heartbeats are stamped. */
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private final Duration heartbeatInterval;
+    private final Thread heartbeats;
 
     private JdbcRunStore(Builder b, Database db, BatchSql connected) {
         this.db = db;
         this.retryPeriod = b.retryPeriod;
+        this.recordLogs = b.recordLogs;
         this.queue = new EventQueue(b.queueCapacity);
         this.writer = new BatchWriter(db, queue, b.retryPeriod, connected);
         this.reader = new RunReader(db);
         writer.start("baton-run-store-writer");
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.heartbeats = Thread.ofPlatform().name("baton-run-store-heartbeat").daemon().start(this::stampHeartbeats);
         this.shutdownHook = Thread.ofPlatform().name("baton-run-store-shutdown").unstarted(this::close);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -104,6 +129,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     @Override
     public void flowRunStarted(FlowRun<?> run) {
         enqueue(EventQueue.FLOW_RUN_STARTED, run, null);
+        running.add(run.id());
     }
 
     @Override
@@ -121,6 +147,31 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         enqueue(EventQueue.FLOW_RUN_STATE, run, state);
     }
 
+    /** True unless the builder said {@link Builder#recordLogs recordLogs(false)}. */
+    @Override
+    public boolean recordsLogs() {
+        return recordLogs;
+    }
+
+    @Override
+    public void log(LogLine line) {
+        enqueue(EventQueue.LOG, line, null);
+    }
+
+    /**
+     * Records what another process reported (through the API server), in order, the same way as
+     * the engine's own calls: queued here, written in batches by the writer, each run's events in
+     * the order given. Returns once queued (waiting while the queue is full); {@link #flush}
+     * waits until they are in the database. Checked whole before anything is queued.
+     *
+     * @throws IllegalArgumentException if an event lacks what it needs (an id, a name, a state type), saying which
+     */
+    public void record(List<RunEvent> events) {
+        Objects.requireNonNull(events, "events");
+        for (int i = 0; i < events.size(); i++) EventRows.check(events.get(i), i);
+        for (RunEvent e : events) enqueue(EventQueue.RUN_EVENT, e, null);
+    }
+
     private void enqueue(byte kind, Object run, State state) {
         if (!queue.put(kind, run, state)) dropped(run, state);
     }
@@ -129,14 +180,33 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         long n = dropped.incrementAndGet();
         // the first drop, and every flow run state, loudly; task run events after the first are counted
         if (n == 1 || run instanceof FlowRun<?>) {
-            BatchWriter.LOG.error("Run store at {} is closed: {}{} was NOT recorded ({} events dropped so far)",
-                    db.describe(), state == null ? "the creation of " : "state " + state + " of ", run, n);
+            String what = run instanceof LogLine line ? "a log line of flow run " + line.flowRunId()
+                    : run instanceof RunEvent e ? "reported event " + e
+                    : (state == null ? "the creation of " : "state " + state + " of ") + run;
+            BatchWriter.LOG.error("Run store at {} is closed: {} was NOT recorded ({} events dropped so far)",
+                    db.describe(), what, n);
+        }
+    }
+
+    /**
+     * The heartbeat thread: while flow runs of this process are running, stamps their heartbeat
+     * every interval, through the queue (in order with everything else, no connection of its own).
+     */
+    private void stampHeartbeats() {
+        long intervalNanos = heartbeatInterval.toNanos();
+        while (!closed.get()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, intervalNanos);
+            if (closed.get()) return;
+            if (running.isEmpty()) continue;
+            UUID[] ids = running.toArray(new UUID[0]);
+            if (ids.length > 0) queue.put(EventQueue.HEARTBEAT, new Batch.Heartbeat(ids, Clock.system().epochNanos()), null);
         }
     }
 
     /** Returns once everything of {@code run} (and all recorded before it) is in the database. */
     @Override
     public void flowRunFinished(FlowRun<?> run) {
+        running.remove(run.id());
         if (!flush(retryPeriod.multipliedBy(2).plusSeconds(30))) {
             BatchWriter.LOG.error("Run store: flow run '{}' of flow '{}' may not be fully recorded in {}: the writer"
                     + " did not finish in time", run.name(), run.flowName(), db.describe());
@@ -168,7 +238,13 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         return reader.flowRun(id);
     }
 
-    private void flushBeforeReading() {
+    /** The database this store writes to. */
+    Database database() {
+        return db;
+    }
+
+    /** Writes what is queued before a read, so the reader sees everything recorded so far. */
+    void flushBeforeReading() {
         if (!closed.get() && !flush(retryPeriod.plusSeconds(30))) {
             BatchWriter.LOG.warn("Run store: reading from {} before the queued records could be written",
                     db.describe());
@@ -197,6 +273,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // called by the hook itself
         }
+        java.util.concurrent.locks.LockSupport.unpark(heartbeats);
         queue.close();
         try {
             if (!writer.await(retryPeriod.plusSeconds(30))) {
@@ -223,6 +300,10 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         private String schema;
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private Duration retryPeriod = DEFAULT_RETRY_PERIOD;
+        private boolean recordLogs = true;
+        private Duration heartbeatInterval;
+        private Duration crashTimeout;
+        private boolean detectCrashesOnOpen = true;
 
         private Builder() {}
 
@@ -259,6 +340,46 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         }
 
         /**
+         * How often the heartbeat of this process's running flow runs is stamped; by default
+         * {@value #HEARTBEAT_INTERVAL_ENVIRONMENT} or {@link #DEFAULT_HEARTBEAT_INTERVAL}. Keep it well
+         * under the crash timeout of whoever watches the database.
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * The crash timeout of the {@link CrashDetector} pass made when the store opens (flow runs
+         * whose process has been silent longer are marked CRASHED); by default
+         * {@value CrashDetector#TIMEOUT_ENVIRONMENT} or {@link CrashDetector#DEFAULT_TIMEOUT}.
+         */
+        public Builder crashTimeout(Duration timeout) {
+            this.crashTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Whether opening the store makes a {@link CrashDetector} pass (true by default: the next
+         * embedded session finds what a killed one left RUNNING). An API server turns it off and runs
+         * its own detector once clients have had a crash timeout to reconnect after a restart:
+         * a client that buffered through the outage still has live runs.
+         */
+        public Builder detectCrashesOnOpen(boolean detect) {
+            this.detectCrashesOnOpen = detect;
+            return this;
+        }
+
+        /**
+         * Whether the log lines written during runs (the engine's and {@code Baton.logger()}'s, at the
+         * levels their loggers let through) are recorded with the runs; true by default.
+         */
+        public Builder recordLogs(boolean record) {
+            this.recordLogs = record;
+            return this;
+        }
+
+        /**
          * Opens the store: connects, applies the schema migrations, starts the writer.
          *
          * @throws IllegalArgumentException if the configuration is invalid
@@ -270,14 +391,26 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                 throw new IllegalArgumentException("queueCapacity must be at least 16, got " + queueCapacity);
             }
             if (retryPeriod.isNegative()) throw new IllegalArgumentException("retryPeriod must not be negative");
-            if (schema != null && !schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-                throw new IllegalArgumentException("schema must be a plain SQL name (letters, digits, _), got '"
-                        + schema + "'");
+            checkSchema(schema);
+            if (heartbeatInterval == null) {
+                heartbeatInterval = ConfiguredDuration.fromEnvironment(HEARTBEAT_INTERVAL_ENVIRONMENT,
+                        DEFAULT_HEARTBEAT_INTERVAL);
+            }
+            if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+                throw new IllegalArgumentException("heartbeatInterval must be positive, got " + heartbeatInterval);
+            }
+            Duration timeout = CrashDetector.checked(crashTimeout != null ? crashTimeout
+                    : CrashDetector.configuredTimeout());
+            if (heartbeatInterval.multipliedBy(2).compareTo(timeout) > 0) {
+                BatchWriter.LOG.warn("Run store: the heartbeat interval ({}) is more than half the crash timeout ({}):"
+                        + " flow runs still running may be marked CRASHED; set {} well below {}", heartbeatInterval,
+                        timeout, HEARTBEAT_INTERVAL_ENVIRONMENT, CrashDetector.TIMEOUT_ENVIRONMENT);
             }
             Database db = new Database(url, schema);
             try {
                 if (home != null) Files.createDirectories(home);
                 Migrations.apply(db);
+                if (detectCrashesOnOpen) detectCrashes(db, timeout);
                 BatchSql connected = new BatchSql(db, db.connect());
                 return new JdbcRunStore(this, db, connected);
             } catch (IOException | SQLException | RuntimeException e) {
@@ -286,7 +419,24 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             }
         }
 
-        private static String hint(Database db) {
+        /** One crash detection pass: what sessions before this one left RUNNING is found now. */
+        private static void detectCrashes(Database db, Duration timeout) {
+            try {
+                new CrashDetector(db, null, timeout, Clock.system()).detect();
+            } catch (RuntimeException e) {
+                BatchWriter.LOG.warn("Crash detection when opening the run store at {} failed: {}", db.describe(),
+                        rootMessage(e));
+            }
+        }
+
+        static void checkSchema(String schema) {
+            if (schema != null && !schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("schema must be a plain SQL name (letters, digits, _), got '"
+                        + schema + "'");
+            }
+        }
+
+        static String hint(Database db) {
             return switch (db.dialect()) {
                 case POSTGRESQL -> " (is PostgreSQL running and the database there? Unset "
                         + DATABASE_URL_ENVIRONMENT + " to use the embedded database instead)";
@@ -295,7 +445,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             };
         }
 
-        private static String rootMessage(Throwable e) {
+        static String rootMessage(Throwable e) {
             Throwable t = e;
             while (t.getCause() != null && t.getCause() != t) t = t.getCause();
             String m = t.getMessage();

@@ -66,7 +66,8 @@ final class Json {
         }
     }
 
-    private static String quote(String s) {
+    /** {@code s} as a JSON string, quotes included. */
+    static String quote(String s) {
         try {
             return Mapper.MAPPER.writeValueAsString(s);
         } catch (JsonProcessingException e) {

@@ -24,7 +24,7 @@ import java.util.UUID;
 /** Reads runs back from the database as read-only {@link FlowRun}s and {@link TaskRun}s. */
 final class RunReader {
     private static final String FLOW_RUN_COLUMNS =
-            "SELECT id, name, flow_name, parameters, parent_flow_run_id, parent_task_run_id FROM flow_run";
+            "SELECT id, name, flow_name, parameters, parent_flow_run_id, parent_task_run_id, tags FROM flow_run";
     private static final String STATE_COLUMNS = "seq, type, name, timestamp_ns, message, scheduled_ns";
 
     private final Database db;
@@ -78,8 +78,8 @@ final class RunReader {
     private StoredFlowRun flowRun(ResultSet r, Map<UUID, List<State>> histories) throws SQLException {
         UUID id = db.getUuid(r, 1);
         return new StoredFlowRun(id, r.getString(2), r.getString(3), Json.readParameters(r.getString(4)),
-                db.getUuid(r, 5), db.getUuid(r, 6), List.copyOf(histories.getOrDefault(id, List.of())),
-                this::taskRuns);
+                db.getUuid(r, 5), db.getUuid(r, 6), Json.readStrings(r.getString(7)),
+                List.copyOf(histories.getOrDefault(id, List.of())), this::taskRuns);
     }
 
     /** The task runs of a flow run in the order they were created, with histories and upstream runs. */

@@ -7,6 +7,7 @@ import dev.baton.TaskRun;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -22,18 +23,21 @@ final class StoredFlowRun implements FlowRun<Object> {
     private final List<Object> parameters;
     private final UUID parentFlowRunId;
     private final UUID parentTaskRunId;
+    private final Set<String> tags;
     private final List<State> history;
     private final Function<UUID, List<TaskRun>> taskRunLoader;
     private volatile List<TaskRun> taskRuns;
 
     StoredFlowRun(UUID id, String name, String flowName, List<Object> parameters, UUID parentFlowRunId,
-                  UUID parentTaskRunId, List<State> history, Function<UUID, List<TaskRun>> taskRunLoader) {
+                  UUID parentTaskRunId, Set<String> tags, List<State> history,
+                  Function<UUID, List<TaskRun>> taskRunLoader) {
         this.id = id;
         this.name = name;
         this.flowName = flowName;
         this.parameters = parameters;
         this.parentFlowRunId = parentFlowRunId;
         this.parentTaskRunId = parentTaskRunId;
+        this.tags = tags;
         this.history = history;
         this.taskRunLoader = taskRunLoader;
     }
@@ -50,6 +54,8 @@ final class StoredFlowRun implements FlowRun<Object> {
     @Override public Optional<UUID> parentFlowRunId() { return Optional.ofNullable(parentFlowRunId); }
 
     @Override public Optional<UUID> parentTaskRunId() { return Optional.ofNullable(parentTaskRunId); }
+
+    @Override public Set<String> tags() { return tags; }
 
     @Override public State state() { return history.isEmpty() ? null : history.get(history.size() - 1); }
 

@@ -26,52 +26,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The store on PostgreSQL: the server on 127.0.0.1:5432, database {@code test} (or the URL in
- * {@value #URL_ENVIRONMENT}), each test in a schema of its own, dropped afterwards. These tests
+ * {@value TestPostgres#URL_ENVIRONMENT}), each test in a schema of its own, dropped afterwards. These tests
  * fail, never skip, when PostgreSQL is not there.
  */
 class PostgresRunStoreTest extends RunStoreContract {
-    static final String URL_ENVIRONMENT = "BATON_TEST_POSTGRES_URL";
-    private static final String START_HINT = "start it with: pg_ctlcluster --skip-systemctl-redirect"
-            + " $(ls /etc/postgresql) main start (or set " + URL_ENVIRONMENT + " to a jdbc:postgresql:// URL)";
     private static String baseUrl;
     private String schema;
 
     @BeforeAll
     static void findPostgres() {
-        String configured = System.getenv(URL_ENVIRONMENT);
-        List<String> candidates = configured != null && !configured.isBlank() ? List.of(configured)
-                : List.of("jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
-                          "jdbc:postgresql://127.0.0.1:5432/test?user=root");
-        List<String> failures = new ArrayList<>();
-        for (String url : candidates) {
-            try (Connection c = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "connectTimeout=5")) {
-                c.isValid(5);
-                baseUrl = url;
-                return;
-            } catch (SQLException e) {
-                failures.add(Database.redacted(url) + ": " + e.getMessage());
-            }
-        }
-        throw new AssertionError("PostgreSQL is not reachable for the store tests (" + String.join("; ", failures)
-                + "); " + START_HINT);
+        baseUrl = TestPostgres.baseUrl();
     }
 
     @BeforeEach
     void newSchema() {
-        schema = "baton_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        schema = TestPostgres.newSchema();
     }
 
     @AfterEach
     void dropSchema() throws SQLException {
         closeStores();
-        try (Connection c = DriverManager.getConnection(baseUrl); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
+        TestPostgres.dropSchema(schema);
     }
 
     /** The URL of this test: its connections are named after its schema, to find them on the server. */
     private String url() {
-        return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "ApplicationName=" + schema;
+        return TestPostgres.url(schema);
     }
 
     @Override

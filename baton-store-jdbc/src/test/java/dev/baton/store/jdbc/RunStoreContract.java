@@ -114,7 +114,7 @@ abstract class RunStoreContract {
         Task0<Void> broken = Task.named("broken").procedure(() -> {
             throw new IllegalArgumentException("broken on purpose");
         });
-        return Flow.named("etl").executor(new ConcurrentExecutor()).of((source, factor) -> {
+        return Flow.named("etl").tags("nightly", "finance").executor(new ConcurrentExecutor()).of((source, factor) -> {
             TaskFuture<List<String>> rows = extract.submit(source);
             TaskFuture<String> ok = flaky.submit();
             TaskFuture<Integer> total = transform.waitFor(ok).submit(rows, factor);

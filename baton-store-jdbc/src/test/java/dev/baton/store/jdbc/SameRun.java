@@ -19,6 +19,7 @@ final class SameRun {
         assertThat(stored.flowName()).as(what + " flow name").isEqualTo(live.flowName());
         assertThat(stored.parentFlowRunId()).as(what + " parent").isEqualTo(live.parentFlowRunId());
         assertThat(stored.parentTaskRunId()).as(what + " parent task run").isEqualTo(live.parentTaskRunId());
+        assertThat(stored.tags()).as(what + " tags").isEqualTo(live.tags());
         assertSameHistory(what, live.history(), stored.history());
         List<TaskRun> liveTasks = live.taskRuns(), storedTasks = stored.taskRuns();
         assertThat(storedTasks).as(what + " task run names, in order")

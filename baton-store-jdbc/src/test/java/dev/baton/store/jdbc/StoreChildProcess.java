@@ -19,6 +19,8 @@ import java.nio.file.Path;
  *   <li>{@code run}: runs a flow of 300 task runs the ordinary way.</li>
  *   <li>{@code queued}: records a flow of 20,000 task runs in memory (80,000 calls, more than the queue holds), hands every call to the process's store
  *       (queued, never flushed) and returns from main at once: the shutdown hook must write them.</li>
+ *   <li>{@code hang}: prints {@code pid=<pid>} and runs flow {@code doomed}, whose second task run never
+ *       ends: the JVM runs until it is killed.</li>
  * </ul>
  */
 public final class StoreChildProcess {
@@ -43,6 +45,20 @@ public final class StoreChildProcess {
                 EngineServices.useOnThisThread(null);
                 recording.replayInto(EngineServices.processDefault().store());
                 System.out.println("run=" + run.id());
+            }
+            case "hang" -> {
+                // a flow run stuck in a task run until the test kills this JVM (kill -9)
+                Task1<Integer, Integer> stuck = Task.named("stuck").of(x -> {
+                    try {
+                        Thread.sleep(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return x;
+                });
+                System.out.println("pid=" + ProcessHandle.current().pid());
+                System.out.flush();
+                Flow.named("doomed").of(() -> inc.call(1) + stuck.call(2)).run();
             }
             default -> throw new IllegalArgumentException(args[0]);
         }

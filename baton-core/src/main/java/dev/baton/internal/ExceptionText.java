@@ -1,10 +1,10 @@
-package dev.baton.internal.engine;
+package dev.baton.internal;
 
 /** How messages name an exception: {@code IllegalArgumentException: bad input}. */
-final class ExceptionText {
+public final class ExceptionText {
     private ExceptionText() {}
 
-    static String of(Throwable t) {
+    public static String of(Throwable t) {
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
     }

@@ -1,0 +1,45 @@
+package dev.baton.cli;
+
+import dev.baton.client.ApiClient;
+import dev.baton.internal.history.RunHistory;
+import dev.baton.store.jdbc.JdbcRunHistory;
+import dev.baton.store.jdbc.JdbcRunStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Decides where the commands read recorded runs: the API server at {@code BATON_API_URL} when
+ * that is set, else the database at {@code BATON_DATABASE_URL}, else the embedded database
+ * file under the Baton home, the one flows run with {@code ./baton run} record in.
+ */
+final class HistorySource {
+    private HistorySource() {}
+
+    static RunHistory open(CliEnvironment env) {
+        String api = env.apiUrl();
+        if (api != null) return ApiClient.connect(api, env.apiKey());
+        String url = env.databaseUrl();
+        if (url != null) return JdbcRunHistory.open(url, null);
+        return JdbcRunHistory.open(embeddedUrl(env), null);
+    }
+
+    /** The embedded database's URL under the Baton home, the directory made if missing. */
+    static String embeddedUrl(CliEnvironment env) {
+        Path home = env.home();
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new CommandFailure("Cannot use the Baton home " + home + ": " + e.getMessage()
+                    + " (set BATON_HOME to a writable directory)");
+        }
+        return JdbcRunStore.embeddedUrl(home);
+    }
+
+    /** The database the server commands administer: {@code BATON_DATABASE_URL}, else the embedded file. */
+    static String databaseUrl(CliEnvironment env) {
+        String url = env.databaseUrl();
+        return url != null ? url : embeddedUrl(env);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.baton.cli;
+
+import dev.baton.FlowRun;
+import dev.baton.client.ApiClient;
+import dev.baton.server.ApiServer;
+import dev.baton.server.ServerOptions;
+import dev.baton.store.jdbc.JdbcRunStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The commands with {@code BATON_API_URL} set: end to end through a real {@link ApiServer} over
+ * HTTP, answering what the same commands answer on the database itself; and
+ * {@code baton server start} serving until stopped.
+ */
+class ApiCommandsTest {
+    @TempDir
+    static Path served;
+    @TempDir
+    static Path elsewhere;
+    static ApiServer server;
+    static FlowRun<Integer> etl;
+    static Cli embedded, remote;
+
+    @BeforeAll
+    static void serve() {
+        JdbcRunStore store = JdbcRunStore.builder().embedded(served).build();
+        try {
+            etl = RecordedRuns.run(store, served, () -> RecordedRuns.etl().run("api", 2));
+            RecordedRuns.run(store, served, RecordedRuns.failing::run);
+        } finally {
+            store.close();
+        }
+        server = ApiServer.start(ServerOptions.builder().port(0).batonHome(served).build());
+        embedded = Cli.embedded(served);
+        // a Baton home of its own, empty: everything must come through the server
+        remote = Cli.embedded(elsewhere).with("BATON_API_URL", server.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
+    @Test
+    void theFlowRunCommandsAnswerThroughTheServerWhatTheyAnswerOnTheDatabase() {
+        String id = etl.id().toString();
+        for (String[] args : new String[][] {
+                {"flow-run", "ls", "--json"}, {"flow-run", "ls"}, {"flow-run", "ls", "--state", "failed"},
+                {"flow-run", "inspect", id}, {"flow-run", "inspect", "--json", id}, {"flow-run", "logs", id},
+                {"flow-run", "logs", "--json", id}}) {
+            Cli.Result viaApi = remote.run(args);
+            Cli.Result direct = embedded.run(args);
+            assertThat(viaApi.exitCode()).as(String.join(" ", args) + "\n" + viaApi).isZero();
+            assertThat(viaApi.out()).as(String.join(" ", args)).isEqualTo(direct.out());
+        }
+        assertThat(remote.run("flow-run", "ls").out()).contains(id, "etl", "failing");
+        assertThat(Files.exists(elsewhere.resolve("baton.db"))).as("no database opened under BATON_HOME").isFalse();
+
+        Cli.Result unknown = remote.run("flow-run", "inspect", "00000000-0000-7000-8000-000000000000");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err().strip()).isEqualTo("baton: No flow run with id 00000000-0000-7000-8000-000000000000"
+                + " in the Baton API server at " + server.url() + " (see baton flow-run ls)");
+    }
+
+    @Test
+    void concurrencyLimitsAreAdministeredThroughTheServer() {
+        Cli.Result created = remote.run("concurrency-limit", "create", "remote-io", "4");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(created.out()).contains("'remote-io' set to 4");
+        // the server's database holds it
+        assertThat(embedded.run("concurrency-limit", "inspect", "remote-io").out()).contains("Limit       4");
+        assertThat(remote.run("concurrency-limit", "ls").out()).containsPattern("remote-io\\s+4\\s+0");
+        assertThat(remote.run("concurrency-limit", "inspect", "--json", "remote-io").out())
+                .contains("\"tag\" : \"remote-io\"", "\"limit\" : 4");
+        assertThat(remote.run("concurrency-limit", "delete", "remote-io").exitCode()).isZero();
+        Cli.Result gone = remote.run("concurrency-limit", "delete", "remote-io");
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.err()).startsWith("baton: No concurrency limit for tag 'remote-io' in the Baton API server");
+        Cli.Result negative = remote.run("concurrency-limit", "create", "remote-io", "-2");
+        assertThat(negative.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void noServerOrTheWrongKeyIsOneLineSayingWhatToDo() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Cli.Result down = remote.with("BATON_API_URL", "http://127.0.0.1:" + port + "/api").run("flow-run", "ls");
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.err().lines().toList()).singleElement().asString()
+                .startsWith("baton: No Baton API server answered at BATON_API_URL=http://127.0.0.1:" + port + "/api")
+                .contains("./baton server start");
+
+        try (ApiServer guarded = ApiServer.start(ServerOptions.builder().port(0).batonHome(served).apiKey("k3y")
+                .build())) {
+            Cli.Result noKey = remote.with("BATON_API_URL", guarded.url()).run("flow-run", "ls");
+            assertThat(noKey.exitCode()).isEqualTo(1);
+            assertThat(noKey.err()).contains("401", "BATON_API_KEY is not set").doesNotContain("\tat ");
+            Cli.Result withKey = remote.with("BATON_API_URL", guarded.url()).with("BATON_API_KEY", "k3y")
+                    .run("flow-run", "ls");
+            assertThat(withKey.exitCode()).as(withKey.toString()).isZero();
+            assertThat(withKey.out()).contains(etl.id().toString());
+        }
+    }
+
+    @Test
+    void serverStartServesUntilStopped() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        CliEnvironment env = CliEnvironment.of(Map.of("BATON_HOME", served.toString()));
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread running = Thread.ofPlatform().name("baton-server-start").start(() -> exit.set(BatonCli.execute(
+                new String[] {"server", "start", "--port", "0"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env)));
+        try {
+            Pattern listening = Pattern.compile("listening at (http://127\\.0\\.0\\.1:\\d+/api)");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Matcher m = listening.matcher("");
+            while (System.nanoTime() < deadline && running.isAlive()) {
+                m = listening.matcher(out.toString(StandardCharsets.UTF_8));
+                if (m.find()) break;
+                Thread.sleep(50);
+            }
+            assertThat(m.hasMatch()).as("server start printed its URL; out: " + out + " err: " + err).isTrue();
+            String url = m.group(1);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("export BATON_API_URL=" + url);
+            Cli.Result ls = Cli.embedded(elsewhere).with("BATON_API_URL", url).run("flow-run", "ls");
+            assertThat(ls.out()).as(ls.toString()).contains(etl.id().toString());
+        } finally {
+            running.interrupt();
+            running.join(Duration.ofSeconds(60));
+        }
+        assertThat(running.isAlive()).isFalse();
+        assertThat(exit.get()).as("exit code; err: " + err).isZero();
+    }
+
+    @Test
+    void aPortInUseIsOneLine() {
+        Cli.Result taken = Cli.embedded(served).run("server", "start", "--port", String.valueOf(server.port()));
+        assertThat(taken.exitCode()).isEqualTo(1);
+        assertThat(taken.err().lines().toList()).singleElement().asString().startsWith("baton: ")
+                .contains(String.valueOf(server.port()));
+        try (ApiClient api = ApiClient.connect(server.url(), null)) {
+            assertThat(api.health()).as("the server on that port still answers").containsEntry("status", "ok");
+        }
+    }
+}

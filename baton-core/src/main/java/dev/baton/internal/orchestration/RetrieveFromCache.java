@@ -1,0 +1,35 @@
+package dev.baton.internal.orchestration;
+
+import dev.baton.Clock;
+import dev.baton.PersistedResult;
+import dev.baton.State;
+import dev.baton.StateType;
+
+/**
+ * A task run whose cache key has a valid entry does not run: a proposed RUNNING is rejected with
+ * Cached (a COMPLETED state carrying the entry's result), unless the run refreshes the cache.
+ */
+final class RetrieveFromCache implements OrchestrationRule {
+    static final String CACHED = "Cached";
+
+    private final Clock clock;
+    private final CachedResults cache;
+
+    RetrieveFromCache(Clock clock, CachedResults cache) {
+        this.clock = clock;
+        this.cache = cache;
+    }
+
+    @Override
+    public Decision before(Transition t) {
+        Transition.Caching caching = t.context().caching();
+        if (!t.proposed().isRunning() || caching == null || caching.key() == null || caching.refresh()) {
+            return t.accept();
+        }
+        long now = clock.epochNanos();
+        PersistedResult hit = cache.find(caching.key(), now).orElse(null);
+        if (hit == null) return t.accept();
+        return Decision.reject(State.of(StateType.COMPLETED, CACHED, now, null, hit),
+                "A valid cache entry exists for key '" + caching.key() + "'");
+    }
+}

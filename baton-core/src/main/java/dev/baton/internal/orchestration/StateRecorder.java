@@ -1,0 +1,20 @@
+package dev.baton.internal.orchestration;
+
+import dev.baton.State;
+
+/**
+ * Where a policy records the state it decided on: a run's history in memory, or a row in the
+ * server's database.
+ */
+@FunctionalInterface
+public interface StateRecorder {
+
+    /**
+     * Makes {@code state} the run's current state, unless the run already is in a terminal state;
+     * the check and the write are atomic, so of two concurrent proposals of a terminal state
+     * exactly one is recorded.
+     *
+     * @return null if {@code state} was recorded, else the terminal state that stands
+     */
+    State record(State state);
+}

@@ -1,0 +1,47 @@
+package dev.baton.internal.orchestration;
+
+import dev.baton.State;
+
+/**
+ * A run with limited tags runs only holding a slot of each: a proposed RUNNING takes the slots
+ * (ACCEPT), or waits for them (WAIT, when the keeper says when to try again). The slots are given
+ * back when the run leaves RUNNING (AwaitingRetry between attempts, or its final state), or at
+ * once if the transition to RUNNING does not happen after all.
+ */
+final class TagConcurrencySlots implements OrchestrationRule {
+    private final ConcurrencySlots slots;
+
+    TagConcurrencySlots(ConcurrencySlots slots) {
+        this.slots = slots;
+    }
+
+    @Override
+    public Decision before(Transition t) {
+        if (!t.proposed().isRunning() || t.tags().isEmpty()) return t.accept();
+        ConcurrencySlots.Acquisition answer;
+        try {
+            answer = slots.acquire(t.runId(), t.tags());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller tells a cancellation from other interrupts
+            return Decision.abort("Interrupted while the " + t.kind().displayName() + " waited for a concurrency slot of "
+                    + t.tags());
+        }
+        if (answer instanceof ConcurrencySlots.Acquisition.RetryAfter later) {
+            return Decision.waitFor(later.delay(), "Every concurrency slot of tag '" + later.tag() + "' is taken");
+        }
+        return t.accept();
+    }
+
+    @Override
+    public void undo(Transition t) {
+        if (t.proposed().isRunning() && !t.tags().isEmpty()) slots.release(t.runId());
+    }
+
+    @Override
+    public void after(Transition t, State recorded) {
+        State initial = t.initial();
+        if (!recorded.isRunning() && initial != null && initial.isRunning() && !t.tags().isEmpty()) {
+            slots.release(t.runId());
+        }
+    }
+}

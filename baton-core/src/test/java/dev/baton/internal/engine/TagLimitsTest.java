@@ -1,0 +1,87 @@
+package dev.baton.internal.engine;
+
+import dev.baton.internal.orchestration.ConcurrencySlots.Acquisition;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The in-process slot keeper: slots held by run id, waiters woken by a release, all-or-none on interrupt. */
+class TagLimitsTest {
+    private final TagLimits limits = new TagLimits();
+    private final UUID a = new UUID(0, 1), b = new UUID(0, 2);
+
+    private CompletableFuture<Acquisition> acquireInThread(UUID run, Set<String> tags) {
+        CompletableFuture<Acquisition> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                f.complete(limits.acquire(run, tags));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    @Test
+    void aSecondRunWaitsUntilTheFirstReleasesItsSlot() throws Exception {
+        limits.set("db", 1);
+        assertThat(limits.acquire(a, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+
+        CompletableFuture<Acquisition> second = acquireInThread(b, Set.of("db"));
+        assertThatThrownBy(() -> second.get(100, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        limits.release(a);
+
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(Acquisition.ACQUIRED);
+        assertThat(limits.holders()).isEqualTo(1);
+    }
+
+    @Test
+    void releasingTwiceOrWithoutSlotsChangesNothing() throws Exception {
+        limits.set("db", 1);
+        limits.acquire(a, Set.of("db"));
+        limits.release(a);
+        limits.release(a);
+        limits.release(b);
+
+        limits.acquire(b, Set.of("db"));
+        CompletableFuture<Acquisition> third = acquireInThread(a, Set.of("db"));
+        assertThatThrownBy(() -> third.get(100, TimeUnit.MILLISECONDS)).as("still a limit of one").isInstanceOf(TimeoutException.class);
+        limits.release(b);
+        assertThat(third.get(5, TimeUnit.SECONDS)).isEqualTo(Acquisition.ACQUIRED);
+    }
+
+    @Test
+    void unlimitedTagsNeedNoSlot() throws Exception {
+        assertThat(limits.acquire(a, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+        limits.set("gpu", 1);
+        assertThat(limits.acquire(a, Set.of("db", "http"))).isEqualTo(Acquisition.ACQUIRED);
+        assertThat(limits.holders()).isZero();
+    }
+
+    @Test
+    void anInterruptedWaitHoldsNothing() throws Exception {
+        limits.set("a-tag", 1);
+        limits.set("b-tag", 1);
+        limits.acquire(a, Set.of("b-tag"));
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                limits.acquire(b, Set.of("a-tag", "b-tag")); // takes a-tag, waits for b-tag
+            } catch (InterruptedException expected) {
+                // gives a-tag back
+            }
+        });
+        Thread.sleep(100);
+        waiter.interrupt();
+        waiter.join(5_000);
+
+        assertThat(limits.holders()).isEqualTo(1);
+        assertThat(acquireInThread(b, Set.of("a-tag")).get(5, TimeUnit.SECONDS)).isEqualTo(Acquisition.ACQUIRED);
+    }
+}

@@ -1,0 +1,253 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.baton.internal.history.ConcurrencyLimit;
+import dev.baton.internal.history.FlowRunDetail;
+import dev.baton.internal.history.FlowRunFilter;
+import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.LogFilter;
+import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.Page;
+import dev.baton.internal.history.RunEvent;
+import dev.baton.internal.history.RunHistory;
+import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.internal.orchestration.ConcurrencySlots;
+import io.javalin.http.Context;
+
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The routes of the API under {@code /api}, shaped after Prefect's Orion API: health, run
+ * events, flow runs, task runs, logs and concurrency limits. Each handler checks its input,
+ * calls the history (reads) or the {@link RunRecorder} (writes) and returns the body to answer.
+ */
+final class ApiRoutes {
+    /** At most this many events in one {@code POST /api/events}. */
+    static final int MAX_EVENTS = 10_000;
+    /** The page size of a filter that does not say. */
+    static final int DEFAULT_LIMIT = 100;
+
+    private static final Type EVENTS = new TypeReference<List<RunEvent>>() {}.getType();
+    private static final Type LOG_LINES = new TypeReference<List<LogLine>>() {}.getType();
+    private static final Type FLOW_RUN_PAGE = new TypeReference<Page<FlowRunSummary>>() {}.getType();
+    private static final Type LOG_PAGE = new TypeReference<Page<LogLine>>() {}.getType();
+    private static final Type GRAPH = new TypeReference<List<Bodies.GraphNode>>() {}.getType();
+    private static final Type LIMITS = new TypeReference<List<ConcurrencyLimit>>() {}.getType();
+
+    private final RunRecorder recorder;
+    private final RunHistory history;
+    private final SharedSlots slots;
+    private final String version;
+    private final long maxBody;
+    private final long maxEventsBody;
+
+    ApiRoutes(RunRecorder recorder, RunHistory history, SharedSlots slots, String version, long maxBody,
+              long maxEventsBody) {
+        this.recorder = recorder;
+        this.history = history;
+        this.slots = slots;
+        this.version = version;
+        this.maxBody = maxBody;
+        this.maxEventsBody = maxEventsBody;
+    }
+
+    /** Every route, the OpenAPI document's own last (it is made from the others). */
+    List<Route> routes(Supplier<byte[]> openApiDocument) {
+        List<Route> r = new ArrayList<>();
+        r.add(get("/api/health", "Whether the server is up, its version and database", Bodies.Health.class,
+                (ctx, body) -> new Bodies.Health("ok", version, history.description())));
+        r.add(new Route("POST", "/api/events", "Record a batch of run events (at most " + MAX_EVENTS
+                + "), in order; states of runs already in a terminal state are not recorded (rejected)", EVENTS,
+                Bodies.Accepted.class, 200, maxEventsBody, (ctx, body) -> events(body)));
+
+        r.add(new Route("POST", "/api/flow_runs", "Create a flow run", Bodies.FlowRunCreate.class,
+                FlowRunSummary.class, 201, maxBody,
+                (ctx, body) -> recorder.createFlowRun(ApiJson.read(body, Bodies.FlowRunCreate.class))));
+        r.add(get("/api/flow_runs/{id}", "A flow run with its state history, task runs and subflow runs",
+                FlowRunDetail.class, (ctx, body) -> flowRun(ctx)));
+        r.add(post("/api/flow_runs/filter", "Flow runs by state, name, creation time and tags, newest first, a page"
+                + " at a time", Bodies.FlowRunQuery.class, FLOW_RUN_PAGE, (ctx, body) -> flowRuns(body)));
+        r.add(get("/api/flow_runs/{id}/graph", "The task runs of a flow run with their states and the task runs"
+                + " each waited for", GRAPH, (ctx, body) -> graph(ctx)));
+        r.add(post("/api/flow_runs/{id}/set_state", "Propose a state for a flow run: the orchestration rules"
+                + " answer ACCEPT, REJECT, WAIT or ABORT", Bodies.SetState.class, Bodies.SetStateResult.class,
+                (ctx, body) -> setState(ctx, body, true)));
+
+        r.add(new Route("POST", "/api/task_runs", "Create a task run in a flow run", Bodies.TaskRunCreate.class,
+                TaskRunDetail.class, 201, maxBody,
+                (ctx, body) -> recorder.createTaskRun(ApiJson.read(body, Bodies.TaskRunCreate.class))));
+        r.add(get("/api/task_runs/{id}", "A task run with its state history", TaskRunDetail.class,
+                (ctx, body) -> history.taskRun(uuid(ctx, "id"))
+                        .orElseThrow(() -> ApiError.notFound("No task run " + ctx.pathParam("id")))));
+        r.add(post("/api/task_runs/{id}/set_state", "Propose a state for a task run: the orchestration rules"
+                + " answer ACCEPT, REJECT, WAIT or ABORT", Bodies.SetState.class, Bodies.SetStateResult.class,
+                (ctx, body) -> setState(ctx, body, false)));
+
+        r.add(new Route("POST", "/api/logs", "Record a batch of log lines", LOG_LINES, Bodies.Accepted.class, 201,
+                maxEventsBody, (ctx, body) -> logs(body)));
+        r.add(post("/api/logs/filter", "Log lines of a flow run or task run, oldest first, a page at a time",
+                Bodies.LogQuery.class, LOG_PAGE, (ctx, body) -> logPage(body)));
+
+        r.add(post("/api/concurrency_limits", "Create or replace the concurrency limit of a tag",
+                Bodies.LimitCreate.class, ConcurrencyLimit.class, (ctx, body) -> putLimit(body)));
+        r.add(get("/api/concurrency_limits", "Every tag concurrency limit, with the task runs holding its slots",
+                LIMITS, (ctx, body) -> history.concurrencyLimits()));
+        r.add(get("/api/concurrency_limits/tag/{tag}", "The concurrency limit of one tag", ConcurrencyLimit.class,
+                (ctx, body) -> history.concurrencyLimit(tag(ctx))
+                        .orElseThrow(() -> ApiError.notFound("No concurrency limit for tag '" + tag(ctx) + "'"))));
+        r.add(new Route("DELETE", "/api/concurrency_limits/tag/{tag}", "Delete the concurrency limit of a tag", null,
+                null, 204, 0, (ctx, body) -> deleteLimit(ctx)));
+        r.add(post("/api/concurrency_limits/increment", "Take a slot of every limited tag for a task run, all or"
+                + " none", Bodies.SlotRequest.class, Bodies.SlotAnswer.class, (ctx, body) -> increment(body)));
+        r.add(post("/api/concurrency_limits/decrement", "Release every slot a task run holds",
+                Bodies.SlotRelease.class, Bodies.Released.class, (ctx, body) -> decrement(body)));
+
+        r.add(get("/api/openapi.json", "This document: the OpenAPI 3 description of every route", Map.class,
+                (ctx, body) -> openApiDocument.get()));
+        return r;
+    }
+
+    private Route get(String path, String summary, Type response, Route.Handler handler) {
+        return new Route("GET", path, summary, null, response, 200, 0, handler);
+    }
+
+    private Route post(String path, String summary, Type request, Type response, Route.Handler handler) {
+        return new Route("POST", path, summary, request, response, 200, maxBody, handler);
+    }
+
+    // ----- handlers -----
+
+    private Bodies.Accepted events(byte[] body) {
+        List<RunEvent> events = ApiJson.read(body, new TypeReference<List<RunEvent>>() {});
+        if (events.size() > MAX_EVENTS) {
+            throw new ApiError(413, "At most " + MAX_EVENTS + " events per request, this one has " + events.size()
+                    + ": send them in several batches, in order");
+        }
+        return recorder.apply(events);
+    }
+
+    private FlowRunDetail flowRun(Context ctx) {
+        UUID id = uuid(ctx, "id");
+        return history.flowRun(id).orElseThrow(() -> ApiError.notFound("No flow run " + id));
+    }
+
+    private Page<FlowRunSummary> flowRuns(byte[] body) {
+        Bodies.FlowRunQuery q = body.length == 0 ? new Bodies.FlowRunQuery(null, null, null, null, null, null, null)
+                : ApiJson.read(body, Bodies.FlowRunQuery.class);
+        if (q.name() != null) Checks.text("name", q.name(), 500, false);
+        if (q.states() != null && q.states().contains(null)) throw ApiError.badRequest("Field 'states' contains null");
+        FlowRunFilter filter;
+        try {
+            filter = new FlowRunFilter(q.states(), q.name(), q.createdAfter(), q.createdBefore(),
+                    Checks.tags("tags", q.tags()), q.offset() == null ? 0 : q.offset(),
+                    q.limit() == null ? DEFAULT_LIMIT : q.limit());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("Bad flow run filter: " + e.getMessage());
+        }
+        return history.flowRuns(filter);
+    }
+
+    private List<Bodies.GraphNode> graph(Context ctx) {
+        FlowRunDetail detail = flowRun(ctx);
+        List<Bodies.GraphNode> nodes = new ArrayList<>(detail.taskRuns().size());
+        for (TaskRunDetail t : detail.taskRuns()) {
+            nodes.add(new Bodies.GraphNode(t.id(), t.name(), t.state(), t.upstream()));
+        }
+        return nodes;
+    }
+
+    private Bodies.SetStateResult setState(Context ctx, byte[] body, boolean flow) {
+        UUID id = uuid(ctx, "id");
+        Bodies.SetState request = ApiJson.read(body, Bodies.SetState.class);
+        Decision d = recorder.setState(id, flow, request.state(), Boolean.TRUE.equals(request.force()))
+                .orElseThrow(() -> ApiError.notFound("No " + (flow ? "flow" : "task") + " run " + id));
+        return new Bodies.SetStateResult(d.status(), d.state(), d.delaySeconds(), d.reason());
+    }
+
+    private Bodies.Accepted logs(byte[] body) {
+        List<LogLine> lines = ApiJson.read(body, new TypeReference<List<LogLine>>() {});
+        if (lines.size() > MAX_EVENTS) {
+            throw new ApiError(413, "At most " + MAX_EVENTS + " log lines per request, this one has "
+                    + lines.size() + ": send them in several batches");
+        }
+        List<RunEvent> events = new ArrayList<>(lines.size());
+        for (LogLine line : lines) events.add(new RunEvent.Log(line));
+        return recorder.apply(events);
+    }
+
+    private Page<LogLine> logPage(byte[] body) {
+        Bodies.LogQuery q = ApiJson.read(body, Bodies.LogQuery.class);
+        LogFilter filter;
+        try {
+            filter = new LogFilter(q.flowRunId(), q.taskRunId(), q.offset() == null ? 0 : q.offset(),
+                    q.limit() == null ? DEFAULT_LIMIT : q.limit());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("Bad log filter: " + e.getMessage());
+        }
+        return history.logs(filter);
+    }
+
+    private ConcurrencyLimit putLimit(byte[] body) {
+        Bodies.LimitCreate b = ApiJson.read(body, Bodies.LimitCreate.class);
+        String tag = Checks.text("tag", b.tag(), 200, true);
+        int limit = Checks.required("limit", b.limit());
+        if (limit < 0) {
+            throw ApiError.badRequest("Field 'limit' must be 0 or more (0 holds every run with the tag), not " + limit);
+        }
+        try {
+            return history.putConcurrencyLimit(tag, limit);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    private Object deleteLimit(Context ctx) {
+        String tag = tag(ctx);
+        boolean deleted;
+        try {
+            deleted = history.deleteConcurrencyLimit(tag);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        if (!deleted) throw ApiError.notFound("No concurrency limit for tag '" + tag + "'");
+        return null;
+    }
+
+    private Bodies.SlotAnswer increment(byte[] body) {
+        Bodies.SlotRequest b = ApiJson.read(body, Bodies.SlotRequest.class);
+        UUID taskRunId = Checks.required("taskRunId", b.taskRunId());
+        var answer = slots.acquire(taskRunId, b.flowRunId(), Checks.tags("tags", Checks.required("tags", b.tags())));
+        return answer instanceof ConcurrencySlots.Acquisition.RetryAfter later
+                ? new Bodies.SlotAnswer(false, later.delay().toMillis() / 1000.0)
+                : new Bodies.SlotAnswer(true, 0);
+    }
+
+    private Bodies.Released decrement(byte[] body) {
+        Bodies.SlotRelease b = ApiJson.read(body, Bodies.SlotRelease.class);
+        UUID taskRunId = Checks.required("taskRunId", b.taskRunId());
+        slots.release(taskRunId);
+        return new Bodies.Released(taskRunId);
+    }
+
+    // ----- path parameters -----
+
+    private static String tag(Context ctx) {
+        return Checks.text("tag", ctx.pathParam("tag"), 200, true);
+    }
+
+    static UUID uuid(Context ctx, String name) {
+        String s = ctx.pathParam(name);
+        try {
+            if (s.length() == 36) return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ApiError.badRequest("'" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "' is not a run id:"
+                + " ids are UUIDs like 0190d2a4-6b5e-7c3d-8e9f-0a1b2c3d4e5f");
+    }
+}

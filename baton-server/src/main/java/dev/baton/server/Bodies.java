@@ -1,0 +1,65 @@
+package dev.baton.server;
+
+import dev.baton.StateType;
+import dev.baton.internal.history.StateRecord;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The request and response bodies of the API that are not history records themselves. Optional
+ * numbers are boxed so that a missing field can be told from a zero.
+ */
+final class Bodies {
+    private Bodies() {}
+
+    /** {@code GET /api/health}. */
+    record Health(String status, String version, String database) {}
+
+    /** {@code POST /api/events}, {@code POST /api/logs}: how many were recorded, how many refused. */
+    record Accepted(int accepted, int rejected) {}
+
+    /** {@code POST /api/flow_runs}: a flow run to create; id, name and created are given by the server when missing. */
+    record FlowRunCreate(UUID id, String name, String flowName, String parameters, UUID parentFlowRunId,
+                         UUID parentTaskRunId, Set<String> tags, Instant created, String process) {}
+
+    /** {@code POST /api/task_runs}: a task run to create; id, ordinal and name are given by the server when missing. */
+    record TaskRunCreate(UUID id, UUID flowRunId, Integer ordinal, String name, String taskName, String taskVersion,
+                         Set<String> tags, List<UUID> upstream, UUID subflowRunId) {}
+
+    /** {@code POST /api/flow_runs/filter}: a FlowRunFilter whose fields may all be left out. */
+    record FlowRunQuery(Set<StateType> states, String name, Instant createdAfter, Instant createdBefore,
+                        Set<String> tags, Integer offset, Integer limit) {}
+
+    /** {@code POST /api/logs/filter}: a LogFilter whose offset and limit may be left out. */
+    record LogQuery(UUID flowRunId, UUID taskRunId, Integer offset, Integer limit) {}
+
+    /** {@code POST .../set_state}: the state proposed; {@code force} skips the orchestration rules. */
+    record SetState(StateRecord state, Boolean force) {}
+
+    /** The answer of {@code set_state}. */
+    record SetStateResult(Decision.Status status, StateRecord state, Double delaySeconds, String reason) {}
+
+    /** One node of {@code GET /api/flow_runs/{id}/graph}: a task run and the task runs it waited for. */
+    record GraphNode(UUID id, String name, StateRecord state, List<UUID> upstream) {}
+
+    /** {@code POST /api/concurrency_limits}. */
+    record LimitCreate(String tag, Integer limit) {}
+
+    /** {@code POST /api/concurrency_limits/increment}: take a slot of every tag for a task run, or none. */
+    record SlotRequest(List<String> tags, UUID taskRunId, UUID flowRunId) {}
+
+    /** The answer to a slot request: acquired, or ask again after {@code retryAfterSeconds}. */
+    record SlotAnswer(boolean acquired, double retryAfterSeconds) {}
+
+    /** {@code POST /api/concurrency_limits/decrement}: release every slot a task run holds. */
+    record SlotRelease(UUID taskRunId) {}
+
+    /** The answer to a release: the task run holds no slot any more. */
+    record Released(UUID taskRunId) {}
+
+    /** Every error answer. */
+    record Error(String error) {}
+}

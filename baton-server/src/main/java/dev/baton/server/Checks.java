@@ -1,0 +1,161 @@
+package dev.baton.server;
+
+import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.RunEvent;
+import dev.baton.internal.history.StateRecord;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Checks what a request asks to record before anything is recorded: required fields present,
+ * text within the sizes the database columns hold and free of NUL characters (PostgreSQL refuses
+ * them), times within the range the store can keep (nanoseconds since 1970 in 64 bits). A value
+ * that passes here cannot make the store's batched write fail. Each failure is an
+ * {@link ApiError} 400 naming the field.
+ */
+final class Checks {
+    /** The earliest and latest times accepted: well inside what 64-bit nanoseconds since 1970 can hold. */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
+    private Checks() {}
+
+    // ----- fields -----
+
+    static String text(String field, String value, int max, boolean required) {
+        if (value == null) {
+            if (required) throw ApiError.badRequest("Missing field '" + field + "': a string is required");
+            return null;
+        }
+        if (required && value.isBlank()) throw ApiError.badRequest("Field '" + field + "' must not be blank");
+        if (max > 0 && value.length() > max) {
+            throw ApiError.badRequest("Field '" + field + "' is " + value.length() + " characters long; at most "
+                    + max + " are allowed");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw ApiError.badRequest("Field '" + field + "' contains a NUL character (\\u0000), which cannot be stored");
+        }
+        return value;
+    }
+
+    static <T> T required(String field, T value) {
+        if (value == null) throw ApiError.badRequest("Missing field '" + field + "'");
+        return value;
+    }
+
+    static Instant time(String field, Instant value, boolean required) {
+        if (value == null) {
+            if (required) throw ApiError.badRequest("Missing field '" + field + "': an ISO-8601 timestamp is required");
+            return null;
+        }
+        if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
+            throw ApiError.badRequest("Field '" + field + "' is " + value + ", outside the times Baton records ("
+                    + EARLIEST + " to " + LATEST + ")");
+        }
+        return value;
+    }
+
+    static Set<String> tags(String field, Collection<String> tags) {
+        if (tags == null) return Set.of();
+        for (String tag : tags) {
+            if (tag == null) throw ApiError.badRequest("Field '" + field + "' contains null: tags are strings");
+            text(field + "[]", tag, 200, true);
+        }
+        return Set.copyOf(tags);
+    }
+
+    static List<UUID> ids(String field, List<UUID> ids) {
+        if (ids == null) return List.of();
+        for (UUID id : ids) {
+            if (id == null) throw ApiError.badRequest("Field '" + field + "' contains null: ids are UUID strings");
+        }
+        return List.copyOf(ids);
+    }
+
+    /**
+     * A state as proposed: type required; name defaults to the type's ({@code Running}),
+     * timestamp to now.
+     */
+    static StateRecord state(String field, StateRecord s, Instant now) {
+        if (s == null) throw ApiError.badRequest("Missing field '" + field + "': a state object is required");
+        required(field + ".type", s.type());
+        String name = text(field + ".name", s.name(), 64, false);
+        if (name == null || name.isBlank()) name = s.type().displayName();
+        Instant at = s.timestamp() == null ? now : time(field + ".timestamp", s.timestamp(), false);
+        text(field + ".message", s.message(), 0, false);
+        time(field + ".scheduledTime", s.scheduledTime(), false);
+        text(field + ".resultRef", s.resultRef(), 1000, false);
+        return new StateRecord(s.type(), name, at, s.message(), s.scheduledTime(), s.resultRef());
+    }
+
+    static LogLine log(String field, LogLine l) {
+        if (l == null) throw ApiError.badRequest("Missing field '" + field + "': a log line object is required");
+        required(field + ".flowRunId", l.flowRunId());
+        time(field + ".timestamp", l.timestamp(), true);
+        text(field + ".level", l.level(), 8, true);
+        String logger = text(field + ".logger", l.logger(), 200, false);
+        text(field + ".message", l.message(), 0, true);
+        return logger == null ? new LogLine(l.flowRunId(), l.taskRunId(), l.timestamp(), l.level(), "", l.message()) : l;
+    }
+
+    // ----- events -----
+
+    /**
+     * Checks one event of a batch and returns it as it will be recorded (defaults filled in).
+     *
+     * @throws ApiError 400 naming the event by its position and the field
+     */
+    static RunEvent event(int index, RunEvent event, Instant now) {
+        if (event == null) throw ApiError.badRequest("Event [" + index + "] is null: every event is an object with \"kind\"");
+        try {
+            return switch (event) {
+                case RunEvent.FlowRunCreated e -> {
+                    required("id", e.id());
+                    text("name", e.name(), 200, true);
+                    text("flowName", e.flowName(), 500, true);
+                    text("parameters", e.parameters(), 0, false);
+                    time("created", e.created(), true);
+                    text("process", e.process(), 200, false);
+                    yield new RunEvent.FlowRunCreated(e.id(), e.name(), e.flowName(), e.parameters(),
+                            e.parentFlowRunId(), e.parentTaskRunId(), tags("tags", e.tags()), e.created(), e.process());
+                }
+                case RunEvent.TaskRunCreated e -> {
+                    required("id", e.id());
+                    required("flowRunId", e.flowRunId());
+                    if (e.ordinal() < 0) throw ApiError.badRequest("Field 'ordinal' must be 0 or more, not " + e.ordinal());
+                    text("name", e.name(), 600, true);
+                    text("taskName", e.taskName(), 500, true);
+                    text("taskVersion", e.taskVersion(), 200, false);
+                    yield new RunEvent.TaskRunCreated(e.id(), e.flowRunId(), e.ordinal(), e.name(), e.taskName(),
+                            e.taskVersion(), tags("tags", e.tags()), ids("upstream", e.upstream()), e.subflowRunId());
+                }
+                case RunEvent.FlowRunState e -> new RunEvent.FlowRunState(required("flowRunId", e.flowRunId()),
+                        state("state", e.state(), now));
+                case RunEvent.TaskRunState e -> new RunEvent.TaskRunState(required("flowRunId", e.flowRunId()),
+                        required("taskRunId", e.taskRunId()), state("state", e.state(), now));
+                case RunEvent.Log e -> new RunEvent.Log(log("line", e.line()));
+                case RunEvent.Heartbeat e -> new RunEvent.Heartbeat(ids("flowRunIds", e.flowRunIds()),
+                        time("at", e.at(), true));
+                case RunEvent.FlowRunFinished e -> new RunEvent.FlowRunFinished(required("id", e.id()));
+            };
+        } catch (ApiError e) {
+            throw ApiError.badRequest("Event [" + index + "] (" + kind(event) + "): " + e.getMessage());
+        }
+    }
+
+    static String kind(RunEvent event) {
+        return switch (event) {
+            case RunEvent.FlowRunCreated e -> "flow_run_created";
+            case RunEvent.TaskRunCreated e -> "task_run_created";
+            case RunEvent.FlowRunState e -> "flow_run_state";
+            case RunEvent.TaskRunState e -> "task_run_state";
+            case RunEvent.Log e -> "log";
+            case RunEvent.Heartbeat e -> "heartbeat";
+            case RunEvent.FlowRunFinished e -> "flow_run_finished";
+        };
+    }
+}

@@ -1,0 +1,209 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The OpenAPI 3 document of the API, made from the route table: every route with its path
+ * parameters, request body and answers; every record that travels as a schema under
+ * {@code components}, derived from its components as Jackson writes them.
+ */
+final class OpenApiDocument {
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
+
+    private final Map<String, Object> schemas = new TreeMap<>();
+
+    private OpenApiDocument() {}
+
+    static Map<String, Object> of(List<Route> routes, String version, boolean apiKey) {
+        return new OpenApiDocument().build(routes, version, apiKey);
+    }
+
+    private Map<String, Object> build(List<Route> routes, String version, boolean apiKey) {
+        Map<String, Object> paths = new TreeMap<>();
+        for (Route r : routes) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(r.path(), p -> new TreeMap<>());
+            item.put(r.method().toLowerCase(java.util.Locale.ROOT), operation(r));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("openapi", "3.0.3");
+        doc.put("info", Map.of("title", "Baton API", "version", version, "description",
+                "Run history and orchestration for Baton flows: flow runs, task runs, states, logs and tag"
+                        + " concurrency limits. Errors answer {\"error\": \"message\"}."));
+        doc.put("paths", paths);
+        Map<String, Object> components = new LinkedHashMap<>();
+        schemas.put("Error", object(Map.of("error", Map.of("type", "string")), List.of("error")));
+        components.put("schemas", schemas);
+        components.put("securitySchemes", Map.of("apiKey", Map.of("type", "http", "scheme", "bearer",
+                "description", "BATON_API_KEY, when the server is started with one")));
+        doc.put("components", components);
+        if (apiKey) doc.put("security", List.of(Map.of("apiKey", List.of())));
+        return doc;
+    }
+
+    private Map<String, Object> operation(Route r) {
+        Map<String, Object> op = new LinkedHashMap<>();
+        op.put("summary", r.summary());
+        op.put("operationId", operationId(r));
+        List<Object> parameters = new ArrayList<>();
+        Matcher m = PATH_PARAMETER.matcher(r.path());
+        while (m.find()) {
+            String name = m.group(1);
+            Map<String, Object> schema = name.equals("id") ? Map.of("type", "string", "format", "uuid")
+                    : Map.of("type", "string");
+            parameters.add(Map.of("name", name, "in", "path", "required", true, "schema", schema));
+        }
+        if (!parameters.isEmpty()) op.put("parameters", parameters);
+        if (r.request() != null) {
+            op.put("requestBody", Map.of("required", true, "content",
+                    Map.of("application/json", Map.of("schema", schema(r.request())))));
+        }
+        Map<String, Object> responses = new LinkedHashMap<>();
+        Map<String, Object> ok = new LinkedHashMap<>();
+        ok.put("description", r.status() == 204 ? "Done, no content" : "Success");
+        if (r.response() != null) {
+            ok.put("content", Map.of("application/json", Map.of("schema", schema(r.response()))));
+        }
+        responses.put(String.valueOf(r.status()), ok);
+        Map<String, Object> error = Map.of("content", Map.of("application/json",
+                Map.of("schema", Map.of("$ref", "#/components/schemas/Error"))));
+        if (r.request() != null || r.path().contains("{")) {
+            responses.put("400", withDescription(error, "Malformed or invalid input; the message says what"));
+        }
+        if (r.path().contains("{")) responses.put("404", withDescription(error, "No such run or tag"));
+        if (r.request() != null) responses.put("413", withDescription(error, "Request body too large"));
+        if (!r.path().equals("/api/health")) {
+            responses.put("401", withDescription(error, "API key missing or wrong (when the server requires one)"));
+        }
+        op.put("responses", responses);
+        if (r.path().equals("/api/health")) op.put("security", List.of());
+        return op;
+    }
+
+    private static Map<String, Object> withDescription(Map<String, Object> base, String description) {
+        Map<String, Object> m = new LinkedHashMap<>(base);
+        m.put("description", description);
+        return m;
+    }
+
+    private static String operationId(Route r) {
+        StringBuilder b = new StringBuilder(r.method().toLowerCase(java.util.Locale.ROOT));
+        for (String part : r.path().substring("/api/".length()).split("[/_.]")) {
+            String p = part.replace("{", "").replace("}", "");
+            if (p.isEmpty()) continue;
+            b.append(Character.toUpperCase(p.charAt(0))).append(p.substring(1));
+        }
+        return b.toString();
+    }
+
+    // ----- schemas -----
+
+    private Map<String, Object> schema(Type type) {
+        return schema(type, Map.of());
+    }
+
+    private Map<String, Object> schema(Type type, Map<String, Type> bindings) {
+        if (type instanceof TypeVariable<?> v) return schema(bindings.getOrDefault(v.getName(), Object.class), Map.of());
+        if (type instanceof ParameterizedType p) {
+            Class<?> raw = (Class<?>) p.getRawType();
+            Type[] args = p.getActualTypeArguments();
+            if (Collection.class.isAssignableFrom(raw)) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("type", "array");
+                s.put("items", schema(args[0], bindings));
+                if (java.util.Set.class.isAssignableFrom(raw)) s.put("uniqueItems", true);
+                return s;
+            }
+            if (Map.class.isAssignableFrom(raw)) return Map.of("type", "object");
+            if (raw.isRecord()) {
+                // a generic record (Page<T>): one schema per binding, named after it
+                Map<String, Type> b = new LinkedHashMap<>();
+                TypeVariable<?>[] vars = raw.getTypeParameters();
+                StringBuilder name = new StringBuilder(raw.getSimpleName()).append("Of");
+                for (int i = 0; i < vars.length; i++) {
+                    b.put(vars[i].getName(), args[i]);
+                    name.append(args[i] instanceof Class<?> c ? c.getSimpleName() : "Object");
+                }
+                return ref(name.toString(), raw, b);
+            }
+            return schema(raw, bindings);
+        }
+        Class<?> c = (Class<?>) type;
+        if (c == String.class) return Map.of("type", "string");
+        if (c == UUID.class) return Map.of("type", "string", "format", "uuid");
+        if (c == Instant.class) return Map.of("type", "string", "format", "date-time");
+        if (c == int.class || c == Integer.class) return Map.of("type", "integer", "format", "int32");
+        if (c == long.class || c == Long.class) return Map.of("type", "integer", "format", "int64");
+        if (c == double.class || c == Double.class) return Map.of("type", "number", "format", "double");
+        if (c == boolean.class || c == Boolean.class) return Map.of("type", "boolean");
+        if (c.isEnum()) {
+            return Map.of("type", "string", "enum", Arrays.stream(c.getEnumConstants()).map(String::valueOf).toList());
+        }
+        if (Map.class.isAssignableFrom(c) || c == Object.class) return Map.of("type", "object");
+        if (c.isRecord()) return ref(c.getSimpleName(), c, Map.of());
+        if (c.isSealed() && c.isAnnotationPresent(JsonSubTypes.class)) return ref(c.getSimpleName(), c, Map.of());
+        throw new IllegalStateException("no OpenAPI schema for " + c);
+    }
+
+    private Map<String, Object> ref(String name, Class<?> c, Map<String, Type> bindings) {
+        if (!schemas.containsKey(name)) {
+            schemas.put(name, Map.of()); // placeholder: records may refer to themselves
+            schemas.put(name, c.isRecord() ? recordSchema(c, bindings, null) : unionSchema(c));
+        }
+        return Map.of("$ref", "#/components/schemas/" + name);
+    }
+
+    private Map<String, Object> recordSchema(Class<?> c, Map<String, Type> bindings, Map.Entry<String, String> kind) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        if (kind != null) {
+            properties.put(kind.getKey(), Map.of("type", "string", "enum", List.of(kind.getValue())));
+            required.add(kind.getKey());
+        }
+        for (RecordComponent rc : c.getRecordComponents()) {
+            properties.put(rc.getName(), schema(rc.getGenericType(), bindings));
+            if (rc.getType().isPrimitive()) required.add(rc.getName());
+        }
+        return object(properties, required);
+    }
+
+    /** A sealed interface written with a type property: one of its records, told apart by that property. */
+    private Map<String, Object> unionSchema(Class<?> c) {
+        String property = c.getAnnotation(JsonTypeInfo.class).property();
+        List<Object> oneOf = new ArrayList<>();
+        Map<String, String> mapping = new LinkedHashMap<>();
+        for (JsonSubTypes.Type t : c.getAnnotation(JsonSubTypes.class).value()) {
+            String name = c.getSimpleName() + t.value().getSimpleName();
+            schemas.put(name, recordSchema(t.value(), Map.of(), Map.entry(property, t.name())));
+            oneOf.add(Map.of("$ref", "#/components/schemas/" + name));
+            mapping.put(t.name(), "#/components/schemas/" + name);
+        }
+        return Map.of("oneOf", oneOf, "discriminator", Map.of("propertyName", property, "mapping", mapping));
+    }
+
+    private static Map<String, Object> object(Map<String, ?> properties, List<String> required) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", "object");
+        s.put("properties", properties);
+        if (!required.isEmpty()) s.put("required", required);
+        s.put("additionalProperties", false);
+        return s;
+    }
+}

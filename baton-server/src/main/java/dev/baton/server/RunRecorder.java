@@ -1,0 +1,207 @@
+package dev.baton.server;
+
+import dev.baton.StateType;
+import dev.baton.internal.Ids;
+import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.RunEvent;
+import dev.baton.internal.history.StateRecord;
+import dev.baton.internal.history.TaskRunDetail;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Everything the API records: batches of events reported by processes in client mode, runs
+ * created through the API, and states proposed through {@code set_state}, decided by the
+ * orchestration rules. Each state is decided and queued for the store under its run's lock (see
+ * {@link ActiveRuns}), so the queue holds every run's states in the order they were decided and
+ * a run that reached a terminal state records nothing more.
+ */
+final class RunRecorder {
+    private static final StateRules TERMINAL_GUARD = new TerminalGuard();
+    /** {@code force}: the state is recorded as proposed, whatever the current one (Prefect's force). */
+    private static final StateRules FORCED = (run, proposed, recorder) -> {
+        recorder.record(proposed);
+        return Decision.accept(proposed);
+    };
+
+    private final ActiveRuns runs;
+    private final EventSink sink;
+    private final StateRules flowRules;
+    private final StateRules taskRules;
+    private final SharedSlots slots;
+    private final Clock clock;
+
+    RunRecorder(ActiveRuns runs, EventSink sink, StateRules flowRules, StateRules taskRules, SharedSlots slots,
+                Clock clock) {
+        this.runs = runs;
+        this.sink = sink;
+        this.flowRules = flowRules;
+        this.taskRules = taskRules;
+        this.slots = slots;
+        this.clock = clock;
+    }
+
+    // ----- events from processes in client mode -----
+
+    /**
+     * Records a batch of events in order. Every event is checked first, so a malformed one
+     * refuses the whole batch (400) and nothing of it is recorded. Then each is applied: a state
+     * for a run already in a terminal state, for an unknown run, or a creation sent twice is not
+     * recorded and counted as rejected.
+     */
+    Bodies.Accepted apply(List<RunEvent> batch) {
+        Instant now = clock.instant();
+        List<RunEvent> checked = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) checked.add(Checks.event(i, batch.get(i), now));
+        int accepted = 0;
+        for (RunEvent event : checked) {
+            if (apply(event)) accepted++;
+        }
+        return new Bodies.Accepted(accepted, checked.size() - accepted);
+    }
+
+    private boolean apply(RunEvent event) {
+        return switch (event) {
+            case RunEvent.FlowRunCreated e -> create(new ActiveRuns.Run(e.id(), e.id(), true, e.name(), e.tags(), null), e);
+            case RunEvent.TaskRunCreated e -> {
+                boolean created = create(new ActiveRuns.Run(e.id(), e.flowRunId(), false, e.name(), e.tags(), null), e);
+                if (created) bumpOrdinal(e.flowRunId(), e.ordinal());
+                yield created;
+            }
+            case RunEvent.FlowRunState e -> runs.withRun(e.flowRunId(), true, run -> guarded(run, e.state()))
+                    .orElse(false);
+            case RunEvent.TaskRunState e -> runs.withRun(e.taskRunId(), false,
+                    run -> run.flowRunId.equals(e.flowRunId()) && guarded(run, e.state())).orElse(false);
+            case RunEvent.FlowRunFinished e -> {
+                sink.record(List.of(e));
+                runs.flowRunFinished(e.id());
+                yield true;
+            }
+            case RunEvent.Log e -> {
+                sink.record(List.of(e));
+                yield true;
+            }
+            case RunEvent.Heartbeat e -> {
+                sink.record(List.of(e));
+                yield true;
+            }
+        };
+    }
+
+    /** A state reported as entered: recorded unless the run is in a terminal state already. */
+    private boolean guarded(ActiveRuns.Run run, StateRecord state) {
+        return TERMINAL_GUARD.decide(run, state, s -> {
+            enter(run, s);
+            return null;
+        }).status() == Decision.Status.ACCEPT;
+    }
+
+    /** Adds a new run and queues its creation, both under its lock: no state of it can be queued first. */
+    private boolean create(ActiveRuns.Run run, RunEvent creation) {
+        synchronized (run) {
+            if (!runs.created(run)) return false;
+            sink.record(List.of(creation));
+            return true;
+        }
+    }
+
+    /** Keeps the flow run's next free ordinal past a reported one (for task runs created through the API later). */
+    private void bumpOrdinal(UUID flowRunId, int ordinal) {
+        runs.ifActive(flowRunId, flow -> {
+            if (ordinal >= flow.nextOrdinal) flow.nextOrdinal = ordinal + 1;
+        });
+    }
+
+    /** Queues {@code state} as the run's new state; the caller holds the run's lock and has decided it. */
+    private void enter(ActiveRuns.Run run, StateRecord state) {
+        sink.record(List.of(run.flow ? new RunEvent.FlowRunState(run.id, state)
+                : new RunEvent.TaskRunState(run.flowRunId, run.id, state)));
+        StateRecord before = run.state;
+        run.state = state;
+        if (state.type() == StateType.RUNNING) run.runCount++;
+        // a task run leaving RUNNING gives its concurrency slots back, however its state was reported
+        if (!run.flow && before != null && before.type() == StateType.RUNNING && state.type() != StateType.RUNNING) {
+            slots.leftRunning(run.id);
+        }
+    }
+
+    // ----- the API's own calls -----
+
+    /**
+     * Decides {@code proposed} for a run by the orchestration rules (or, with {@code force},
+     * accepts it as it is) and records it when accepted; empty when there is no such run.
+     */
+    Optional<Decision> setState(UUID id, boolean flow, StateRecord proposed, boolean force) {
+        StateRecord state = Checks.state("state", proposed, clock.instant());
+        StateRules rules = force ? FORCED : flow ? flowRules : taskRules;
+        return runs.withRun(id, flow, run -> rules.decide(run, state, s -> {
+            if (run.state != null && run.state.isFinal() && !force) return run.state;
+            enter(run, s);
+            return null;
+        }));
+    }
+
+    /**
+     * Creates a flow run (id, name and creation time given here when missing).
+     *
+     * @throws ApiError 400 for a bad field, 409 when a run with its id exists
+     */
+    FlowRunSummary createFlowRun(Bodies.FlowRunCreate b) {
+        UUID id = b.id() == null ? Ids.next() : b.id();
+        // the engine's adjective-animal names are its own; a run created here is named after its id
+        String name = b.name() == null || b.name().isBlank() ? "run-" + id.toString().substring(24) : b.name();
+        Instant created = b.created() == null ? clock.instant() : b.created();
+        RunEvent.FlowRunCreated e = (RunEvent.FlowRunCreated) Checks.event(0, new RunEvent.FlowRunCreated(id, name,
+                b.flowName(), b.parameters() == null ? "[]" : b.parameters(), b.parentFlowRunId(),
+                b.parentTaskRunId(), b.tags(), created, b.process()), clock.instant());
+        if (b.id() != null && exists(id)) {
+            throw new ApiError(409, "A run with id " + id + " exists already: leave 'id' out to get a new one");
+        }
+        if (!create(new ActiveRuns.Run(id, id, true, name, e.tags(), null), e)) {
+            throw new ApiError(409, "A run with id " + id + " exists already: leave 'id' out to get a new one");
+        }
+        return new FlowRunSummary(id, name, e.flowName(), e.parentFlowRunId(), null, created, null, null, 0);
+    }
+
+    /**
+     * Creates a task run in an existing flow run (id and ordinal given here when missing; the
+     * name defaults to the task name and ordinal).
+     *
+     * @throws ApiError 400 for a bad field, 404 for an unknown flow run, 409 when a run with its id exists
+     */
+    TaskRunDetail createTaskRun(Bodies.TaskRunCreate b) {
+        UUID flowRunId = Checks.required("flowRunId", b.flowRunId());
+        String taskName = Checks.text("taskName", b.taskName(), 500, true);
+        UUID id = b.id() == null ? Ids.next() : b.id();
+        if (b.id() != null && exists(id)) {
+            throw new ApiError(409, "A run with id " + id + " exists already: leave 'id' out to get a new one");
+        }
+        if (b.ordinal() != null && b.ordinal() < 0) {
+            throw ApiError.badRequest("Field 'ordinal' must be 0 or more, not " + b.ordinal());
+        }
+        int ordinal = runs.withRun(flowRunId, true, flow -> {
+            int o = b.ordinal() != null ? b.ordinal() : flow.nextOrdinal;
+            if (o >= flow.nextOrdinal) flow.nextOrdinal = o + 1;
+            return o;
+        }).orElseThrow(() -> ApiError.notFound("No flow run " + flowRunId + ": create the flow run first"));
+        String name = b.name() == null || b.name().isBlank() ? taskName + "-" + ordinal : b.name();
+        RunEvent.TaskRunCreated e = (RunEvent.TaskRunCreated) Checks.event(0, new RunEvent.TaskRunCreated(id,
+                flowRunId, ordinal, name, taskName, b.taskVersion(), b.tags(), b.upstream(), b.subflowRunId()),
+                clock.instant());
+        if (!create(new ActiveRuns.Run(id, flowRunId, false, name, e.tags(), null), e)) {
+            throw new ApiError(409, "A run with id " + id + " exists already: leave 'id' out to get a new one");
+        }
+        return new TaskRunDetail(id, flowRunId, name, taskName, e.taskVersion(), e.tags(), e.upstream(),
+                e.subflowRunId(), null, null, List.of());
+    }
+
+    private boolean exists(UUID id) {
+        return runs.known(id) || runs.withRun(id, true, r -> true).isPresent()
+                || runs.withRun(id, false, r -> true).isPresent();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the server answers to requests it cannot serve: unknown routes and methods, bad ids,
+ * malformed, mistyped, incomplete and oversized bodies. Every refusal is a 4xx with a JSON
+ * {@code {"error": ...}} saying what was wrong; the OpenAPI document lists every route.
+ */
+class ApiInputTest {
+    @TempDir
+    static Path home;
+    static ApiServer server;
+    static Http http;
+
+    @BeforeAll
+    static void start() {
+        server = ApiServer.start(ServerOptions.builder().port(0).batonHome(home).build());
+        http = Http.of(server);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static void assertError(Http.Answer a, int status, String... fragments) {
+        assertThat(a.status()).as(a.body()).isEqualTo(status);
+        assertThat(a.contentType()).as(a.body()).startsWith("application/json");
+        String error = a.error();
+        assertThat(error).as(a.body()).isNotBlank();
+        for (String f : fragments) assertThat(error).containsIgnoringCase(f);
+        assertThat(a.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void healthAnswersWithVersionAndDatabase() {
+        Http.Answer a = http.get("/api/health");
+        assertThat(a.status()).isEqualTo(200);
+        JsonNode j = a.json();
+        assertThat(j.path("status").asText()).isEqualTo("ok");
+        assertThat(j.path("version").asText()).isNotBlank();
+        assertThat(j.path("database").asText()).startsWith("jdbc:sqlite:");
+        assertThat(server.url()).startsWith("http://127.0.0.1:").endsWith("/api");
+    }
+
+    @Test
+    void aTakenPortIsRefusedSayingSo(@TempDir Path otherHome) {
+        assertThatThrownBy(() -> ApiServer.start(ServerOptions.builder().port(server.port()).batonHome(otherHome)
+                .build())).isInstanceOf(IllegalStateException.class).hasMessageContaining(String.valueOf(server.port()))
+                .hasMessageContaining("port");
+        assertThat(http.get("/api/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownRouteIs404AndWrongMethod405() {
+        assertError(http.get("/api/nothing/here"), 404, "no route");
+        assertError(http.get("/elsewhere"), 404);
+        assertError(http.send("PUT", "/api/flow_runs/filter", "{}"), 405, "PUT");
+        assertError(http.delete("/api/health"), 405);
+        assertError(http.get("/api/events"), 405);
+    }
+
+    @Test
+    void badAndUnknownIds() {
+        assertError(http.get("/api/flow_runs/not-a-uuid"), 400, "not a run id");
+        assertError(http.get("/api/task_runs/123"), 400, "not a run id");
+        assertError(http.get("/api/flow_runs/" + UUID.randomUUID()), 404, "no flow run");
+        assertError(http.get("/api/task_runs/" + UUID.randomUUID()), 404, "no task run");
+        assertError(http.get("/api/flow_runs/" + UUID.randomUUID() + "/graph"), 404);
+        assertError(http.post("/api/flow_runs/" + UUID.randomUUID() + "/set_state",
+                "{\"state\": {\"type\": \"RUNNING\"}}"), 404);
+        assertError(http.get("/api/concurrency_limits/tag/nope"), 404, "nope");
+        assertError(http.delete("/api/concurrency_limits/tag/nope"), 404, "nope");
+    }
+
+    @Test
+    void malformedBodiesNameWhatIsWrong() {
+        assertError(http.post("/api/flow_runs/filter", "{\"limit\": "), 400, "malformed JSON");
+        assertError(http.post("/api/flow_runs/filter", "{\"limit\": 5} trailing"), 400);
+        assertError(http.post("/api/flow_runs/filter", "{\"limt\": 5}"), 400, "unknown field 'limt'", "limit");
+        assertError(http.post("/api/flow_runs/filter", "{\"limit\": \"5\"}"), 400, "limit", "whole number");
+        assertError(http.post("/api/flow_runs/filter", "{\"limit\": 2.5}"), 400, "limit");
+        assertError(http.post("/api/flow_runs/filter", "{\"limit\": 0}"), 400, "limit must be between 1 and");
+        assertError(http.post("/api/flow_runs/filter", "{\"offset\": -1}"), 400, "offset");
+        assertError(http.post("/api/flow_runs/filter", "{\"states\": [\"DONE\"]}"), 400, "states", "COMPLETED");
+        assertError(http.post("/api/flow_runs/filter", "{\"createdAfter\": \"yesterday\"}"), 400, "createdAfter");
+        assertError(http.post("/api/flow_runs/filter", "[]"), 400);
+        assertError(http.post("/api/flow_runs/filter", "null"), 400);
+        assertError(http.post("/api/logs/filter", "{}"), 400, "flow run or task run id");
+        assertError(http.post("/api/events", ""), 400, "empty");
+        assertError(http.post("/api/events", "{}"), 400, "array");
+        assertError(http.post("/api/events", "[{\"kind\": \"exploded\"}]"), 400, "exploded", "flow_run_created");
+        assertError(http.post("/api/events", "[{\"id\": \"" + UUID.randomUUID() + "\"}]"), 400, "kind");
+        assertError(http.post("/api/events", "[null]"), 400, "[0]");
+        assertError(http.post("/api/events", "[{\"kind\": \"flow_run_state\", \"flowRunId\": \""
+                + UUID.randomUUID() + "\"}]"), 400, "state");
+        assertError(http.post("/api/events", "[{\"kind\": \"flow_run_state\", \"flowRunId\": \"x\"}]"), 400,
+                "flowRunId", "UUID");
+        assertError(http.post("/api/flow_runs", "{\"flowName\": \"f\", \"name\": \"a\\u0000b\"}"), 400, "NUL");
+        assertError(http.post("/api/flow_runs", "{\"flowName\": \"" + "x".repeat(501) + "\"}"), 400, "flowName",
+                "500");
+        assertError(http.post("/api/flow_runs", "{\"name\": \"no flow name\"}"), 400, "flowName");
+        assertError(http.post("/api/concurrency_limits", "{\"tag\": \"t\"}"), 400, "limit");
+        assertError(http.post("/api/concurrency_limits", "{\"tag\": \"t\", \"limit\": -1}"), 400, "limit");
+        assertError(http.post("/api/concurrency_limits", "{\"tag\": 5, \"limit\": 1}"), 400, "tag");
+        assertError(http.post("/api/concurrency_limits/increment", "{\"tags\": [\"a\"]}"), 400, "taskRunId");
+    }
+
+    @Test
+    void oversizeBodiesAre413() {
+        byte[] big = new byte[(int) ServerOptions.DEFAULT_MAX_BODY + 10];
+        java.util.Arrays.fill(big, (byte) ' ');
+        assertError(http.post("/api/flow_runs/filter", big), 413, "larger than");
+        byte[] huge = new byte[(int) ServerOptions.DEFAULT_MAX_EVENTS_BODY + 10];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        assertError(http.post("/api/events", huge), 413, "larger than");
+        // under the events limit but over the per-request event count
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i <= ApiRoutes.MAX_EVENTS; i++) {
+            if (i > 0) many.append(',');
+            many.append("{\"kind\":\"flow_run_finished\",\"id\":\"").append(UUID.randomUUID()).append("\"}");
+        }
+        assertError(http.post("/api/events", many.append(']').toString()), 413, "at most 10000 events");
+    }
+
+    @Test
+    void openApiDocumentListsEveryRegisteredRoute() {
+        Http.Answer a = http.get("/api/openapi.json");
+        assertThat(a.status()).isEqualTo(200);
+        JsonNode doc = a.json();
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        List<String> documented = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = doc.path("paths").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            path.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + path.getKey()));
+        }
+        List<String> registered = server.registeredEndpoints().stream()
+                .filter(e -> !e.startsWith("BEFORE") && !e.startsWith("AFTER")).toList();
+        assertThat(registered).hasSizeGreaterThanOrEqualTo(19);
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(registered);
+        // every $ref resolves
+        String text = a.body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("#/components/schemas/(\\w+)").matcher(text);
+        while (m.find()) assertThat(doc.path("components").path("schemas").has(m.group(1))).as(m.group(1)).isTrue();
+        assertThat(doc.at("/paths/~1api~1events/post/requestBody/content/application~1json/schema/items/$ref")
+                .asText()).isEqualTo("#/components/schemas/RunEvent");
+    }
+}

@@ -1,0 +1,326 @@
+package dev.baton.store.jdbc;
+
+import dev.baton.StateType;
+import dev.baton.internal.history.FlowRunDetail;
+import dev.baton.internal.history.FlowRunFilter;
+import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.LogFilter;
+import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.Page;
+import dev.baton.internal.history.StateRecord;
+import dev.baton.internal.history.TaskRunDetail;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The reading side of {@link JdbcRunHistory}: flow runs by filter with paging, one flow run in
+ * full, one task run, log lines. Every value from a caller is a bound parameter; the SQL is made
+ * only of fixed fragments (how many {@code ?} a filter needs is the one thing that varies).
+ */
+final class HistoryQueries {
+    /**
+     * A flow run as listed, with its current state (its last history row), how many task runs it
+     * has, and {@code extra} (one more column of the flow run) as column 15.
+     */
+    private static String summary(String extra) {
+        return "SELECT f.id, f.name, f.flow_name, f.parent_flow_run_id, f.created_ns,"
+                + " f.start_ns, f.end_ns, s.type, s.name, s.timestamp_ns, s.message, s.scheduled_ns, s.result_ref,"
+                + " (SELECT COUNT(*) FROM task_run t WHERE t.flow_run_id = f.id), f." + extra
+                + " FROM flow_run f LEFT JOIN flow_run_state s ON s.flow_run_id = f.id"
+                + " AND s.seq = (SELECT MAX(m.seq) FROM flow_run_state m WHERE m.flow_run_id = f.id)";
+    }
+
+    private static final String SUMMARY = summary("parameters");
+    private static final String STATE_COLUMNS = "type, name, timestamp_ns, message, scheduled_ns, result_ref";
+    private static final String TASK_RUN_COLUMNS = "SELECT id, flow_run_id, name, task_name, task_version, tags,"
+            + " subflow_run_id, start_ns, end_ns FROM task_run";
+    private static final String LOG_COLUMNS = "SELECT flow_run_id, task_run_id, timestamp_ns, level, logger, message"
+            + " FROM log";
+    /** The character that escapes {@code %}, {@code _} and itself in LIKE patterns. */
+    private static final char LIKE_ESCAPE = '!';
+
+    private final Database db;
+
+    HistoryQueries(Database db) {
+        this.db = db;
+    }
+
+    // ----- flow runs -----
+
+    Page<FlowRunSummary> flowRuns(Connection c, FlowRunFilter filter) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        String where = where(filter, args);
+        long total;
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM flow_run f" + where)) {
+            bind(s, args, 1);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                total = r.getLong(1);
+            }
+        }
+        List<FlowRunSummary> items = new ArrayList<>();
+        if (total > filter.offset()) {
+            try (PreparedStatement s = c.prepareStatement(SUMMARY + where
+                    + " ORDER BY f.created_ns DESC, f.id DESC LIMIT ? OFFSET ?")) {
+                int i = bind(s, args, 1);
+                s.setInt(i, filter.limit());
+                s.setInt(i + 1, filter.offset());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) items.add(summary(r));
+                }
+            }
+        }
+        return new Page<>(items, filter.offset(), total);
+    }
+
+    /** The WHERE clause of {@code filter} (or ""), its values appended to {@code args} in order. */
+    private String where(FlowRunFilter filter, List<Object> args) {
+        List<String> terms = new ArrayList<>();
+        if (!filter.states().isEmpty()) {
+            StringBuilder in = new StringBuilder("f.state_type IN (");
+            int n = 0;
+            for (StateType t : StateType.values()) { // a stable order
+                if (!filter.states().contains(t)) continue;
+                in.append(n++ == 0 ? "?" : ", ?");
+                args.add(t.name());
+            }
+            terms.add(in.append(')').toString());
+        }
+        if (filter.name() != null && !filter.name().isEmpty()) {
+            String pattern = "%" + likeEscaped(filter.name().toLowerCase(Locale.ROOT)) + "%";
+            terms.add("(LOWER(f.name) LIKE ? ESCAPE '" + LIKE_ESCAPE + "' OR LOWER(f.flow_name) LIKE ? ESCAPE '"
+                    + LIKE_ESCAPE + "')");
+            args.add(pattern);
+            args.add(pattern);
+        }
+        if (filter.createdAfter() != null) {
+            terms.add("f.created_ns >= ?");
+            args.add(nanos(filter.createdAfter()));
+        }
+        if (filter.createdBefore() != null) {
+            terms.add("f.created_ns < ?");
+            args.add(nanos(filter.createdBefore()));
+        }
+        for (String tag : filter.tags()) {
+            // tags are a JSON array of strings: the tag's own JSON string, quotes included, is in it
+            terms.add(db.dialect() == Database.Dialect.SQLITE ? "instr(f.tags, ?) > 0" : "POSITION(? IN f.tags) > 0");
+            args.add(Json.quote(tag));
+        }
+        return terms.isEmpty() ? "" : " WHERE " + String.join(" AND ", terms);
+    }
+
+    private static String likeEscaped(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '%' || ch == '_' || ch == LIKE_ESCAPE) b.append(LIKE_ESCAPE);
+            b.append(ch);
+        }
+        return b.toString();
+    }
+
+    private static int bind(PreparedStatement s, List<Object> args, int first) throws SQLException {
+        int i = first;
+        for (Object a : args) {
+            if (a instanceof Long l) s.setLong(i++, l);
+            else s.setString(i++, (String) a);
+        }
+        return i;
+    }
+
+    /** Columns as {@link #SUMMARY} selects them. */
+    private FlowRunSummary summary(ResultSet r) throws SQLException {
+        StateRecord state = r.getString(8) == null ? null : state(r, 8);
+        return new FlowRunSummary(db.getUuid(r, 1), r.getString(2), r.getString(3), db.getUuid(r, 4), state,
+                instant(r.getLong(5)), instant(Database.getLong(r, 6)), instant(Database.getLong(r, 7)),
+                r.getLong(14));
+    }
+
+    Optional<FlowRunDetail> flowRun(Connection c, UUID id) throws SQLException {
+        FlowRunSummary summary;
+        String parameters;
+        try (PreparedStatement s = c.prepareStatement(SUMMARY + " WHERE f.id = ?")) {
+            db.setUuid(s, 1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return Optional.empty();
+                summary = summary(r);
+                parameters = r.getString(15);
+            }
+        }
+        List<StateRecord> history = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT " + STATE_COLUMNS
+                + " FROM flow_run_state WHERE flow_run_id = ? ORDER BY seq")) {
+            db.setUuid(s, 1, id);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) history.add(state(r, 1));
+            }
+        }
+        List<FlowRunSummary> subflows = new ArrayList<>();
+        Map<UUID, UUID> subflowByStandIn = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(summary("parent_task_run_id")
+                + " WHERE f.parent_flow_run_id = ? ORDER BY f.created_ns, f.id")) {
+            db.setUuid(s, 1, id);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    FlowRunSummary sub = summary(r);
+                    subflows.add(sub);
+                    UUID standIn = db.getUuid(r, 15);
+                    if (standIn != null) subflowByStandIn.put(standIn, sub.id());
+                }
+            }
+        }
+        List<TaskRunDetail> taskRuns = taskRuns(c, id, subflowByStandIn);
+        return Optional.of(new FlowRunDetail(summary, parameters, history, taskRuns, subflows));
+    }
+
+    /** The task runs of a flow run in creation order, each with its history and upstream ids. */
+    private List<TaskRunDetail> taskRuns(Connection c, UUID flowRunId, Map<UUID, UUID> subflowByStandIn)
+            throws SQLException {
+        Map<UUID, List<StateRecord>> histories = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT task_run_id, " + STATE_COLUMNS
+                + " FROM task_run_state WHERE flow_run_id = ? ORDER BY task_run_id, seq")) {
+            db.setUuid(s, 1, flowRunId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) histories.computeIfAbsent(db.getUuid(r, 1), k -> new ArrayList<>(3)).add(state(r, 2));
+            }
+        }
+        Map<UUID, List<UUID>> upstream = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT task_run_id, upstream_task_run_id"
+                + " FROM task_run_upstream WHERE flow_run_id = ? ORDER BY task_run_id, ordinal")) {
+            db.setUuid(s, 1, flowRunId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) upstream.computeIfAbsent(db.getUuid(r, 1), k -> new ArrayList<>(2)).add(db.getUuid(r, 2));
+            }
+        }
+        LinkedHashMap<UUID, TaskRunDetail> runs = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement(TASK_RUN_COLUMNS + " WHERE flow_run_id = ? ORDER BY ordinal")) {
+            db.setUuid(s, 1, flowRunId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    UUID id = db.getUuid(r, 1);
+                    runs.put(id, taskRun(r, histories.getOrDefault(id, List.of()), upstream.getOrDefault(id, List.of()),
+                            subflowByStandIn.get(id)));
+                }
+            }
+        }
+        return new ArrayList<>(runs.values());
+    }
+
+    Optional<TaskRunDetail> taskRun(Connection c, UUID id) throws SQLException {
+        UUID flowRunId;
+        try (PreparedStatement s = c.prepareStatement("SELECT flow_run_id FROM task_run WHERE id = ?")) {
+            db.setUuid(s, 1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return Optional.empty();
+                flowRunId = db.getUuid(r, 1);
+            }
+        }
+        List<StateRecord> history = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT " + STATE_COLUMNS
+                + " FROM task_run_state WHERE flow_run_id = ? AND task_run_id = ? ORDER BY seq")) {
+            db.setUuid(s, 1, flowRunId);
+            db.setUuid(s, 2, id);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) history.add(state(r, 1));
+            }
+        }
+        List<UUID> upstream = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT upstream_task_run_id FROM task_run_upstream"
+                + " WHERE flow_run_id = ? AND task_run_id = ? ORDER BY ordinal")) {
+            db.setUuid(s, 1, flowRunId);
+            db.setUuid(s, 2, id);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) upstream.add(db.getUuid(r, 1));
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(TASK_RUN_COLUMNS + " WHERE id = ?")) {
+            db.setUuid(s, 1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return Optional.empty();
+                return Optional.of(taskRun(r, history, upstream, null));
+            }
+        }
+    }
+
+    /** Columns as {@link #TASK_RUN_COLUMNS} selects them. */
+    private TaskRunDetail taskRun(ResultSet r, List<StateRecord> history, List<UUID> upstream, UUID subflow)
+            throws SQLException {
+        UUID recordedSubflow = db.getUuid(r, 7);
+        return new TaskRunDetail(db.getUuid(r, 1), db.getUuid(r, 2), r.getString(3), r.getString(4), r.getString(5),
+                Json.readStrings(r.getString(6)), upstream, recordedSubflow != null ? recordedSubflow : subflow,
+                instant(Database.getLong(r, 8)), instant(Database.getLong(r, 9)), history);
+    }
+
+    // ----- logs -----
+
+    Page<LogLine> logs(Connection c, LogFilter filter) throws SQLException {
+        String where;
+        if (filter.flowRunId() != null) where = filter.taskRunId() != null
+                ? " WHERE flow_run_id = ? AND task_run_id = ?" : " WHERE flow_run_id = ?";
+        else where = " WHERE task_run_id = ?";
+        long total;
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM log" + where)) {
+            bindLogFilter(s, filter);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                total = r.getLong(1);
+            }
+        }
+        List<LogLine> lines = new ArrayList<>();
+        if (total > filter.offset()) {
+            try (PreparedStatement s = c.prepareStatement(LOG_COLUMNS + where
+                    + " ORDER BY flow_run_id, seq LIMIT ? OFFSET ?")) {
+                int i = bindLogFilter(s, filter);
+                s.setInt(i, filter.limit());
+                s.setInt(i + 1, filter.offset());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        lines.add(new LogLine(db.getUuid(r, 1), db.getUuid(r, 2), instant(r.getLong(3)), r.getString(4),
+                                r.getString(5), r.getString(6)));
+                    }
+                }
+            }
+        }
+        return new Page<>(lines, filter.offset(), total);
+    }
+
+    private int bindLogFilter(PreparedStatement s, LogFilter filter) throws SQLException {
+        int i = 1;
+        if (filter.flowRunId() != null) db.setUuid(s, i++, filter.flowRunId());
+        if (filter.taskRunId() != null) db.setUuid(s, i++, filter.taskRunId());
+        return i;
+    }
+
+    // ----- values -----
+
+    /** The state in columns type, name, timestamp_ns, message, scheduled_ns, result_ref from {@code i}. */
+    static StateRecord state(ResultSet r, int i) throws SQLException {
+        return new StateRecord(StateType.valueOf(r.getString(i)), r.getString(i + 1), instant(r.getLong(i + 2)),
+                r.getString(i + 3), instant(Database.getLong(r, i + 4)), r.getString(i + 5));
+    }
+
+    static Instant instant(Long nanos) {
+        return nanos == null ? null : Instant.ofEpochSecond(0, nanos);
+    }
+
+    /** Nanoseconds since the epoch, saturated at the ends of {@code long} (about 1677 and 2262). */
+    static long nanos(Instant t) {
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (ArithmeticException e) {
+            return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+}

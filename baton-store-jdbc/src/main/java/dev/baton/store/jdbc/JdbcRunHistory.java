@@ -1,0 +1,276 @@
+package dev.baton.store.jdbc;
+
+import dev.baton.Clock;
+import dev.baton.internal.history.ConcurrencyLimit;
+import dev.baton.internal.history.FlowRunDetail;
+import dev.baton.internal.history.FlowRunFilter;
+import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.LogFilter;
+import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.Page;
+import dev.baton.internal.history.RunHistory;
+import dev.baton.internal.history.TaskRunDetail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The run history in a database, for the CLI and the API server to read and administer: flow
+ * runs by filter with paging, a flow run in full (state history, task runs with their histories
+ * and dependencies, subflow runs), task runs, log lines, and tag concurrency limits.
+ *
+ * <pre>{@code
+ * try (RunHistory history = JdbcRunHistory.open(BatonHome.path())) {
+ *     history.flowRuns(FlowRunFilter.all(20)).items().forEach(r -> System.out.println(r.name() + " " + r.state()));
+ * }
+ * }</pre>
+ *
+ * <p>Opened on its own it connects to the database itself (applying the schema migrations if the
+ * database has none yet); opened {@linkplain #of(JdbcRunStore) over a store} it shares that store's
+ * database and first writes what the store still has queued, so a reader sees what was recorded.
+ * Every value from a caller reaches the database as a bound parameter.
+ */
+public final class JdbcRunHistory implements RunHistory {
+    /** How many open connections are kept between calls. */
+    private static final int IDLE_CONNECTIONS = 4;
+
+    private final Database db;
+    private final JdbcRunStore store;
+    private final HistoryQueries queries;
+    private final IdleConnections connections;
+
+    private JdbcRunHistory(Database db, JdbcRunStore store) {
+        this.db = db;
+        this.store = store;
+        this.queries = new HistoryQueries(db);
+        this.connections = new IdleConnections(db, IDLE_CONNECTIONS);
+    }
+
+    /**
+     * The history this process would record in: the database named by
+     * {@value JdbcRunStore#DATABASE_URL_PROPERTY} or {@value JdbcRunStore#DATABASE_URL_ENVIRONMENT},
+     * else the embedded database file under {@code batonHome} (made if missing).
+     *
+     * @throws IllegalStateException if the database cannot be opened, saying why
+     */
+    public static JdbcRunHistory open(Path batonHome) {
+        String url = JdbcRunStore.configuredUrl();
+        if (url != null) return open(url, null);
+        try {
+            Files.createDirectories(batonHome);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot open the run history under " + batonHome + ": " + e.getMessage()
+                    + " (set BATON_HOME to a writable directory)", e);
+        }
+        return open(Database.embeddedUrl(batonHome), null);
+    }
+
+    /**
+     * The history in the database at {@code jdbcUrl}, its tables in {@code schema} (null: the
+     * connection's default schema).
+     *
+     * @throws IllegalArgumentException if the URL names an unsupported database or the schema is not a plain name
+     * @throws IllegalStateException if the database cannot be opened, saying why
+     */
+    public static JdbcRunHistory open(String jdbcUrl, String schema) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        JdbcRunStore.Builder.checkSchema(schema);
+        Database db = new Database(jdbcUrl, schema);
+        try {
+            Migrations.apply(db);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot open the run history at " + db.describe() + ": "
+                    + JdbcRunStore.Builder.rootMessage(e) + JdbcRunStore.Builder.hint(db), e);
+        }
+        return new JdbcRunHistory(db, null);
+    }
+
+    /** The history of {@code store}'s database; closing it leaves the store open. */
+    public static JdbcRunHistory of(JdbcRunStore store) {
+        return new JdbcRunHistory(store.database(), store);
+    }
+
+    @Override
+    public Page<FlowRunSummary> flowRuns(FlowRunFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        return read("flow runs", c -> queries.flowRuns(c, filter));
+    }
+
+    @Override
+    public Optional<FlowRunDetail> flowRun(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return read("flow run " + id, c -> queries.flowRun(c, id));
+    }
+
+    @Override
+    public Optional<TaskRunDetail> taskRun(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return read("task run " + id, c -> queries.taskRun(c, id));
+    }
+
+    @Override
+    public Page<LogLine> logs(LogFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        return read("log lines", c -> queries.logs(c, filter));
+    }
+
+    // ----- concurrency limits -----
+
+    @Override
+    public List<ConcurrencyLimit> concurrencyLimits() {
+        return read("the concurrency limits", c -> {
+            List<ConcurrencyLimit> limits = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT tag, slot_limit, created_ns FROM concurrency_limit ORDER BY tag");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    String tag = r.getString(1);
+                    limits.add(new ConcurrencyLimit(tag, r.getInt(2), HistoryQueries.instant(r.getLong(3)),
+                            activeSlots(c, tag)));
+                }
+            }
+            return limits;
+        });
+    }
+
+    @Override
+    public Optional<ConcurrencyLimit> concurrencyLimit(String tag) {
+        checkTag(tag);
+        return read("the concurrency limit of tag '" + tag + "'", c -> limit(c, tag));
+    }
+
+    private Optional<ConcurrencyLimit> limit(Connection c, String tag) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT slot_limit, created_ns FROM concurrency_limit WHERE tag = ?")) {
+            s.setString(1, tag);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return Optional.empty();
+                return Optional.of(new ConcurrencyLimit(tag, r.getInt(1), HistoryQueries.instant(r.getLong(2)),
+                        activeSlots(c, tag)));
+            }
+        }
+    }
+
+    private List<UUID> activeSlots(Connection c, String tag) throws SQLException {
+        List<UUID> holders = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT task_run_id FROM concurrency_slot WHERE tag = ? ORDER BY acquired_ns, task_run_id")) {
+            s.setString(1, tag);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) holders.add(db.getUuid(r, 1));
+            }
+        }
+        return holders;
+    }
+
+    /**
+     * Creates the limit of {@code tag}, or changes it (keeping when it was created and the slots
+     * held now: a lower limit only makes new task runs wait).
+     *
+     * @throws IllegalArgumentException if the tag is blank or too long, or the limit negative
+     */
+    @Override
+    public ConcurrencyLimit putConcurrencyLimit(String tag, int limit) {
+        checkTag(tag);
+        if (limit < 0) {
+            throw new IllegalArgumentException("The concurrency limit of tag '" + tag + "' must be 0 or more (0 lets"
+                    + " no task run with the tag start), not " + limit);
+        }
+        return write("the concurrency limit of tag '" + tag + "'", c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE concurrency_limit SET slot_limit = ? WHERE tag = ?")) {
+                u.setInt(1, limit);
+                u.setString(2, tag);
+                if (u.executeUpdate() == 0) {
+                    try (PreparedStatement i = c.prepareStatement(
+                            "INSERT INTO concurrency_limit (tag, slot_limit, created_ns) VALUES (?, ?, ?)")) {
+                        i.setString(1, tag);
+                        i.setInt(2, limit);
+                        i.setLong(3, Clock.system().epochNanos());
+                        i.executeUpdate();
+                    }
+                }
+            }
+            c.commit();
+            return limit(c, tag).orElseThrow();
+        });
+    }
+
+    /** Deletes the limit of {@code tag} and forgets its slots; false if there was none. */
+    @Override
+    public boolean deleteConcurrencyLimit(String tag) {
+        checkTag(tag);
+        return write("the concurrency limit of tag '" + tag + "'", c -> {
+            int deleted;
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM concurrency_limit WHERE tag = ?")) {
+                s.setString(1, tag);
+                deleted = s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM concurrency_slot WHERE tag = ?")) {
+                s.setString(1, tag);
+                s.executeUpdate();
+            }
+            c.commit();
+            return deleted > 0;
+        });
+    }
+
+    static void checkTag(String tag) {
+        if (tag == null || tag.isBlank()) throw new IllegalArgumentException("A concurrency limit needs a tag, not '"
+                + tag + "'");
+        if (tag.length() > 200) {
+            throw new IllegalArgumentException("A tag is at most 200 characters; this one has " + tag.length() + ": '"
+                    + tag.substring(0, 40) + "...'");
+        }
+    }
+
+    // ----- plumbing -----
+
+    @Override
+    public String description() {
+        return db.describe();
+    }
+
+    /** Closes the kept connections (not the store it was opened over). */
+    @Override
+    public void close() {
+        connections.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcRunHistory[" + db.describe() + "]";
+    }
+
+    private <T> T read(String what, IdleConnections.Work<T> work) {
+        if (store != null) store.flushBeforeReading();
+        return run("read " + what + " from", work);
+    }
+
+    private <T> T write(String what, IdleConnections.Work<T> work) {
+        return run("write " + what + " to", work);
+    }
+
+    private <T> T run(String action, IdleConnections.Work<T> work) {
+        SQLException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return connections.with(work);
+            } catch (SQLException e) {
+                last = e;
+                if (!db.isTransient(e)) break; // a kept connection that went stale is dropped: try a new one
+            }
+        }
+        throw new IllegalStateException("Could not " + action + " the run history at " + db.describe() + ": "
+                + last.getMessage(), last);
+    }
+}
