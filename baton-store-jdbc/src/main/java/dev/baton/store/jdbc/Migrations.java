@@ -40,6 +40,10 @@ final class Migrations {
                 .dataSource(new Connections(db))
                 .locations(LOCATION)
                 .table(HISTORY_TABLE)
+                // a schema other applications already use (PostgreSQL's public one): start our history
+                // there below version 1, so every migration still runs
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
                 // a database already migrated by a newer Baton: leave its newer versions alone
                 .ignoreMigrationPatterns("*:future");
         if (db.schema() != null) config.schemas(db.schema()).createSchemas(true);

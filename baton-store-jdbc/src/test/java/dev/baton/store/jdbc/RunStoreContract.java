@@ -126,6 +126,21 @@ abstract class RunStoreContract {
     // ----- the tests -----
 
     @Test
+    void migrationsApplyBesideAnotherApplicationsTables() throws Exception {
+        try (Connection c = database().connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            if (database().schema() != null) s.execute("CREATE SCHEMA IF NOT EXISTS " + database().schema());
+            s.execute("CREATE TABLE other_application (x INTEGER)");
+            s.execute("INSERT INTO other_application VALUES (42)");
+        }
+        assertThat(Migrations.apply(database())).isEqualTo(Migrations.LATEST_VERSION);
+        assertThat(Migrations.isCurrent(database())).isTrue();
+        JdbcRunStore store = open();
+        assertThat(store.flowRuns()).isEmpty();
+        assertThat(count("other_application")).isEqualTo(1);
+    }
+
+    @Test
     void migrationsApplyToAnEmptyDatabaseOnceAndAreIdempotent() throws Exception {
         assertThat(Migrations.apply(database())).as("migrations applied to the empty database").isEqualTo(Migrations.LATEST_VERSION);
         assertThat(Migrations.isCurrent(database())).isTrue();
