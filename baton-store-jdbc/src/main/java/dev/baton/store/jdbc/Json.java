@@ -3,9 +3,7 @@ package dev.baton.store.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.baton.internal.history.RunEvents;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,42 +18,16 @@ import java.util.Set;
  * as its {@code toString()}, and a very large one as a short note.
  */
 final class Json {
-    /** A parameter whose JSON is longer than this is recorded as a note saying so. */
-    static final int MAX_PARAMETER_CHARS = 10_000;
-
     /** Made on first use: runs without parameters or tags never pay for Jackson's start. */
     private static final class Mapper {
-        static final ObjectMapper MAPPER = new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .registerModule(new Jdk8Module())
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        static final ObjectMapper MAPPER = RunEvents.newMapper();
     }
 
     private Json() {}
 
+    /** A flow's arguments as a JSON array (see {@link RunEvents#parametersJson}). */
     static String parameters(List<Object> parameters) {
-        if (parameters.isEmpty()) return "[]";
-        StringBuilder b = new StringBuilder().append('[');
-        for (int i = 0; i < parameters.size(); i++) {
-            if (i > 0) b.append(',');
-            b.append(parameter(parameters.get(i)));
-        }
-        return b.append(']').toString();
-    }
-
-    private static String parameter(Object value) {
-        String json;
-        try {
-            json = Mapper.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException | RuntimeException e) {
-            json = quote(String.valueOf(value));
-        }
-        if (json.length() > MAX_PARAMETER_CHARS) {
-            json = quote("<" + (value == null ? "null" : value.getClass().getName()) + ", " + json.length()
-                    + " characters of JSON: too large to record>");
-        }
-        return json;
+        return RunEvents.parametersJson(parameters);
     }
 
     static String strings(Collection<String> values) {
