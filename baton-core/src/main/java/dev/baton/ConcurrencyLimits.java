@@ -10,6 +10,12 @@ import java.util.OptionalInt;
  * once, across all flow runs. A run over the limit waits (Pending) for a slot; a run with
  * several limited tags needs a slot of each.
  *
+ * <p>Limits created with {@code ./baton concurrency-limit create TAG N} are kept by the run
+ * store instead (the database, or the API server with {@code BATON_API_URL}) and hold across
+ * every process using it; they apply as well, within about 2 s of being created or changed.
+ * A run needs a slot of both kinds when its tag has both. This class sees only the limits of
+ * this JVM.
+ *
  * <pre>{@code
  * ConcurrencyLimits.set("database", 4);
  * Task.named("query").tags("database").of(...)

@@ -2,6 +2,7 @@ package dev.baton.cli;
 
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
+import dev.baton.store.jdbc.CrashDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ final class ServerStart implements Callable<Integer> {
         }
         String key = env.variable(ServerOptions.API_KEY_ENVIRONMENT);
         ServerOptions options = ServerOptions.builder().host(host).port(port).databaseUrl(env.databaseUrl())
-                .batonHome(env.home()).apiKey(key).build();
+                .batonHome(env.home()).apiKey(key).crashTimeout(CrashDetector.configuredTimeout()).build();
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
         boolean interrupted = false;

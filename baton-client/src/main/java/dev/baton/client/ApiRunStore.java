@@ -7,8 +7,10 @@ import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.RunEvent;
 import dev.baton.internal.history.RunEvents;
 import dev.baton.internal.history.StateRecord;
+import dev.baton.internal.orchestration.ConcurrencySlots;
 import dev.baton.internal.store.InMemoryRunStore;
 import dev.baton.internal.store.RunStore;
+import dev.baton.internal.store.SharedTagSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     private final Thread senderThread;
     private final Thread shutdownHook;
     private volatile boolean closed;
+    private volatile SharedTagSlots slots; // made on first use
 
     /** Tunables: outbox capacity, flush timeout, heartbeat interval, retry backoff. */
     public record Options(int capacity, Duration flushTimeout, Duration heartbeatInterval, Duration maxBackoff) {
@@ -170,11 +173,31 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         return settings.url().toString();
     }
 
+    /**
+     * The server's tag concurrency limits ({@code ./baton concurrency-limit create TAG N} with
+     * {@code BATON_API_URL} set), applied to this process's task runs: a tag's limit holds across
+     * every process reporting to the server. A limit created or changed takes effect within
+     * about 2 s; see {@link ApiConcurrencySlots}.
+     */
+    @Override
+    public ConcurrencySlots concurrencySlots() {
+        SharedTagSlots s = slots;
+        if (s == null) {
+            synchronized (this) {
+                if (slots == null) slots = ApiConcurrencySlots.of(settings);
+                s = slots;
+            }
+        }
+        return s;
+    }
+
     /** Delivers what is waiting (up to the flush timeout) and stops the sender. Idempotent. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
+        SharedTagSlots s = slots;
+        if (s != null) s.close(); // delivers slot releases still pending
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {

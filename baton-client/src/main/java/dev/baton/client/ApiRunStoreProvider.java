@@ -4,11 +4,13 @@ import dev.baton.internal.store.RunStore;
 import dev.baton.internal.store.RunStoreProvider;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Makes {@link ApiRunStore} the process's run store when {@code BATON_API_URL} is set
  * (registered for {@link java.util.ServiceLoader}; it then takes precedence over the database
- * store).
+ * store). Its heartbeat interval is {@value ApiSettings#HEARTBEAT_INTERVAL_ENVIRONMENT}, as for
+ * the database store (default 5 s): keep it well below the server's crash timeout.
  */
 public final class ApiRunStoreProvider implements RunStoreProvider {
 
@@ -24,7 +26,10 @@ public final class ApiRunStoreProvider implements RunStoreProvider {
     public RunStore open(Path batonHome) {
         ApiSettings settings = ApiSettings.fromEnvironment();
         if (settings == null) throw new IllegalStateException("BATON_API_URL is not set");
-        ApiRunStore store = ApiRunStore.open(settings);
+        ApiRunStore.Options defaults = ApiRunStore.Options.defaults();
+        Duration heartbeat = ApiSettings.heartbeatInterval(defaults.heartbeatInterval());
+        ApiRunStore store = ApiRunStore.open(settings, new ApiRunStore.Options(defaults.capacity(),
+                defaults.flushTimeout(), heartbeat, defaults.maxBackoff()));
         ApiRunStore.LOG.debug("Reporting runs to the Baton API server at {}", settings.url());
         return store;
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,16 +19,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * it (with a growing pause, up to a maximum) as long as the failure may pass: no answer, 5xx,
  * 429. A batch the server refuses (another 4xx: a bug, or a wrong API key) is given up on and
  * logged, so one bad batch cannot stop everything after it.
+ *
+ * <p>Each batch carries an id, {@code Baton-Batch: <client uuid>:<sequence>}: a uuid made once
+ * per sender (one per {@link ApiRunStore}) and a sequence growing by one per batch, the same on
+ * every attempt. A batch the server applied but whose answer was lost is then not applied twice
+ * when sent again.
  */
 final class EventSender {
     private static final ObjectMapper JSON = RunEvents.newMapper();
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    /** The request header naming a batch (see the server's OpenAPI document). */
+    static final String BATCH_HEADER = "Baton-Batch";
 
     private final ApiSettings settings;
     private final Duration maxBackoff;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong refused = new AtomicLong();
     private final TypeHint typeHint = new TypeHint();
+    private final UUID clientId = UUID.randomUUID();
+    private final AtomicLong nextSequence = new AtomicLong(1);
 
     /** Jackson needs the element type to write each event's "kind". */
     private static final class TypeHint extends com.fasterxml.jackson.core.type.TypeReference<List<RunEvent>> {}
@@ -41,6 +51,11 @@ final class EventSender {
         return refused.get();
     }
 
+    /** The id this sender names its batches with. */
+    UUID clientId() {
+        return clientId;
+    }
+
     /** Delivers {@code events} (in one request), waiting out outages. */
     void deliver(List<RunEvent> events) throws InterruptedException {
         byte[] body;
@@ -51,9 +66,12 @@ final class EventSender {
             ApiRunStore.LOG.error("{} run events could not be written as JSON and are NOT reported", events.size(), e);
             return;
         }
+        // one id per batch, kept by every attempt: the server applies it once
+        String batchId = clientId + ":" + nextSequence.getAndIncrement();
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.route("/events"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
+                .header(BATCH_HEADER, batchId)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (settings.apiKey() != null) request.header("Authorization", "Bearer " + settings.apiKey());
         HttpRequest built = request.build();

@@ -1,14 +1,18 @@
 package dev.baton.client;
 
+import dev.baton.ConcurrentExecutor;
 import dev.baton.Flow;
 import dev.baton.FlowRun;
+import dev.baton.FlowRunHandle;
 import dev.baton.Task;
+import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.TaskFuture;
 import dev.baton.internal.engine.EngineServices;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,11 +22,20 @@ import java.util.concurrent.Future;
  * set, so the engine picks {@link ApiRunStore} by itself. Runs {@code FLOWS} flow runs of
  * {@code TASKS} chained task runs at once from as many threads and prints {@code store=<class>}
  * and a {@code run=<id>} line per flow run.
+ *
+ * <p>With the argument {@code hang} (started by {@link CrashDetectionTest}) it runs one flow run
+ * whose first task run completes, whose second blocks forever and whose third waits for the
+ * second; it prints {@code flow_run=<id>}, then {@code blocked} once the second task run runs,
+ * and never ends by itself.
  */
 public final class ClientProcess {
     private ClientProcess() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("hang")) {
+            hang();
+            return;
+        }
         int flows = Integer.parseInt(args[0]);
         int tasks = Integer.parseInt(args[1]);
         Task1<Integer, Integer> inc = Task.named("inc").of(x -> x + 1);
@@ -41,5 +54,24 @@ public final class ClientProcess {
                 System.out.println("run=" + run.id());
             }
         }
+    }
+
+    private static void hang() throws InterruptedException {
+        Task0<Integer> quick = Task.named("quick").of(() -> 1);
+        Task0<Integer> block = Task.named("block").of(() -> {
+            System.out.println("blocked");
+            System.out.flush();
+            new CountDownLatch(1).await();
+            return 2;
+        });
+        Task1<Integer, Integer> after = Task.named("after").of(x -> x + 1);
+        var flow = Flow.named("hangs").executor(new ConcurrentExecutor()).of(() -> {
+            quick.call();
+            return after.submit(block.submit()).result();
+        });
+        FlowRunHandle<Integer> run = flow.start();
+        System.out.println("flow_run=" + run.id());
+        System.out.flush();
+        run.await();
     }
 }

@@ -3,12 +3,14 @@ package dev.baton.server;
 import dev.baton.internal.history.StateRecord;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The server's view of the current state of every run still active, in memory, one lock per
@@ -176,6 +178,49 @@ final class ActiveRuns {
         synchronized (flow) {
             if (runs.remove(flowRunId, flow)) flow.gone = true;
         }
+    }
+
+    /**
+     * Calls {@code action} holding the lock of the flow run if it is in memory (so no state of it
+     * is decided meanwhile), else without a lock; never reads the database.
+     */
+    <T> T holdingFlowRun(UUID flowRunId, Supplier<T> action) {
+        while (true) {
+            Run flow = runs.get(flowRunId);
+            if (flow == null || !flow.flow) return action.get();
+            synchronized (flow) {
+                if (!flow.gone) return action.get();
+            }
+        }
+    }
+
+    /**
+     * A flow run was found crashed and marked so in the database: it takes {@code state} here too,
+     * and those of {@code taskRunIds} still in memory take {@code taskState}, unless already in a
+     * terminal state; they all leave memory (later states reported for them are refused by the
+     * terminal guard). Call it holding the flow run's lock ({@link #holdingFlowRun}).
+     */
+    void crashed(UUID flowRunId, StateRecord state, List<UUID> taskRunIds, StateRecord taskState) {
+        Run flow = runs.get(flowRunId);
+        if (flow != null && flow.flow) {
+            synchronized (flow) {
+                if (!flow.gone && (flow.state == null || !flow.state.isFinal())) {
+                    flow.state = state;
+                    forget(flow);
+                }
+            }
+        }
+        for (UUID id : taskRunIds) {
+            Run task = runs.get(id);
+            if (task == null || task.flow) continue;
+            synchronized (task) {
+                if (!task.gone && (task.state == null || !task.state.isFinal())) {
+                    task.state = taskState;
+                    forget(task);
+                }
+            }
+        }
+        flowRunFinished(flowRunId); // nothing will move its other task runs in memory on
     }
 
     /** How many runs are in memory now (active ones, not the finished cache). */

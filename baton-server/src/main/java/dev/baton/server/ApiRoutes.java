@@ -40,6 +40,7 @@ final class ApiRoutes {
     private static final Type LIMITS = new TypeReference<List<ConcurrencyLimit>>() {}.getType();
 
     private final RunRecorder recorder;
+    private final BatchIds batchIds = new BatchIds();
     private final RunHistory history;
     private final SharedSlots slots;
     private final String version;
@@ -62,8 +63,15 @@ final class ApiRoutes {
         r.add(get("/api/health", "Whether the server is up, its version and database", Bodies.Health.class,
                 (ctx, body) -> new Bodies.Health("ok", version, history.description())));
         r.add(new Route("POST", "/api/events", "Record a batch of run events (at most " + MAX_EVENTS
-                + "), in order; states of runs already in a terminal state are not recorded (rejected)", EVENTS,
-                Bodies.Accepted.class, 200, maxEventsBody, (ctx, body) -> events(body)));
+                + "), in order; states of runs already in a terminal state are not recorded (rejected). A batch"
+                + " named by a " + BatchIds.HEADER + " header already applied is answered {\"accepted\": 0,"
+                + " \"rejected\": 0, \"duplicate\": true} and not applied again", EVENTS,
+                Bodies.Accepted.class, 200, maxEventsBody, (ctx, body) -> events(ctx, body),
+                List.of(new Route.Header(BatchIds.HEADER, "The batch's id, '<client uuid>:<sequence>': a uuid"
+                        + " the client makes once, and a sequence growing by one for each batch it sends (a batch"
+                        + " sent again keeps its id). The server remembers the last sequence it applied for each"
+                        + " of the last " + BatchIds.MAX_CLIENTS + " clients and does not apply a batch twice.",
+                        "^[0-9a-fA-F-]{36}:[0-9]{1,18}$"))));
 
         r.add(new Route("POST", "/api/flow_runs", "Create a flow run", Bodies.FlowRunCreate.class,
                 FlowRunSummary.class, 201, maxBody,
@@ -122,13 +130,14 @@ final class ApiRoutes {
 
     // ----- handlers -----
 
-    private Bodies.Accepted events(byte[] body) {
+    private Bodies.Accepted events(Context ctx, byte[] body) {
+        String batchId = ctx.header(BatchIds.HEADER);
         List<RunEvent> events = ApiJson.read(body, new TypeReference<List<RunEvent>>() {});
         if (events.size() > MAX_EVENTS) {
             throw new ApiError(413, "At most " + MAX_EVENTS + " events per request, this one has " + events.size()
                     + ": send them in several batches, in order");
         }
-        return recorder.apply(events);
+        return batchIds.applyOnce(batchId, () -> recorder.apply(events));
     }
 
     private FlowRunDetail flowRun(Context ctx) {

@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Writes go through the store's write-behind queue: an answer means the write is queued, and
  * {@link #close()} writes everything queued before it returns. Requests run on virtual threads.
+ * Flow runs whose process stops reporting are marked CRASHED after the crash timeout
+ * ({@link ServerOptions#crashTimeout()}; see {@link CrashWatch}).
  */
 public final class ApiServer implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -57,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
     private final RunHistory history;
     private final ActiveRuns runs;
     private final SharedSlots slots;
+    private final CrashWatch crashWatch;
     private final List<String> registered = Collections.synchronizedList(new ArrayList<>());
     private final Javalin app;
     private final String url;
@@ -64,12 +67,16 @@ public final class ApiServer implements AutoCloseable {
 
     private ApiServer(ServerOptions options) {
         this.options = options;
-        JdbcRunStore.Builder b = JdbcRunStore.builder().schema(options.databaseSchema());
+        // no crash detection on open: clients that buffered through an outage of this server are
+        // not dead; the crash watch starts judging once they have had a crash timeout to report
+        JdbcRunStore.Builder b = JdbcRunStore.builder().schema(options.databaseSchema()).detectCrashesOnOpen(false)
+                .crashTimeout(options.crashTimeout()).heartbeatInterval(CrashWatch.period(options.crashTimeout()));
         this.store = (options.databaseUrl() == null ? b.embedded(options.batonHome()) : b.url(options.databaseUrl()))
                 .build();
         this.history = JdbcRunHistory.of(store);
         this.runs = new ActiveRuns(this::load);
         this.slots = new SharedSlots(JdbcConcurrencySlots.of(store).retryAfter(options.slotRetry()), runs::flowRunOf);
+        this.crashWatch = new CrashWatch(store, options.crashTimeout(), runs);
         try {
             dev.baton.Clock clock = dev.baton.Clock.system();
             StateRules flowRules = new PolicyRules(Policy.forFlowRuns(clock), RunKind.FLOW_RUN);
@@ -81,7 +88,9 @@ public final class ApiServer implements AutoCloseable {
                     options.maxEventsBody());
             this.app = javalin(api, options.apiKey() == null ? null : new ApiKey(options.apiKey()));
             app.start(options.host(), options.port());
+            crashWatch.start();
         } catch (RuntimeException e) {
+            crashWatch.close();
             slots.close();
             history.close();
             store.close();
@@ -155,6 +164,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             app.stop();
         } finally {
+            crashWatch.close();
             slots.close();
             history.close();
             store.close();

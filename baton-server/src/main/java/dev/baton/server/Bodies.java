@@ -18,8 +18,17 @@ final class Bodies {
     /** {@code GET /api/health}. */
     record Health(String status, String version, String database) {}
 
-    /** {@code POST /api/events}, {@code POST /api/logs}: how many were recorded, how many refused. */
-    record Accepted(int accepted, int rejected) {}
+    /**
+     * {@code POST /api/events}, {@code POST /api/logs}: how many were recorded, how many refused;
+     * {@code duplicate}: the batch (by its {@code Baton-Batch} id) was applied before, nothing was done now.
+     */
+    record Accepted(int accepted, int rejected, boolean duplicate) {
+        static final Accepted DUPLICATE = new Accepted(0, 0, true);
+
+        Accepted(int accepted, int rejected) {
+            this(accepted, rejected, false);
+        }
+    }
 
     /** {@code POST /api/flow_runs}: a flow run to create; id, name and created are given by the server when missing. */
     record FlowRunCreate(UUID id, String name, String flowName, String parameters, UUID parentFlowRunId,

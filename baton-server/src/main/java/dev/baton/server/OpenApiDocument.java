@@ -70,6 +70,10 @@ final class OpenApiDocument {
                     : Map.of("type", "string");
             parameters.add(Map.of("name", name, "in", "path", "required", true, "schema", schema));
         }
+        for (Route.Header h : r.headers()) {
+            parameters.add(Map.of("name", h.name(), "in", "header", "required", false, "description",
+                    h.description(), "schema", Map.of("type", "string", "pattern", h.pattern())));
+        }
         if (!parameters.isEmpty()) op.put("parameters", parameters);
         if (r.request() != null) {
             op.put("requestBody", Map.of("required", true, "content",

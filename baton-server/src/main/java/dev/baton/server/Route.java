@@ -3,6 +3,7 @@ package dev.baton.server;
 import io.javalin.http.Context;
 
 import java.lang.reflect.Type;
+import java.util.List;
 
 /**
  * One route of the API: what the server registers and what the OpenAPI document describes, from
@@ -16,9 +17,18 @@ import java.lang.reflect.Type;
  * @param status   the status of a successful answer
  * @param maxBody  the largest body accepted, in bytes (larger: 413)
  * @param handler  answers the request: returns the response body (ignored when {@code response} is null)
+ * @param headers  the optional request headers the route reads, for the document
  */
 record Route(String method, String path, String summary, Type request, Type response, int status, long maxBody,
-             Handler handler) {
+             Handler handler, List<Header> headers) {
+
+    Route(String method, String path, String summary, Type request, Type response, int status, long maxBody,
+          Handler handler) {
+        this(method, path, summary, request, response, status, maxBody, handler, List.of());
+    }
+
+    /** An optional request header: its name, what it is for and the pattern of its value. */
+    record Header(String name, String description, String pattern) {}
 
     /** Answers one request; may throw {@link ApiError}. */
     @FunctionalInterface

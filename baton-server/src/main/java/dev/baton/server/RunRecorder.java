@@ -87,7 +87,9 @@ final class RunRecorder {
                 yield true;
             }
             case RunEvent.Heartbeat e -> {
-                sink.record(List.of(e));
+                // stamped with when the server heard it: the sender is alive now, whatever its clock
+                // says, and a heartbeat that waited in a client's outbox through an outage is fresh
+                sink.record(List.of(new RunEvent.Heartbeat(e.flowRunIds(), clock.instant())));
                 yield true;
             }
         };
@@ -96,7 +98,7 @@ final class RunRecorder {
     /** A state reported as entered: recorded unless the run is in a terminal state already. */
     private boolean guarded(ActiveRuns.Run run, StateRecord state) {
         return TERMINAL_GUARD.decide(run, state, s -> {
-            enter(run, s);
+            enter(run, s, true);
             return null;
         }).status() == Decision.Status.ACCEPT;
     }
@@ -117,15 +119,21 @@ final class RunRecorder {
         });
     }
 
-    /** Queues {@code state} as the run's new state; the caller holds the run's lock and has decided it. */
-    private void enter(ActiveRuns.Run run, StateRecord state) {
+    /**
+     * Queues {@code state} as the run's new state; the caller holds the run's lock and has decided it.
+     * {@code reported}: the state comes from a client's event stream, which lags behind the slots
+     * the client takes and gives back directly (a retry's next attempt may hold a new slot by the
+     * time its AwaitingRetry arrives), so only a final state releases slots there.
+     */
+    private void enter(ActiveRuns.Run run, StateRecord state, boolean reported) {
         sink.record(List.of(run.flow ? new RunEvent.FlowRunState(run.id, state)
                 : new RunEvent.TaskRunState(run.flowRunId, run.id, state)));
         StateRecord before = run.state;
         run.state = state;
         if (state.type() == StateType.RUNNING) run.runCount++;
-        // a task run leaving RUNNING gives its concurrency slots back, however its state was reported
-        if (!run.flow && before != null && before.type() == StateType.RUNNING && state.type() != StateType.RUNNING) {
+        // a task run leaving RUNNING gives its concurrency slots back (through events: only when final)
+        boolean left = before != null && before.type() == StateType.RUNNING && state.type() != StateType.RUNNING;
+        if (!run.flow && (reported ? state.type().isFinal() : left)) {
             slots.leftRunning(run.id);
         }
     }
@@ -141,7 +149,7 @@ final class RunRecorder {
         StateRules rules = force ? FORCED : flow ? flowRules : taskRules;
         return runs.withRun(id, flow, run -> rules.decide(run, state, s -> {
             if (run.state != null && run.state.isFinal() && !force) return run.state;
-            enter(run, s);
+            enter(run, s, false);
             return null;
         }));
     }

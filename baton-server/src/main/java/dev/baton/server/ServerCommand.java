@@ -29,8 +29,8 @@ public final class ServerCommand {
      *         start, 2 for bad arguments
      */
     public static int run(String[] args) {
-        ServerOptions.Builder options = ServerOptions.fromEnvironment();
         try {
+            ServerOptions.Builder options = ServerOptions.fromEnvironment();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--host" -> options.host(value(args, ++i, "--host"));
@@ -119,6 +119,7 @@ public final class ServerCommand {
                 + "  --host  the address to listen on (default " + ServerOptions.DEFAULT_HOST + ")\n"
                 + "  --port  the port to listen on (default " + ServerOptions.DEFAULT_PORT + ")\n"
                 + "Environment: BATON_DATABASE_URL (default: the embedded database under BATON_HOME),"
-                + " BATON_API_KEY (require this key as a bearer token)";
+                + " BATON_API_KEY (require this key as a bearer token), BATON_CRASH_TIMEOUT (mark flow runs"
+                + " unheard of for this long CRASHED; default 30s)";
     }
 }

@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.internal.results.BatonHome;
+import dev.baton.store.jdbc.CrashDetector;
 import dev.baton.store.jdbc.JdbcRunStore;
 
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public final class ServerOptions {
     private final long maxBody;
     private final long maxEventsBody;
     private final Duration slotRetry;
+    private final Duration crashTimeout;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -53,6 +55,7 @@ public final class ServerOptions {
         this.maxBody = b.maxBody;
         this.maxEventsBody = b.maxEventsBody;
         this.slotRetry = b.slotRetry;
+        this.crashTimeout = b.crashTimeout;
     }
 
     /** A builder with every default: 127.0.0.1:4200, the embedded database under the Baton home, no API key. */
@@ -62,10 +65,13 @@ public final class ServerOptions {
 
     /**
      * The defaults with what the environment sets: the database from {@code BATON_DATABASE_URL}
-     * (else the embedded one under {@code BATON_HOME}) and the API key from {@code BATON_API_KEY}.
+     * (else the embedded one under {@code BATON_HOME}), the API key from {@code BATON_API_KEY} and
+     * the crash timeout from {@code BATON_CRASH_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if {@code BATON_CRASH_TIMEOUT} is not a positive duration, saying so
      */
     public static Builder fromEnvironment() {
-        Builder b = new Builder().databaseUrl(JdbcRunStore.configuredUrl());
+        Builder b = new Builder().databaseUrl(JdbcRunStore.configuredUrl()).crashTimeout(CrashDetector.configuredTimeout());
         String key = System.getenv(API_KEY_ENVIRONMENT);
         if (key != null && !key.isBlank()) b.apiKey(key.strip());
         return b;
@@ -115,6 +121,14 @@ public final class ServerOptions {
         return slotRetry;
     }
 
+    /**
+     * How long a flow run reported here may go unheard of (no heartbeat, no state) before the
+     * server marks it CRASHED, with its unfinished task runs.
+     */
+    public Duration crashTimeout() {
+        return crashTimeout;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[" + host + ":" + port + ", database " + (databaseUrl == null ? "embedded under "
@@ -133,6 +147,7 @@ public final class ServerOptions {
         private long maxBody = DEFAULT_MAX_BODY;
         private long maxEventsBody = DEFAULT_MAX_EVENTS_BODY;
         private Duration slotRetry = DEFAULT_SLOT_RETRY;
+        private Duration crashTimeout = CrashDetector.DEFAULT_TIMEOUT;
 
         private Builder() {}
 
@@ -191,6 +206,17 @@ public final class ServerOptions {
         }
 
         /**
+         * How long a flow run may go unheard of before it is marked CRASHED (default
+         * {@link CrashDetector#DEFAULT_TIMEOUT}). The server starts looking once it has been up
+         * this long, so clients that buffered through its restart have reported again first.
+         * Keep the clients' heartbeat interval ({@code BATON_HEARTBEAT_INTERVAL}) well below it.
+         */
+        public Builder crashTimeout(Duration timeout) {
+            this.crashTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
          * The options.
          *
          * @throws IllegalArgumentException naming the setting that is out of range
@@ -210,6 +236,9 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("maxEventsBody must be between 1 KiB and 2 GiB, not " + maxEventsBody);
             }
             if (slotRetry.isNegative()) throw new IllegalArgumentException("slotRetry must not be negative");
+            if (crashTimeout.isNegative() || crashTimeout.isZero()) {
+                throw new IllegalArgumentException("crashTimeout must be positive (e.g. 30s), not " + crashTimeout);
+            }
             return new ServerOptions(this);
         }
     }

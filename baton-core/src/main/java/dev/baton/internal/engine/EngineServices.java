@@ -13,13 +13,14 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
  * What the engine works with besides the user's code: the run store, the clock, the Baton
- * home (result storage and the cache), the tag concurrency limits, and the orchestration
- * policies built from them. A flow run takes the
+ * home (result storage and the cache), the tag concurrency limits (this JVM's, and those the
+ * store keeps: see {@link EngineSlots}), and the orchestration policies built from them. A flow run takes the
  * services of the thread that starts it (installed for that thread and its children, as
  * tests do), else the process default.
  */
@@ -32,6 +33,7 @@ public final class EngineServices {
     private final Clock clock;
     private final Path home;
     private final TagLimits tagLimits;
+    private final EngineSlots slots;
     private volatile ResultStore results;
     private volatile ResultCache cache;
     private final Policy taskRunPolicy, flowRunPolicy;
@@ -41,7 +43,9 @@ public final class EngineServices {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.home = Objects.requireNonNull(home, "home");
         this.tagLimits = Objects.requireNonNull(tagLimits, "tagLimits");
-        this.taskRunPolicy = Policy.forTaskRuns(clock, tagLimits, new EngineCache(this));
+        this.slots = new EngineSlots(tagLimits, Objects.requireNonNull(store.concurrencySlots(),
+                "the store's concurrency slots"));
+        this.taskRunPolicy = Policy.forTaskRuns(clock, slots, new EngineCache(this));
         this.flowRunPolicy = Policy.forFlowRuns(clock);
     }
 
@@ -103,7 +107,11 @@ public final class EngineServices {
 
     public TagLimits tagLimits() { return tagLimits; }
 
-    boolean tagLimitsInUse() { return tagLimits.inUse(); }
+    /**
+     * Whether a task run with {@code tags} may need concurrency slots, so it must propose RUNNING
+     * to the task run policy; false at no cost for an untagged run, and without I/O for any run.
+     */
+    boolean slotsMayApply(Set<String> tags) { return slots.mayLimit(tags); }
 
     /** The rules that decide the transitions of task runs with options (plain ones take the fast path). */
     public Policy taskRunPolicy() { return taskRunPolicy; }

@@ -62,6 +62,16 @@ public final class TagLimits implements ConcurrencySlots {
         return inUse;
     }
 
+    /** True if a tag of {@code tags} has a limit. */
+    @Override
+    public boolean mayLimit(Set<String> tags) {
+        if (!inUse || tags.isEmpty()) return false;
+        for (String tag : tags) {
+            if (limits.containsKey(tag)) return true;
+        }
+        return false;
+    }
+
     /** Removes every limit. */
     public void clear() {
         for (String tag : List.copyOf(limits.keySet())) remove(tag);

@@ -23,14 +23,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a task run that uses options (or runs while tag limits are in use): attempts with
+ * Runs a task run that uses options (or has a tag that may be limited): attempts with
  * timeouts and persisted results, every state proposed to the task run {@link Policy}, whose
  * rules decide the rest: a cache hit instead of running, tag concurrency slots, retries
  * (AwaitingRetry, then Retrying once it is due), cache insertion. Plain task runs never get here.
  *
- * <p>While a proposal waits (WAIT: a retry not yet due), a run sleeps on the clock: a sync run in
- * its own thread (virtual threads make that cheap, and a sequential flow must block until the
- * task is final), an async run in a virtual thread of its own, so the caller's thread is free.
+ * <p>While a proposal waits (WAIT: a retry not yet due, or a tag whose shared slots are all
+ * taken), a run sleeps on the clock, still in its current state (Pending before its first
+ * attempt), then proposes again; a cancellation interrupts the sleep and the run ends Cancelled.
+ * A sync run sleeps in its own thread (virtual threads make that cheap, and a sequential flow
+ * must block until the task is final); an async run waiting for a retry sleeps in a virtual
+ * thread of its own, so the caller's thread is free.
  */
 final class TaskAttempts {
     private final TaskRunFuture<?> run;
@@ -126,7 +129,7 @@ final class TaskAttempts {
     private Decision propose(State state, Object result, boolean mayRetry) {
         TaskRunRecord record = run.record;
         Transition t = new Transition(RunKind.TASK_RUN, record.id(), record.tags(), record.state(), state,
-                new Transition.Context(attempts, mayRetry ? retries : null, caching));
+                new Transition.Context(attempts, mayRetry ? retries : null, caching, record.flowRunId()));
         Recorder recorder = new Recorder(result);
         Decision d = policy.apply(t, recorder);
         if (recorder.recorded != null && recorder.recorded.isFinal()) run.settled(recorder.recorded, recorder.value);
@@ -145,6 +148,10 @@ final class TaskAttempts {
         @Override
         public State record(State state) {
             Object v = value;
+            if (state.isRunning()) {
+                // the run starts now, once the rules let it (it may have waited for concurrency slots)
+                state = State.of(StateType.RUNNING, state.name(), engine.now(), state.message().orElse(null), null);
+            }
             if (state.persistedResult().orElse(null) instanceof EngineCache.Hit hit) {
                 v = hit.value();
                 state = State.of(state.type(), state.name(), state.epochNanos(), state.message().orElse(null), hit.stored());

@@ -127,7 +127,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         Object[] a = args;
         args = null;
         TaskOptions options = record.task().options();
-        if (!options.plain() || engine.services().tagLimitsInUse()) {
+        if (!options.plain() || engine.services().slotsMayApply(record.tags())) {
             attempts = new TaskAttempts(this, options, a);
             attempts.run();
             return;

@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /**
  * Keeps the concurrency slots of limited tags: at most N runs carrying a tag with limit N are
- * RUNNING at once. The engine uses its in-process limits ({@code TagLimits}); the server keeps
+ * RUNNING at once. The engine uses its in-process limits ({@code TagLimits}) together with the
+ * keeper its run store offers (the limits in the database, or the API server's); the server keeps
  * slots in its database so a tag's limit holds across every process reporting to it.
  */
 public interface ConcurrencySlots {
@@ -21,6 +22,11 @@ public interface ConcurrencySlots {
 
         @Override
         public void release(UUID runId) {}
+
+        @Override
+        public boolean mayLimit(Set<String> tags) {
+            return false;
+        }
 
         @Override
         public String toString() {
@@ -38,6 +44,26 @@ public interface ConcurrencySlots {
      * @throws InterruptedException if the thread was interrupted while waiting for a slot
      */
     Acquisition acquire(UUID runId, Set<String> tags) throws InterruptedException;
+
+    /**
+     * Takes the slots of the run of {@code transition} (its id and tags), as
+     * {@link #acquire(UUID, Set)} does; keepers that record which flow run holds a slot override
+     * this to use the flow run the transition's context names.
+     *
+     * @throws InterruptedException if the thread was interrupted while waiting for a slot
+     */
+    default Acquisition acquire(Transition transition) throws InterruptedException {
+        return acquire(transition.runId(), transition.tags());
+    }
+
+    /**
+     * False if no tag of {@code tags} has a limit here, as far as this keeper knows without asking
+     * anyone (no I/O): the engine then runs the task run without proposing RUNNING to the slot
+     * rule at all. True when unsure.
+     */
+    default boolean mayLimit(Set<String> tags) {
+        return !tags.isEmpty();
+    }
 
     /** Gives back every slot {@code runId} holds; does nothing if it holds none. */
     void release(UUID runId);

@@ -20,7 +20,7 @@ final class TagConcurrencySlots implements OrchestrationRule {
         if (!t.proposed().isRunning() || t.tags().isEmpty()) return t.accept();
         ConcurrencySlots.Acquisition answer;
         try {
-            answer = slots.acquire(t.runId(), t.tags());
+            answer = slots.acquire(t);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the caller tells a cancellation from other interrupts
             return Decision.abort("Interrupted while the " + t.kind().displayName() + " waited for a concurrency slot of "

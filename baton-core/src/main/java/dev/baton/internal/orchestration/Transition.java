@@ -47,13 +47,20 @@ public record Transition(RunKind kind, UUID runId, Set<String> tags, State initi
      *                 for a proposed FAILED, including the attempt that failed)
      * @param retries  the run's retry options, or null: no retry is decided here
      * @param caching  the run's cache key and options, or null: no cache is used
+     * @param flowRunId the flow run a task run belongs to, or null if not known (keepers of
+     *                  concurrency slots that record the holder's flow run use it)
      */
-    public record Context(int runCount, Retries retries, Caching caching) {
+    public record Context(int runCount, Retries retries, Caching caching, UUID flowRunId) {
         /** Nothing known: a first run without retries or cache. */
-        public static final Context NONE = new Context(0, null, null);
+        public static final Context NONE = new Context(0, null, null, null);
 
         public Context {
             if (runCount < 0) throw new IllegalArgumentException("runCount must be >= 0, got " + runCount);
+        }
+
+        /** A context that does not name the flow run. */
+        public Context(int runCount, Retries retries, Caching caching) {
+            this(runCount, retries, caching, null);
         }
 
         /** Only the run count. */

@@ -4,6 +4,7 @@ import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.history.LogLine;
+import dev.baton.internal.orchestration.ConcurrencySlots;
 
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,19 @@ public interface RunStore {
      * {@link #recordsLogs()} is true. On the logging thread: hand it off, as the state calls do.
      */
     default void log(LogLine line) {}
+
+    /**
+     * The tag concurrency slots this store keeps for limits set outside this process (in its
+     * database, or on its server), or {@link ConcurrencySlots#NONE}. The engine takes a slot of
+     * each limited tag here, besides the in-process limits of {@code ConcurrencyLimits}, before a
+     * task run may run. A keeper answers at once ({@code RetryAfter} when a tag is full) and must
+     * cost nothing for runs none of whose tags is limited ({@link ConcurrencySlots#mayLimit});
+     * {@link SharedTagSlots} gives a store both over its own I/O. Asked once, when the engine's
+     * services are made.
+     */
+    default ConcurrencySlots concurrencySlots() {
+        return ConcurrencySlots.NONE;
+    }
 
     /** A flow run reached its final state. */
     void flowRunFinished(FlowRun<?> run);

@@ -15,34 +15,32 @@ import java.util.UUID;
 /**
  * The writer's statements on its connection: one JDBC batch per statement per transaction.
  * Strings longer than their column are cut (a state message at {@value #MAX_MESSAGE_CHARS}
- * characters) rather than failing the batch.
+ * characters) rather than failing the batch. Inserts are idempotent (see {@link #insertIfAbsent}):
+ * a row written twice is written once, so events reported again are not a loss.
  */
 final class BatchSql implements AutoCloseable {
     static final int MAX_MESSAGE_CHARS = 100_000;
 
-    private static final String INSERT_FLOW_RUN = "INSERT INTO flow_run (id, name, flow_name, parameters,"
-            + " parent_flow_run_id, parent_task_run_id, state_type, state_name, created_ns, start_ns, end_ns, tags,"
-            + " process, heartbeat_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_TASK_RUN = "INSERT INTO task_run (id, flow_run_id, ordinal, name, task_name,"
-            + " task_version, tags, state_type, state_name, start_ns, end_ns, subflow_run_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_UPSTREAM = "INSERT INTO task_run_upstream (flow_run_id, task_run_id, ordinal,"
-            + " upstream_task_run_id) VALUES (?, ?, ?, ?)";
-    private static final String INSERT_FLOW_RUN_STATE = "INSERT INTO flow_run_state (flow_run_id, seq, type, name,"
-            + " timestamp_ns, message, scheduled_ns, result_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_TASK_RUN_STATE = "INSERT INTO task_run_state (flow_run_id, task_run_id, seq,"
-            + " type, name, timestamp_ns, message, scheduled_ns, result_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String FLOW_RUN_COLUMNS = "id, name, flow_name, parameters, parent_flow_run_id,"
+            + " parent_task_run_id, state_type, state_name, created_ns, start_ns, end_ns, tags, process, heartbeat_ns";
+    private static final String TASK_RUN_COLUMNS = "id, flow_run_id, ordinal, name, task_name, task_version, tags,"
+            + " state_type, state_name, start_ns, end_ns, subflow_run_id";
+    private static final String UPSTREAM_COLUMNS = "flow_run_id, task_run_id, ordinal, upstream_task_run_id";
+    private static final String FLOW_RUN_STATE_COLUMNS = "flow_run_id, seq, type, name, timestamp_ns, message,"
+            + " scheduled_ns, result_ref";
+    private static final String TASK_RUN_STATE_COLUMNS = "flow_run_id, task_run_id, seq, type, name, timestamp_ns,"
+            + " message, scheduled_ns, result_ref";
+    private static final String LOG_COLUMNS = "flow_run_id, seq, task_run_id, timestamp_ns, level, logger, message";
     // the first RUNNING state stays the start: COALESCE keeps a start recorded by an earlier batch
     // created_ns: set when the row was written before the run's first state (see BatchBuilder)
     private static final String UPDATE_FLOW_RUN = "UPDATE flow_run SET state_type = ?, state_name = ?,"
             + " start_ns = COALESCE(start_ns, ?), end_ns = ?, created_ns = COALESCE(?, created_ns) WHERE id = ?";
-    private static final String INSERT_LOG = "INSERT INTO log (flow_run_id, seq, task_run_id, timestamp_ns, level,"
-            + " logger, message) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_HEARTBEAT = "UPDATE flow_run SET heartbeat_ns = ? WHERE id = ?"
             + " AND (heartbeat_ns IS NULL OR heartbeat_ns < ?)";
-    private static final String LAST_FLOW_RUN_STATE = "SELECT MAX(seq) FROM flow_run_state WHERE flow_run_id = ?";
-    private static final String LAST_TASK_RUN_STATE = "SELECT MAX(seq) FROM task_run_state WHERE flow_run_id = ?"
-            + " AND task_run_id = ?";
+    private static final String FLOW_RUN_STATES = "SELECT seq, type, timestamp_ns FROM flow_run_state"
+            + " WHERE flow_run_id = ?";
+    private static final String TASK_RUN_STATES = "SELECT seq, type, timestamp_ns FROM task_run_state"
+            + " WHERE flow_run_id = ? AND task_run_id = ?";
     // a subflow's stand-in task run points at the flow run it stands for
     private static final String UPDATE_STAND_IN = "UPDATE task_run SET subflow_run_id = ? WHERE id = ?";
     private static final String UPDATE_TASK_RUN = "UPDATE task_run SET state_type = ?, state_name = ?,"
@@ -55,26 +53,69 @@ final class BatchSql implements AutoCloseable {
             updateHeartbeat;
     private int flowRuns, taskRuns, upstream, flowRunStates, taskRunStates, flowRunUpdates, taskRunUpdates,
             standIns, logs, heartbeats;
-    /** For this write: where the states of reported runs created elsewhere go on from, by run id. */
-    private final HashMap<UUID, Integer> firstSeq = new HashMap<>();
+    /** For this write: the states in the database of reported runs created elsewhere, by run id. */
+    private final HashMap<UUID, Recorded> recorded = new HashMap<>();
+
+    /**
+     * What the database holds of a run's history: where new states go on from, and which states
+     * (type and time) are there, so that a state reported again is not recorded twice.
+     */
+    private static final class Recorded {
+        int first;
+        final java.util.HashSet<String> states = new java.util.HashSet<>();
+        /** States of this write found there already: the later ones move up to keep the numbering dense. */
+        int skipped;
+    }
 
     BatchSql(Database db, Connection connection) throws SQLException {
         this.db = db;
         this.connection = connection;
-        insertFlowRun = connection.prepareStatement(INSERT_FLOW_RUN);
-        insertTaskRun = connection.prepareStatement(INSERT_TASK_RUN);
-        insertUpstream = connection.prepareStatement(INSERT_UPSTREAM);
-        insertFlowRunState = connection.prepareStatement(INSERT_FLOW_RUN_STATE);
-        insertTaskRunState = connection.prepareStatement(INSERT_TASK_RUN_STATE);
+        Database.Dialect d = db.dialect();
+        insertFlowRun = connection.prepareStatement(insertIfAbsent(d, "flow_run", FLOW_RUN_COLUMNS, "id"));
+        insertTaskRun = connection.prepareStatement(insertIfAbsent(d, "task_run", TASK_RUN_COLUMNS, "id"));
+        insertUpstream = connection.prepareStatement(insertIfAbsent(d, "task_run_upstream", UPSTREAM_COLUMNS,
+                "flow_run_id, task_run_id, ordinal"));
+        insertFlowRunState = connection.prepareStatement(insertIfAbsent(d, "flow_run_state", FLOW_RUN_STATE_COLUMNS,
+                "flow_run_id, seq"));
+        insertTaskRunState = connection.prepareStatement(insertIfAbsent(d, "task_run_state", TASK_RUN_STATE_COLUMNS,
+                "flow_run_id, task_run_id, seq"));
         updateFlowRun = connection.prepareStatement(UPDATE_FLOW_RUN);
         updateTaskRun = connection.prepareStatement(UPDATE_TASK_RUN);
         updateStandIn = connection.prepareStatement(UPDATE_STAND_IN);
-        insertLog = connection.prepareStatement(INSERT_LOG);
+        insertLog = connection.prepareStatement(insertIfAbsent(d, "log", LOG_COLUMNS, "flow_run_id, seq"));
         updateHeartbeat = connection.prepareStatement(UPDATE_HEARTBEAT);
     }
 
     Connection connection() {
         return connection;
+    }
+
+    /**
+     * An insert of one row that does nothing when a row with the same key is there already: a
+     * creation or state reported twice (a batch a client sent again after a server restart)
+     * is recorded once, and the rest of its transaction is written. Another constraint (another
+     * unique index) still refuses the row. Each database spells it its own way: SQLite and
+     * PostgreSQL {@code ON CONFLICT (key) DO NOTHING}, H2 a {@code MERGE} that only inserts.
+     */
+    static String insertIfAbsent(Database.Dialect dialect, String table, String columns, String key) {
+        String[] names = columns.split(",\\s*");
+        String parameters = String.join(", ", java.util.Collections.nCopies(names.length, "?"));
+        if (dialect != Database.Dialect.H2) {
+            return "INSERT INTO " + table + " (" + columns + ") VALUES (" + parameters + ") ON CONFLICT (" + key
+                    + ") DO NOTHING";
+        }
+        StringBuilder on = new StringBuilder();
+        for (String k : key.split(",\\s*")) {
+            if (!on.isEmpty()) on.append(" AND ");
+            on.append("t.").append(k).append(" = s.").append(k);
+        }
+        StringBuilder values = new StringBuilder();
+        for (String n : names) {
+            if (!values.isEmpty()) values.append(", ");
+            values.append("s.").append(n);
+        }
+        return "MERGE INTO " + table + " t USING (VALUES (" + parameters + ")) s(" + columns + ") ON " + on
+                + " WHEN NOT MATCHED THEN INSERT (" + columns + ") VALUES (" + values + ")";
     }
 
     /** Writes {@code groups} in one transaction: committed when this returns, rolled back if it throws. */
@@ -104,7 +145,7 @@ final class BatchSql implements AutoCloseable {
         } finally {
             flowRuns = taskRuns = upstream = flowRunStates = taskRunStates = flowRunUpdates = taskRunUpdates = 0;
             standIns = logs = heartbeats = 0;
-            firstSeq.clear();
+            recorded.clear();
         }
     }
 
@@ -136,18 +177,22 @@ final class BatchSql implements AutoCloseable {
             upstream++;
         }
         for (Batch.StateRow r : g.flowStates) {
+            int seq = r.relative() ? relativeSeq(g.flowRunId, null, r) : r.seq();
+            if (seq < 0) continue;
             PreparedStatement s = insertFlowRunState;
             db.setUuid(s, 1, g.flowRunId);
-            s.setInt(2, r.relative() ? firstSeq(g.flowRunId, null) + r.seq() : r.seq());
+            s.setInt(2, seq);
             bindState(s, 3, r);
             s.addBatch();
             flowRunStates++;
         }
         for (Batch.StateRow r : g.taskStates) {
+            int seq = r.relative() ? relativeSeq(g.flowRunId, r.runId(), r) : r.seq();
+            if (seq < 0) continue;
             PreparedStatement s = insertTaskRunState;
             db.setUuid(s, 1, g.flowRunId);
             db.setUuid(s, 2, r.runId());
-            s.setInt(3, r.relative() ? firstSeq(g.flowRunId, r.runId()) + r.seq() : r.seq());
+            s.setInt(3, seq);
             bindState(s, 4, r);
             s.addBatch();
             taskRunStates++;
@@ -244,23 +289,34 @@ final class BatchSql implements AutoCloseable {
     }
 
     /**
-     * The history index after the last one in the database of a flow run (task run null) or task
-     * run: where the reported states of a run this store did not create go on from.
+     * The history index of a reported state of a run this store did not create (a flow run when
+     * {@code taskRunId} is null): after the states in the database, or -1 when the same state
+     * (type and time) is there already, reported again (a batch resent to a restarted server).
      */
-    private int firstSeq(UUID flowRunId, UUID taskRunId) throws SQLException {
+    private int relativeSeq(UUID flowRunId, UUID taskRunId, Batch.StateRow row) throws SQLException {
         UUID key = taskRunId != null ? taskRunId : flowRunId;
-        Integer known = firstSeq.get(key);
-        if (known != null) return known;
-        try (PreparedStatement s = connection.prepareStatement(taskRunId == null ? LAST_FLOW_RUN_STATE
-                : LAST_TASK_RUN_STATE)) {
-            db.setUuid(s, 1, flowRunId);
-            if (taskRunId != null) db.setUuid(s, 2, taskRunId);
-            try (ResultSet r = s.executeQuery()) {
-                int first = r.next() ? r.getInt(1) + (r.wasNull() ? 0 : 1) : 0;
-                firstSeq.put(key, first);
-                return first;
+        Recorded known = recorded.get(key);
+        if (known == null) {
+            known = new Recorded();
+            try (PreparedStatement s = connection.prepareStatement(taskRunId == null ? FLOW_RUN_STATES
+                    : TASK_RUN_STATES)) {
+                db.setUuid(s, 1, flowRunId);
+                if (taskRunId != null) db.setUuid(s, 2, taskRunId);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        known.first = Math.max(known.first, r.getInt(1) + 1);
+                        known.states.add(r.getString(2) + "@" + r.getLong(3));
+                    }
+                }
             }
+            recorded.put(key, known);
         }
+        State state = row.state();
+        if (known.states.contains(state.type().name() + "@" + state.epochNanos())) {
+            known.skipped++;
+            return -1;
+        }
+        return known.first + row.seq() - known.skipped;
     }
 
     private static void bindState(PreparedStatement s, int i, Batch.StateRow row) throws SQLException {

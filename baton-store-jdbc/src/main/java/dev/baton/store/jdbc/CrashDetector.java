@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Finds flow runs whose process died and marks them CRASHED. A process running flow runs stamps
@@ -30,7 +31,10 @@ import java.util.UUID;
  *
  * <p>An embedded store runs one pass when it opens: the next session finds what the last one left.
  * Marking is one conditional update per flow run, so detectors running at once (several servers,
- * several processes opening stores) never give a run two final states.
+ * several processes opening stores) never give a run two final states. An API server, which
+ * holds its runs' current states in memory, passes a {@link RunLock} to {@link #detect(RunLock)}:
+ * each run is checked and marked while the server holds its own lock on it, so no state the
+ * server accepts meanwhile can land after CRASHED, and the server learns what was marked.
  */
 public final class CrashDetector {
     /** The environment variable with the crash timeout ({@code 30s}, {@code 2m}, {@code PT30S}). */
@@ -96,6 +100,33 @@ public final class CrashDetector {
     }
 
     /**
+     * One flow run a pass marked CRASHED, with its unfinished task runs.
+     *
+     * @param flowRunId      the flow run
+     * @param at             the time of the CRASHED states
+     * @param message        the flow run's CRASHED state message: its process and when it was last heard of
+     * @param taskRunIds     the task runs marked CRASHED with it (those not in a final state)
+     * @param taskRunMessage the message of their CRASHED states
+     */
+    public record Crash(UUID flowRunId, Instant at, String message, List<UUID> taskRunIds, String taskRunMessage) {}
+
+    /**
+     * Lets the caller hold its own lock on a flow run while the detector checks and marks it (an
+     * API server: so that no state of the run it accepts meanwhile is written after CRASHED).
+     */
+    @FunctionalInterface
+    public interface RunLock {
+        /** No lock: marks at once. */
+        RunLock NONE = (flowRunId, mark) -> mark.get();
+
+        /**
+         * Calls {@code mark} while holding the lock on {@code flowRunId}; returns what it returns:
+         * the crash, or null when the run was not marked (heard from again, finished, marked elsewhere).
+         */
+        Crash whileHeld(UUID flowRunId, Supplier<Crash> mark);
+    }
+
+    /**
      * One pass: marks every flow run whose process has been silent for longer than the timeout
      * CRASHED, with its unfinished task runs, and frees their concurrency slots. Returns the ids of
      * the flow runs this pass marked (not those another detector marked meanwhile).
@@ -103,11 +134,22 @@ public final class CrashDetector {
      * @throws IllegalStateException if the database cannot be read or written, saying why
      */
     public List<UUID> detect() {
+        return detect(RunLock.NONE).stream().map(Crash::flowRunId).toList();
+    }
+
+    /**
+     * One pass, as {@link #detect()}, marking each flow run inside {@code lock}; returns the
+     * crashes this pass marked.
+     *
+     * @throws IllegalStateException if the database cannot be read, saying why
+     */
+    public List<Crash> detect(RunLock lock) {
+        Objects.requireNonNull(lock, "lock");
         if (store != null) store.flushBeforeReading();
         long now = clock.epochNanos();
         long cutoff = now - Math.min(timeout.toNanos(), now);
         List<Candidate> candidates = new ArrayList<>();
-        List<UUID> crashed = new ArrayList<>();
+        List<Crash> crashed = new ArrayList<>();
         try (Connection c = db.connect()) {
             try (PreparedStatement s = c.prepareStatement(CANDIDATES)) {
                 s.setLong(1, cutoff);
@@ -122,14 +164,18 @@ public final class CrashDetector {
             // the next transactions start with their write: SQLite then never has to upgrade a stale read
             c.rollback();
             for (Candidate candidate : candidates) {
-                try {
-                    if (mark(c, candidate, cutoff, now)) crashed.add(candidate.id);
-                } catch (SQLException e) {
-                    rollbackQuietly(c);
-                    // a lock another detector holds, or a passing failure: the next pass tries again
-                    LOG.warn("Crash detection: could not mark flow run {} ({}) crashed in {}: {}", candidate.id,
-                            candidate.label(), db.describe(), e.toString());
-                }
+                Crash crash = lock.whileHeld(candidate.id, () -> {
+                    try {
+                        return mark(c, candidate, cutoff, now);
+                    } catch (SQLException e) {
+                        rollbackQuietly(c);
+                        // a lock another detector holds, or a passing failure: the next pass tries again
+                        LOG.warn("Crash detection: could not mark flow run {} ({}) crashed in {}: {}", candidate.id,
+                                candidate.label(), db.describe(), e.toString());
+                        return null;
+                    }
+                });
+                if (crash != null) crashed.add(crash);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Crash detection could not read the flow runs in " + db.describe() + ": "
@@ -138,7 +184,8 @@ public final class CrashDetector {
         return crashed;
     }
 
-    private boolean mark(Connection c, Candidate run, long cutoff, long now) throws SQLException {
+    /** Marks one flow run in one transaction; null when it no longer qualifies. */
+    private Crash mark(Connection c, Candidate run, long cutoff, long now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(MARK_FLOW_RUN)) {
             s.setLong(1, now);
             db.setUuid(s, 2, run.id);
@@ -146,7 +193,7 @@ public final class CrashDetector {
             s.setLong(4, cutoff);
             if (s.executeUpdate() == 0) {
                 c.rollback(); // heard from again, finished, or marked by another detector
-                return false;
+                return null;
             }
         }
         String message = message(run, now);
@@ -158,19 +205,20 @@ public final class CrashDetector {
             s.setString(4, message);
             s.executeUpdate();
         }
-        int tasks = markTaskRuns(c, run, now);
+        String taskMessage = "Flow run '" + run.name + "' crashed while this task run was unfinished";
+        List<UUID> tasks = markTaskRuns(c, run, now, taskMessage);
         try (PreparedStatement s = c.prepareStatement("DELETE FROM concurrency_slot WHERE flow_run_id = ?")) {
             db.setUuid(s, 1, run.id);
             s.executeUpdate();
         }
         c.commit();
-        LOG.warn("Flow run {} ({}) marked CRASHED, with {} unfinished task runs: {}", run.id, run.label(), tasks,
-                message);
-        return true;
+        LOG.warn("Flow run {} ({}) marked CRASHED, with {} unfinished task runs: {}", run.id, run.label(),
+                tasks.size(), message);
+        return new Crash(run.id, Instant.ofEpochSecond(0, now), message, List.copyOf(tasks), taskMessage);
     }
 
-    /** Marks the unfinished task runs of a crashed flow run CRASHED; returns how many. */
-    private int markTaskRuns(Connection c, Candidate run, long now) throws SQLException {
+    /** Marks the unfinished task runs of a crashed flow run CRASHED; returns their ids. */
+    private List<UUID> markTaskRuns(Connection c, Candidate run, long now, String message) throws SQLException {
         List<UUID> ids = new ArrayList<>();
         List<Integer> nextSeqs = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT t.id, (SELECT MAX(h.seq) FROM task_run_state h"
@@ -185,8 +233,7 @@ public final class CrashDetector {
                 }
             }
         }
-        if (ids.isEmpty()) return 0;
-        String message = "Flow run '" + run.name + "' crashed while this task run was unfinished";
+        if (ids.isEmpty()) return ids;
         try (PreparedStatement state = c.prepareStatement("INSERT INTO task_run_state (flow_run_id, task_run_id, seq,"
                 + " type, name, timestamp_ns, message) VALUES (?, ?, ?, 'CRASHED', 'Crashed', ?, ?)");
              PreparedStatement row = c.prepareStatement("UPDATE task_run SET state_type = 'CRASHED',"
@@ -205,7 +252,7 @@ public final class CrashDetector {
             state.executeBatch();
             row.executeBatch();
         }
-        return ids.size();
+        return ids;
     }
 
     private int nextSeq(Connection c, String sql, UUID id) throws SQLException {

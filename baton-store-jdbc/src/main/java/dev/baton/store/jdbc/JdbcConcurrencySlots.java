@@ -2,6 +2,7 @@ package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
 import dev.baton.internal.orchestration.ConcurrencySlots;
+import dev.baton.internal.store.SharedTagSlots;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -210,6 +211,57 @@ public final class JdbcConcurrencySlots implements ConcurrencySlots, AutoCloseab
             c.commit();
             return null;
         });
+    }
+
+    /** Every limit, by tag. @throws IllegalStateException if the database cannot be reached, saying why */
+    public Map<String, Integer> limits() {
+        return run("read the concurrency limits", c -> {
+            Map<String, Integer> limits = new LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT tag, slot_limit FROM concurrency_limit");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) limits.put(r.getString(1), r.getInt(2));
+            }
+            c.rollback();
+            return limits;
+        });
+    }
+
+    /**
+     * These slots as the engine uses them in embedded and database mode
+     * ({@link JdbcRunStore#concurrencySlots()}): knowing which tags have limits (read again at
+     * most every 2 s), so runs without a limited tag never reach the database, and waiting out
+     * a database that cannot be reached instead of failing runs.
+     */
+    SharedTagSlots shared() {
+        SharedTagSlots.Service service = new SharedTagSlots.Service() {
+            @Override
+            public Map<String, Integer> limits() {
+                try {
+                    return JdbcConcurrencySlots.this.limits();
+                } catch (IllegalStateException e) {
+                    throw new SharedTagSlots.Unavailable(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Acquisition acquire(UUID taskRunId, UUID flowRunId, Set<String> tags) {
+                try {
+                    return JdbcConcurrencySlots.this.acquire(taskRunId, flowRunId, tags);
+                } catch (IllegalStateException e) {
+                    throw new SharedTagSlots.Unavailable(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void release(UUID taskRunId) {
+                try {
+                    JdbcConcurrencySlots.this.release(taskRunId);
+                } catch (IllegalStateException e) {
+                    throw new SharedTagSlots.Unavailable(e.getMessage(), e);
+                }
+            }
+        };
+        return new SharedTagSlots(service, "the database " + db.describe(), Clock.system(), retryAfter);
     }
 
     /** Closes the kept connections (not the store it was made over). */

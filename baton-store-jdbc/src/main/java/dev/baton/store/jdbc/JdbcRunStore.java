@@ -6,7 +6,9 @@ import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.RunEvent;
+import dev.baton.internal.orchestration.ConcurrencySlots;
 import dev.baton.internal.store.RunStore;
+import dev.baton.internal.store.SharedTagSlots;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,6 +82,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final Duration heartbeatInterval;
     private final Thread heartbeats;
+    private final Object slotsLock = new Object();
+    private SharedTagSlots slots;                // made on first use, with the connections they keep
+    private JdbcConcurrencySlots databaseSlots;
 
     private JdbcRunStore(Builder b, Database db, BatchSql connected) {
         this.db = db;
@@ -238,6 +243,28 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         return reader.flowRun(id);
     }
 
+    /**
+     * How long a task run waits before asking again for a slot of a tag whose slots are all taken
+     * (embedded and database mode; the API server has its own setting).
+     */
+    static final Duration SLOT_RETRY = Duration.ofMillis(250);
+
+    /**
+     * The concurrency limits in this database ({@code ./baton concurrency-limit create TAG N}),
+     * applied to the task runs of this process and of every process using the same database: a
+     * limit created or changed takes effect within about 2 s (see {@link SharedTagSlots}).
+     */
+    @Override
+    public ConcurrencySlots concurrencySlots() {
+        synchronized (slotsLock) {
+            if (slots == null) {
+                databaseSlots = JdbcConcurrencySlots.of(this).retryAfter(SLOT_RETRY);
+                slots = databaseSlots.shared();
+            }
+            return slots;
+        }
+    }
+
     /** The database this store writes to. */
     Database database() {
         return db;
@@ -274,6 +301,12 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             // called by the hook itself
         }
         java.util.concurrent.locks.LockSupport.unpark(heartbeats);
+        synchronized (slotsLock) {
+            if (slots != null) {
+                slots.close(); // delivers releases still pending
+                databaseSlots.close();
+            }
+        }
         queue.close();
         try {
             if (!writer.await(retryPeriod.plusSeconds(30))) {

@@ -337,6 +337,66 @@ abstract class RunHistoryContract {
     }
 
     @Test
+    void reportedCreationsSentAgainAfterARestartAreRecordedOnceAndNothingAfterThemIsLost() {
+        UUID flowRunId = UUID.randomUUID(), a = UUID.randomUUID(), b = UUID.randomUUID();
+        Instant t0 = Instant.now().minusSeconds(1);
+        StateRecord pending = state(StateType.PENDING, "Pending", t0, null),
+                running = state(StateType.RUNNING, "Running", t0.plusMillis(1), null);
+        List<RunEvent> batch = List.of(
+                new RunEvent.FlowRunCreated(flowRunId, "twice-told", "resent", "[]", null, null, Set.of(), t0, "1@h"),
+                new RunEvent.FlowRunState(flowRunId, pending),
+                new RunEvent.FlowRunState(flowRunId, running),
+                new RunEvent.TaskRunCreated(a, flowRunId, 0, "load-0", "load", null, Set.of(), List.of(), null),
+                new RunEvent.TaskRunState(flowRunId, a, pending),
+                new RunEvent.TaskRunCreated(b, flowRunId, 1, "sum-0", "sum", null, Set.of(), List.of(a), null),
+                new RunEvent.TaskRunState(flowRunId, a, running),
+                new RunEvent.Log(new LogLine(flowRunId, a, t0.plusMillis(2), "INFO", "dev.baton.task_runs", "loading")));
+        JdbcRunStore first = store();
+        first.record(batch);
+        first.close();
+
+        // a restarted server gets the same batch again (the client never saw its answer), then the next one
+        JdbcRunStore second = store();
+        List<RunEvent> resentAndNext = new ArrayList<>(batch);
+        resentAndNext.add(new RunEvent.TaskRunState(flowRunId, a, state(StateType.COMPLETED, "Completed",
+                t0.plusMillis(3), null)));
+        resentAndNext.add(new RunEvent.TaskRunState(flowRunId, b, state(StateType.PENDING, "Pending",
+                t0.plusMillis(4), null)));
+        resentAndNext.add(new RunEvent.FlowRunState(flowRunId, state(StateType.COMPLETED, "Completed",
+                t0.plusMillis(5), null)));
+        second.record(resentAndNext);
+        FlowRunDetail detail = JdbcRunHistory.of(second).flowRun(flowRunId).orElseThrow();
+
+        assertThat(second.lostEvents()).isZero();
+        assertThat(detail.history()).extracting(StateRecord::type)
+                .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED);
+        assertThat(detail.run().state().type()).isEqualTo(StateType.COMPLETED);
+        assertThat(detail.taskRuns()).extracting(TaskRunDetail::name).containsExactly("load-0", "sum-0");
+        assertThat(detail.taskRuns().get(0).history()).extracting(StateRecord::type)
+                .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED);
+        assertThat(detail.taskRuns().get(1).history()).extracting(StateRecord::type).containsExactly(StateType.PENDING);
+        assertThat(detail.taskRuns().get(1).upstream()).containsExactly(a);
+        assertThat(JdbcRunHistory.of(second).logs(new LogFilter(flowRunId, null, 0, 10)).items())
+                .extracting(LogLine::message).containsExactly("loading");
+        second.close();
+
+        // states alone sent again to a server restarted once more (its runs created before it): recorded once
+        JdbcRunStore third = store();
+        third.record(List.of(
+                new RunEvent.TaskRunState(flowRunId, b, state(StateType.PENDING, "Pending", t0.plusMillis(4), null)),
+                new RunEvent.TaskRunState(flowRunId, b, state(StateType.RUNNING, "Running", t0.plusMillis(6), null)),
+                new RunEvent.TaskRunState(flowRunId, b, state(StateType.COMPLETED, "Completed", t0.plusMillis(7),
+                        null))));
+        FlowRunDetail again = JdbcRunHistory.of(third).flowRun(flowRunId).orElseThrow();
+        assertThat(third.lostEvents()).isZero();
+        assertThat(again.taskRuns().get(1).history()).extracting(StateRecord::type)
+                .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED);
+        assertThat(again.taskRuns().get(1).state().type()).isEqualTo(StateType.COMPLETED);
+        assertThat(again.taskRuns().get(0).history()).hasSize(3);
+        assertThat(again.history()).hasSize(3);
+    }
+
+    @Test
     void aListOfReportedEventsWithABadOneIsRefusedWholeSayingWhichAndWhy() {
         JdbcRunStore store = store();
         UUID id = UUID.randomUUID();

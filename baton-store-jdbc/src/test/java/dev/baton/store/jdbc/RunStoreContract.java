@@ -301,17 +301,24 @@ abstract class RunStoreContract {
     @Test
     void aBatchTheDatabaseRefusesLosesOnlyTheFlowRunAtFaultAndSaysSoLoudly() throws Exception {
         JdbcRunStore store = open();
-        // two flow runs recorded in memory, call by call
-        RecordingStore first = new RecordingStore(), second = new RecordingStore();
+        // three flow runs recorded in memory, call by call: a and again of flow 'child', b of another flow
+        Flow1<Integer, Integer> other = Flow.named("other").of(square::call);
+        RecordingStore first = new RecordingStore(), repeated = new RecordingStore(), second = new RecordingStore();
         FlowRun<Integer> a = inMemory(first, () -> child.run(2));
-        FlowRun<Integer> b = inMemory(second, () -> child.run(3));
+        FlowRun<Integer> again = inMemory(repeated, () -> child.run(4));
+        FlowRun<Integer> b = inMemory(second, () -> other.run(3));
         first.replayInto(store);
         store.flowRunFinished(a);
         assertThat(store.flowRun(a.id())).isPresent();
+        // a constraint the store does not expect: one flow run per flow name
+        try (Connection c = database().connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE UNIQUE INDEX one_run_per_flow ON flow_run (flow_name)");
+            c.commit();
+        }
 
-        // one batch: run a again (its ids are taken: refused) and run b (fine)
+        // one batch: run 'again' (refused by that index) and run b (fine)
         EventQueue queue = new EventQueue(1024);
-        first.replayInto(queue);
+        repeated.replayInto(queue);
         second.replayInto(queue);
         queue.close();
         BatchWriter writer = new BatchWriter(database(), queue, Duration.ofSeconds(1), null);
@@ -325,12 +332,40 @@ abstract class RunStoreContract {
 
         assertSameRun(b, store.flowRun(b.id()).orElseThrow());
         assertSameRun(a, store.flowRun(a.id()).orElseThrow()); // the first recording is intact
-        assertThat(writer.lostEvents()).isEqualTo(first.calls().size());
+        assertThat(store.flowRun(again.id())).isEmpty();
+        assertThat(writer.lostEvents()).isEqualTo(repeated.calls().size());
         assertThat(log.list).anySatisfy(e -> {
             assertThat(e.getLevel().toString()).isEqualTo("ERROR");
-            assertThat(e.getFormattedMessage()).contains("LOST", a.id().toString(), "'" + a.name() + "'")
+            assertThat(e.getFormattedMessage()).contains("LOST", again.id().toString(), "'" + again.name() + "'")
                     .doesNotContain(b.id().toString());
         });
+    }
+
+    @Test
+    void aFlowRunWrittenTwiceIsRecordedOnceAndTheRestOfItsBatchIsKept() throws Exception {
+        JdbcRunStore store = open();
+        RecordingStore first = new RecordingStore(), second = new RecordingStore();
+        FlowRun<Integer> a = inMemory(first, () -> child.run(2));
+        FlowRun<Integer> b = inMemory(second, () -> child.run(3));
+        first.replayInto(store);
+        store.flowRunFinished(a);
+
+        // one batch: run a again (its creation, task runs and states are there: nothing to add) and run b
+        EventQueue queue = new EventQueue(1024);
+        first.replayInto(queue);
+        second.replayInto(queue);
+        queue.close();
+        BatchWriter writer = new BatchWriter(database(), queue, Duration.ofSeconds(1), null);
+        writer.start("test-writer");
+        assertThat(writer.await(Duration.ofSeconds(30))).isTrue();
+
+        assertThat(writer.lostEvents()).isZero();
+        assertSameRun(a, store.flowRun(a.id()).orElseThrow());
+        assertSameRun(b, store.flowRun(b.id()).orElseThrow());
+        assertThat(count("flow_run")).isEqualTo(2);
+        assertThat(count("flow_run_state")).isEqualTo(a.history().size() + b.history().size());
+        assertThat(count("task_run_state")).isEqualTo(a.taskRuns().get(0).history().size()
+                + b.taskRuns().get(0).history().size());
     }
 
     private <T> T inMemory(RecordingStore recording, Supplier<T> body) {

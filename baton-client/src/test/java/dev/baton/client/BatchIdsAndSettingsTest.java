@@ -1,0 +1,75 @@
+package dev.baton.client;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.baton.internal.history.RunEvent;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What client mode sends besides the events: a {@code Baton-Batch} id on every batch, kept when
+ * the batch is sent again and growing by batch; and the heartbeat interval read as the database
+ * store reads it.
+ */
+class BatchIdsAndSettingsTest {
+
+    @Test
+    void everyBatchCarriesAnIdThatARetryKeepsAndTheNextBatchMovesOn() throws Exception {
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger requests = new AtomicInteger();
+        // a server that fails the first request (503), as one restarting would, then takes everything
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/events", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            ids.add(exchange.getRequestHeaders().getFirst("Baton-Batch"));
+            byte[] body = (requests.getAndIncrement() == 0 ? "{\"error\": \"restarting\"}"
+                    : "{\"accepted\": 1, \"rejected\": 0, \"duplicate\": false}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(requests.get() == 1 ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            EventSender sender = new EventSender(ApiSettings.of("http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/api", null), Duration.ofMillis(50));
+            List<RunEvent> batch = List.of(new RunEvent.Heartbeat(List.of(UUID.randomUUID()), Instant.now()));
+            sender.deliver(batch);
+            sender.deliver(batch);
+            assertThat(sender.refused()).isZero();
+        } finally {
+            server.stop(0);
+        }
+        String client = ids.get(0).substring(0, ids.get(0).indexOf(':'));
+        assertThat(UUID.fromString(client)).isNotNull();
+        assertThat(ids).containsExactly(client + ":1", client + ":1", client + ":2");
+    }
+
+    @Test
+    void theHeartbeatIntervalIsReadInTheFormsTheDatabaseStoreTakes() {
+        assertThat(ApiSettings.duration("X", "5")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ApiSettings.duration("X", "0.5")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ApiSettings.duration("X", "300ms")).isEqualTo(Duration.ofMillis(300));
+        assertThat(ApiSettings.duration("X", " 2m ")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(ApiSettings.duration("X", "1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(ApiSettings.duration("X", "PT5S")).isEqualTo(Duration.ofSeconds(5));
+        for (String bad : List.of("0", "-1s", "soon", "5 parsecs", "PT0S")) {
+            assertThatThrownBy(() -> ApiSettings.duration("BATON_HEARTBEAT_INTERVAL", bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("BATON_HEARTBEAT_INTERVAL='" + bad + "'", "500ms", "PT5S");
+        }
+        if (System.getenv(ApiSettings.HEARTBEAT_INTERVAL_ENVIRONMENT) == null) {
+            assertThat(ApiSettings.heartbeatInterval(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.baton.internal.store;
+
+import dev.baton.Clock;
+import dev.baton.internal.orchestration.ConcurrencySlots.Acquisition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The keeper a store offers over its database or server: no round trip for runs without limited
+ * tags, limits read again at most every 2 s, outages waited out, releases delivered in the end.
+ * On a clock that moves only when told to.
+ */
+class SharedTagSlotsTest {
+    private final ManualClock clock = new ManualClock();
+    private final FakeService service = new FakeService();
+    private final SharedTagSlots slots = new SharedTagSlots(service, "the fake service", clock, Duration.ofMillis(300));
+    private final UUID a = new UUID(0, 1), b = new UUID(0, 2), flow = new UUID(1, 0);
+
+    @Test
+    void runsWithoutALimitedTagNeverReachTheService() throws Exception {
+        service.limits.put("db", 1);
+
+        assertThat(slots.mayLimit(Set.of())).isFalse();
+        assertThat(service.limitReads).as("an untagged run is not even asked about").isZero();
+        assertThat(slots.mayLimit(Set.of("http"))).isFalse();
+        assertThat(slots.acquire(a, Set.of("http"))).isEqualTo(Acquisition.ACQUIRED);
+        slots.release(a);
+        assertThat(slots.mayLimit(Set.of("http", "db"))).isTrue();
+
+        assertThat(service.calls).isEmpty();
+        assertThat(service.limitReads).as("limits read once").isEqualTo(1);
+    }
+
+    @Test
+    void aLimitCreatedTakesEffectWithinTwoSeconds() throws Exception {
+        assertThat(slots.mayLimit(Set.of("db"))).isFalse();
+        service.limits.put("db", 1);
+        clock.advance(Duration.ofMillis(1_900));
+        assertThat(slots.mayLimit(Set.of("db"))).as("not read again yet").isFalse();
+        clock.advance(Duration.ofMillis(100));
+        assertThat(slots.mayLimit(Set.of("db"))).isTrue();
+        assertThat(service.limitReads).isEqualTo(2);
+    }
+
+    @Test
+    void aTagFullElsewhereAnswersTheServicesRetryAfterAndAFreedSlotIsTaken() throws Exception {
+        service.limits.put("db", 1);
+        UUID elsewhere = new UUID(9, 9);
+        service.held.add(elsewhere); // another process holds the slot
+
+        assertThat(slots.acquire(b, Set.of("db"))).isEqualTo(new Acquisition.RetryAfter(FakeService.RETRY, "db"));
+        service.held.remove(elsewhere);
+        assertThat(slots.acquire(b, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+        slots.release(b);
+        assertThat(service.calls).containsExactly("acquire " + b, "acquire " + b, "release " + b);
+    }
+
+    @Test
+    void whileThisProcessHoldsEverySlotItAnswersWithoutAsking() throws Exception {
+        service.limits.put("db", 1);
+        assertThat(slots.acquire(a, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+
+        assertThat(slots.acquire(b, Set.of("db"))).isInstanceOf(Acquisition.RetryAfter.class);
+        assertThat(slots.acquire(b, Set.of("db", "http"))).isInstanceOf(Acquisition.RetryAfter.class);
+        assertThat(service.calls).containsExactly("acquire " + a);
+
+        slots.release(a);
+        assertThat(slots.acquire(b, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+        assertThat(service.flowRuns).containsExactly(null, null);
+    }
+
+    @Test
+    void theFlowRunOfATransitionReachesTheService() throws Exception {
+        service.limits.put("db", 1);
+        var t = new dev.baton.internal.orchestration.Transition(dev.baton.internal.orchestration.RunKind.TASK_RUN, a,
+                Set.of("db"), dev.baton.State.pending(), dev.baton.State.running(),
+                new dev.baton.internal.orchestration.Transition.Context(0, null, null, flow));
+        assertThat(slots.acquire(t)).isEqualTo(Acquisition.ACQUIRED);
+        assertThat(service.flowRuns).containsExactly(flow);
+    }
+
+    @Test
+    void anUnreachableServiceMakesRunsWaitNotFail() throws Exception {
+        service.limits.put("db", 1);
+        assertThat(slots.mayLimit(Set.of("db"))).isTrue();
+        service.down = true;
+
+        assertThat(slots.acquire(a, Set.of("db"))).isEqualTo(new Acquisition.RetryAfter(SharedTagSlots.OUTAGE_RETRY, "db"));
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(slots.mayLimit(Set.of("db"))).as("the limits last read stand during an outage").isTrue();
+        assertThat(slots.mayLimit(Set.of("http"))).isFalse();
+
+        service.down = false;
+        assertThat(slots.acquire(a, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+    }
+
+    @Test
+    void beforeTheLimitsAreKnownEveryTaggedRunAsksTheService() throws Exception {
+        service.down = true;
+        assertThat(slots.mayLimit(Set.of("anything"))).isTrue();
+        assertThat(slots.acquire(a, Set.of("anything"))).isInstanceOf(Acquisition.RetryAfter.class);
+    }
+
+    @Test
+    void aRefusalFailsTheRun() {
+        service.limits.put("db", 1);
+        service.refuse = true;
+        assertThatThrownBy(() -> slots.acquire(a, Set.of("db"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("refused");
+    }
+
+    @Test
+    void aReleaseThatCannotBeDeliveredIsRetriedInTheBackground() throws Exception {
+        service.limits.put("db", 1);
+        slots.acquire(a, Set.of("db"));
+        service.down = true;
+        slots.release(a);
+        assertThat(slots.unreleased()).isEqualTo(1);
+        assertThat(service.held).contains(a);
+
+        service.down = false;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (slots.unreleased() > 0 && System.nanoTime() < deadline) {
+            clock.advance(SharedTagSlots.OUTAGE_RETRY);
+            Thread.sleep(10);
+        }
+        assertThat(slots.unreleased()).isZero();
+        assertThat(service.held).doesNotContain(a);
+    }
+
+    @Test
+    void aRunAskingAgainFirstDeliversItsPendingRelease() throws Exception {
+        service.limits.put("db", 1);
+        slots.acquire(a, Set.of("db"));
+        service.down = true;
+        slots.release(a);
+        service.down = false;
+
+        assertThat(slots.acquire(a, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+        assertThat(service.calls).containsSubsequence("release " + a, "acquire " + a);
+        assertThat(slots.unreleased()).isZero();
+    }
+
+    @Test
+    void onlyRunsThatTookSlotsAreReleased() throws Exception {
+        service.limits.put("db", 1);
+        slots.release(a);
+        slots.acquire(a, Set.of("db"));
+        slots.release(a);
+        slots.release(a);
+        assertThat(service.calls).containsExactly("acquire " + a, "release " + a);
+    }
+
+    /** Limits by tag; slots held by run (one tag of limit N is all it models). */
+    private static final class FakeService implements SharedTagSlots.Service {
+        static final Duration RETRY = Duration.ofMillis(700);
+        final Map<String, Integer> limits = new HashMap<>();
+        final Set<UUID> held = new HashSet<>();
+        final List<String> calls = new ArrayList<>();
+        final List<UUID> flowRuns = new ArrayList<>();
+        volatile boolean down, refuse;
+        int limitReads;
+
+        private void check() {
+            if (down) throw new SharedTagSlots.Unavailable("connection refused", null);
+        }
+
+        @Override
+        public synchronized Map<String, Integer> limits() {
+            check();
+            limitReads++;
+            return Map.copyOf(limits);
+        }
+
+        @Override
+        public synchronized Acquisition acquire(UUID taskRunId, UUID flowRunId, Set<String> tags) {
+            check();
+            if (refuse) throw new IllegalArgumentException("refused: bad tag");
+            calls.add("acquire " + taskRunId);
+            flowRuns.add(flowRunId);
+            for (String tag : tags) {
+                Integer limit = limits.get(tag);
+                if (limit != null && !held.contains(taskRunId) && held.size() >= limit) {
+                    return new Acquisition.RetryAfter(RETRY, tag);
+                }
+            }
+            held.add(taskRunId);
+            return Acquisition.ACQUIRED;
+        }
+
+        @Override
+        public synchronized void release(UUID taskRunId) {
+            check();
+            calls.add("release " + taskRunId);
+            held.remove(taskRunId);
+        }
+    }
+
+    /** Time moves only when told to; a sleep ends once it has been moved far enough. */
+    static final class ManualClock implements Clock {
+        private long nanos = 1_000_000_000_000L;
+
+        @Override
+        public synchronized long epochNanos() {
+            return nanos;
+        }
+
+        synchronized void advance(Duration d) {
+            nanos += d.toNanos();
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void sleep(Duration duration) throws InterruptedException {
+            long until = nanos + duration.toNanos();
+            while (nanos < until) wait();
+        }
+
+        @Override
+        public Timer schedule(Runnable action, Duration delay) {
+            throw new UnsupportedOperationException("not used");
+        }
+    }
+}

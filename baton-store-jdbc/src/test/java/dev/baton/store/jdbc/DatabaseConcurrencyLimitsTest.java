@@ -1,0 +1,165 @@
+package dev.baton.store.jdbc;
+
+import dev.baton.Clock;
+import dev.baton.ConcurrentExecutor;
+import dev.baton.Flow;
+import dev.baton.Flow0;
+import dev.baton.FlowRun;
+import dev.baton.State;
+import dev.baton.StateType;
+import dev.baton.Task;
+import dev.baton.Task1;
+import dev.baton.TaskFuture;
+import dev.baton.TaskRun;
+import dev.baton.internal.engine.EngineServices;
+import dev.baton.internal.engine.TagLimits;
+import dev.baton.internal.history.ConcurrencyLimit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Concurrency limits created in the database ({@code ./baton concurrency-limit create TAG N})
+ * apply to flows recording in that database: tagged task runs over the limit wait (Pending) for
+ * a slot, untagged ones are not held back, and every slot is given back.
+ */
+class DatabaseConcurrencyLimitsTest {
+    private static final Task1<Integer, Integer> QUERY = Task.named("query").tags("db").of(x -> {
+        sleep(150);
+        return x;
+    });
+    private static final Task1<Integer, Integer> PLAIN = Task.named("plain").of(x -> {
+        sleep(150);
+        return x;
+    });
+
+    @TempDir
+    Path home;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        EngineServices.useOnThisThread(null);
+        for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
+    }
+
+    private static Flow0<Integer> fourQueriesAndFourPlainTasks(String name) {
+        return Flow.named(name).executor(new ConcurrentExecutor()).of(() -> {
+            List<TaskFuture<Integer>> all = new ArrayList<>();
+            for (int i = 0; i < 4; i++) all.add(QUERY.submit(i));
+            for (int i = 0; i < 4; i++) all.add(PLAIN.submit(i));
+            int sum = 0;
+            for (TaskFuture<Integer> f : all) sum += f.result();
+            return sum;
+        });
+    }
+
+    private JdbcRunStore embedded() {
+        JdbcRunStore store = JdbcRunStore.builder().embedded(home).build();
+        toClose.add(store);
+        return store;
+    }
+
+    private void recordIn(JdbcRunStore store) {
+        EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
+    }
+
+    @Test
+    void aLimitInTheEmbeddedDatabaseLetsOneTaggedTaskRunAtATime() {
+        JdbcRunStore store = embedded();
+        JdbcRunHistory history = JdbcRunHistory.of(store);
+        history.putConcurrencyLimit("db", 1);
+        recordIn(store);
+
+        FlowRun<Integer> run = fourQueriesAndFourPlainTasks("limited").run();
+        assertThat(run.result()).isEqualTo(12);
+
+        FlowRun<?> recorded = store.flowRun(run.id()).orElseThrow();
+        List<long[]> queries = runningIntervals(recorded, "query");
+        List<long[]> plain = runningIntervals(recorded, "plain");
+        assertThat(queries).hasSize(4);
+        assertNoOverlap(queries);
+        // the untagged ones ran at once: all four were running at one moment
+        long lastStart = plain.stream().mapToLong(i -> i[0]).max().orElseThrow();
+        long firstEnd = plain.stream().mapToLong(i -> i[1]).min().orElseThrow();
+        assertThat(lastStart).as("untagged task runs are not held back").isLessThan(firstEnd);
+        for (TaskRun t : recorded.taskRuns()) {
+            assertThat(t.history()).extracting(State::type).as(t.name())
+                    .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED);
+        }
+        assertThat(history.concurrencyLimit("db").map(ConcurrencyLimit::activeSlots).orElseThrow())
+                .as("every slot given back").isEmpty();
+    }
+
+    @Test
+    void twoStoresOnOnePostgresShareTheLimit() throws Exception {
+        // two stores over one database stand for two processes sharing a PostgreSQL
+        String schema = TestPostgres.newSchema();
+        toClose.add(() -> TestPostgres.dropSchema(schema));
+        JdbcRunStore first = JdbcRunStore.builder().url(TestPostgres.url(schema)).schema(schema).build();
+        toClose.add(first);
+        JdbcRunStore second = JdbcRunStore.builder().url(TestPostgres.url(schema)).schema(schema).build();
+        toClose.add(second);
+        JdbcRunHistory.of(first).putConcurrencyLimit("db", 1);
+
+        CompletableFuture<FlowRun<Integer>> a = CompletableFuture.supplyAsync(() -> {
+            recordIn(first);
+            return fourQueriesAndFourPlainTasks("a").run();
+        });
+        CompletableFuture<FlowRun<Integer>> b = CompletableFuture.supplyAsync(() -> {
+            recordIn(second);
+            return fourQueriesAndFourPlainTasks("b").run();
+        });
+        FlowRun<Integer> runA = a.get();
+        FlowRun<Integer> runB = b.get();
+        assertThat(runA.result()).isEqualTo(12);
+        assertThat(runB.result()).isEqualTo(12);
+
+        List<long[]> queries = new ArrayList<>(runningIntervals(first.flowRun(runA.id()).orElseThrow(), "query"));
+        queries.addAll(runningIntervals(first.flowRun(runB.id()).orElseThrow(), "query"));
+        assertThat(queries).hasSize(8);
+        assertNoOverlap(queries);
+    }
+
+    /** [RUNNING, end) of every task run of {@code taskName}, from the recorded states. */
+    static List<long[]> runningIntervals(FlowRun<?> run, String taskName) {
+        List<long[]> out = new ArrayList<>();
+        for (TaskRun t : run.taskRuns()) {
+            if (!t.taskName().equals(taskName)) continue;
+            long start = -1, end = -1;
+            for (State s : t.history()) {
+                if (s.type() == StateType.RUNNING) start = s.epochNanos();
+                else if (start >= 0 && s.isFinal()) end = s.epochNanos();
+            }
+            assertThat(start).as(t.name() + " ran").isGreaterThanOrEqualTo(0);
+            assertThat(end).as(t.name() + " ended").isGreaterThanOrEqualTo(start);
+            out.add(new long[]{start, end});
+        }
+        return out;
+    }
+
+    static void assertNoOverlap(List<long[]> intervals) {
+        List<long[]> sorted = new ArrayList<>(intervals);
+        sorted.sort((x, y) -> Long.compare(x[0], y[0]));
+        for (int i = 1; i < sorted.size(); i++) {
+            assertThat(sorted.get(i)[0]).as("run %d started after run %d ended", i, i - 1)
+                    .isGreaterThanOrEqualTo(sorted.get(i - 1)[1]);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
