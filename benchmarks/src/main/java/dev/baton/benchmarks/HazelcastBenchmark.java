@@ -24,7 +24,8 @@ import java.util.Locale;
  * task runs are timed: inside the flow run, after the cluster is up and a warm-up batch ran (by
  * default {@code --warmup 10000} no-op task runs, a chain of a fifth of that, and 10 of the case's
  * own: the JIT of three JVMs needs thousands of calls to settle). Extra JVM options for the
- * workers (JFR, GC flags) may be given in {@code BATON_BENCH_WORKER_JAVA_OPTS}.
+ * workers (JFR, GC flags) may be given in {@code BATON_BENCH_WORKER_JAVA_OPTS}; {@code -Dbench.workers=1}
+ * runs the cluster with one worker (what the cpu case's speedup is on one worker, for comparison).
  *
  * <pre>
  * java -Xmx1g -cp 'benchmarks/target/classes:benchmarks/target/lib/*' dev.baton.benchmarks.HazelcastBenchmark \
@@ -83,7 +84,7 @@ public final class HazelcastBenchmark {
     private static int run(String caseName, int n, int warmup) {
         long iterations = caseName.equals("cpu") ? calibrate() : 0;
         double oneTask = caseName.equals("cpu") ? timeInProcess(iterations) : 0;
-        HazelcastExecutor.Builder cluster = HazelcastExecutor.builder().workers(2).threadsPerWorker(1);
+        HazelcastExecutor.Builder cluster = HazelcastExecutor.builder().workers(Integer.getInteger("bench.workers", 2)).threadsPerWorker(1);
         String workerOptions = System.getenv("BATON_BENCH_WORKER_JAVA_OPTS"); // e.g. JFR flags
         if (workerOptions != null && !workerOptions.isBlank()) cluster.jvmOptions(workerOptions.trim().split("\\s+"));
         HazelcastExecutor executor = cluster.build();
