@@ -11,7 +11,8 @@ import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code baton} command's Java side: inspecting recorded runs ({@code flow-run}), tag
+ * The {@code baton} command's Java side: inspecting recorded flows and runs ({@code flow},
+ * {@code flow-run}), tag
  * concurrency limits, the API server and its database. {@code ./baton run FILE.java} and
  * {@code ./baton worker ...} are handled by the launcher script itself; they are listed here
  * for the help.
@@ -19,7 +20,8 @@ import java.util.concurrent.Callable;
 @Command(name = "baton", synopsisSubcommandLabel = "<command>",
         description = "Workflow orchestration for the JVM: run flows, inspect their runs, serve the API.",
         subcommands = {
-                BatonCli.Run.class, BatonCli.Worker.class, FlowRunCommand.class, ConcurrencyLimitCommand.class,
+                BatonCli.Run.class, BatonCli.Worker.class, FlowCommand.class, FlowRunCommand.class,
+                ConcurrencyLimitCommand.class,
                 ServerCommand.class, BatonCli.Version.class, CommandLine.HelpCommand.class,
         },
         footer = {"", "Runs are read from the embedded database under BATON_HOME (default ~/.baton),",

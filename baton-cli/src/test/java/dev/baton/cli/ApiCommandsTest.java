@@ -64,7 +64,8 @@ class ApiCommandsTest {
         for (String[] args : new String[][] {
                 {"flow-run", "ls", "--json"}, {"flow-run", "ls"}, {"flow-run", "ls", "--state", "failed"},
                 {"flow-run", "inspect", id}, {"flow-run", "inspect", "--json", id}, {"flow-run", "logs", id},
-                {"flow-run", "logs", "--json", id}}) {
+                {"flow-run", "logs", "--json", id}, {"flow", "ls"}, {"flow", "ls", "--json"},
+                {"flow", "inspect", "etl"}, {"flow", "inspect", "--json", "etl"}}) {
             Cli.Result viaApi = remote.run(args);
             Cli.Result direct = embedded.run(args);
             assertThat(viaApi.exitCode()).as(String.join(" ", args) + "\n" + viaApi).isZero();

@@ -93,8 +93,8 @@ class ServerDatabaseCommandsTest {
         Cli cli = Cli.embedded(home);
         Cli.Result help = cli.run("help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("run ", "worker", "flow-run", "concurrency-limit", "server", "version",
-                "BATON_API_URL");
+        assertThat(help.out()).contains("run ", "worker", "flow ", "flow-run", "concurrency-limit", "server",
+                "version", "BATON_API_URL");
         Cli.Result bare = cli.run();
         assertThat(bare.exitCode()).isEqualTo(2);
         assertThat(bare.out()).isEqualTo(help.out());

@@ -11,6 +11,7 @@ import dev.baton.internal.history.ConcurrencyLimit;
 import dev.baton.internal.history.FlowRunDetail;
 import dev.baton.internal.history.FlowRunFilter;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
@@ -92,6 +93,18 @@ public final class ApiClient implements RunHistory {
     public Map<String, Object> health() {
         return send("GET", "/health", null, JSON.getTypeFactory().constructMapType(Map.class, String.class,
                 Object.class), false);
+    }
+
+    @Override
+    public Page<FlowSummary> flows(int offset, int limit) {
+        FlowSummary.checkPage(offset, limit);
+        return send("GET", "/flows?offset=" + offset + "&limit=" + limit, null, pageOf(FlowSummary.class), false);
+    }
+
+    @Override
+    public Optional<FlowSummary> flow(String name) {
+        java.util.Objects.requireNonNull(name, "name");
+        return Optional.ofNullable(send("GET", "/flows/" + pathSegment(name), null, type(FlowSummary.class), true));
     }
 
     @Override

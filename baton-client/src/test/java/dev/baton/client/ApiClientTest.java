@@ -14,6 +14,7 @@ import dev.baton.internal.history.ConcurrencyLimit;
 import dev.baton.internal.history.FlowRunDetail;
 import dev.baton.internal.history.FlowRunFilter;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
@@ -111,6 +112,26 @@ class ApiClientTest {
             assertThat(lines).isEqualTo(database.logs(new LogFilter(run.id(), null, 0, 10_000)).items());
             List<String> incs = lines.stream().map(LogLine::message).filter(m -> m.startsWith("inc ")).toList();
             assertThat(incs).hasSize(LOG_LINES).startsWith("inc 0", "inc 1").endsWith("inc " + (LOG_LINES - 1));
+        }
+    }
+
+    @Test
+    void flowsAreWhatTheDatabaseHolds() {
+        try (ApiClient api = ApiClient.connect(server.url(), null)) {
+            Page<FlowSummary> all = api.flows(0, 100);
+            assertThat(all).isEqualTo(database.flows(0, 100));
+            assertThat(all.items()).extracting(FlowSummary::name).containsExactly("chain", "warmup");
+            assertThat(all.items().get(1).flowRuns()).isEqualTo(3);
+            assertThat(all.items().get(0).lastFlowRunId()).isEqualTo(run.id());
+            assertThat(all.items().get(0).lastState().type()).isEqualTo(StateType.COMPLETED);
+            Page<FlowSummary> second = api.flows(1, 1);
+            assertThat(second.items()).extracting(FlowSummary::name).containsExactly("warmup");
+            assertThat(second.total()).isEqualTo(2);
+
+            assertThat(api.flow("warmup")).isEqualTo(database.flow("warmup")).isPresent();
+            assertThat(api.flow("no such flow/..")).isEmpty();
+            assertThatThrownBy(() -> api.flows(0, 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("limit");
         }
     }
 

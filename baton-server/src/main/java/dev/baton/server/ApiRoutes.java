@@ -5,6 +5,7 @@ import dev.baton.internal.history.ConcurrencyLimit;
 import dev.baton.internal.history.FlowRunDetail;
 import dev.baton.internal.history.FlowRunFilter;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
 
 /**
  * The routes of the API under {@code /api}, shaped after Prefect's Orion API: health, run
- * events, flow runs, task runs, logs and concurrency limits. Each handler checks its input,
+ * events, flows, flow runs, task runs, logs and concurrency limits. Each handler checks its input,
  * calls the history (reads) or the {@link RunRecorder} (writes) and returns the body to answer.
  */
 final class ApiRoutes {
@@ -34,6 +35,7 @@ final class ApiRoutes {
 
     private static final Type EVENTS = new TypeReference<List<RunEvent>>() {}.getType();
     private static final Type LOG_LINES = new TypeReference<List<LogLine>>() {}.getType();
+    private static final Type FLOW_PAGE = new TypeReference<Page<FlowSummary>>() {}.getType();
     private static final Type FLOW_RUN_PAGE = new TypeReference<Page<FlowRunSummary>>() {}.getType();
     private static final Type LOG_PAGE = new TypeReference<Page<LogLine>>() {}.getType();
     private static final Type GRAPH = new TypeReference<List<Bodies.GraphNode>>() {}.getType();
@@ -72,6 +74,13 @@ final class ApiRoutes {
                         + " sent again keeps its id). The server remembers the last sequence it applied for each"
                         + " of the last " + BatchIds.MAX_CLIENTS + " clients and does not apply a batch twice.",
                         "^[0-9a-fA-F-]{36}:[0-9]{1,18}$"))));
+
+        r.add(new Route("GET", "/api/flows", "The flows runs were made of, by name (in code-point order), with"
+                + " how many runs each has and its newest run's state, a page at a time", null, FLOW_PAGE, 200, 0,
+                (ctx, body) -> flows(ctx), List.of(), List.of(
+                        new Route.Query("offset", "How many flows to skip", 0, Integer.MAX_VALUE, 0),
+                        new Route.Query("limit", "How many flows at most", 1, FlowSummary.MAX_LIMIT, DEFAULT_LIMIT))));
+        r.add(get("/api/flows/{name}", "One flow by its exact name", FlowSummary.class, (ctx, body) -> flow(ctx)));
 
         r.add(new Route("POST", "/api/flow_runs", "Create a flow run", Bodies.FlowRunCreate.class,
                 FlowRunSummary.class, 201, maxBody,
@@ -138,6 +147,35 @@ final class ApiRoutes {
                     + ": send them in several batches, in order");
         }
         return batchIds.applyOnce(batchId, () -> recorder.apply(events));
+    }
+
+    private Page<FlowSummary> flows(Context ctx) {
+        int offset = queryInt(ctx, "offset", 0);
+        int limit = queryInt(ctx, "limit", DEFAULT_LIMIT);
+        try {
+            FlowSummary.checkPage(offset, limit);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("Bad page of flows: " + e.getMessage());
+        }
+        return history.flows(offset, limit);
+    }
+
+    private FlowSummary flow(Context ctx) {
+        String name = Checks.text("name", ctx.pathParam("name"), 500, true);
+        return history.flow(name).orElseThrow(() -> ApiError.notFound("No flow named '" + name
+                + "': no run was made of it"));
+    }
+
+    /** A whole-number query parameter, {@code otherwise} when absent. */
+    private static int queryInt(Context ctx, String name, int otherwise) {
+        String s = ctx.queryParam(name);
+        if (s == null || s.isEmpty()) return otherwise;
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("Query parameter '" + name + "' must be a whole number, not '"
+                    + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'");
+        }
     }
 
     private FlowRunDetail flowRun(Context ctx) {

@@ -45,7 +45,7 @@ final class OpenApiDocument {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.0.3");
         doc.put("info", Map.of("title", "Baton API", "version", version, "description",
-                "Run history and orchestration for Baton flows: flow runs, task runs, states, logs and tag"
+                "Run history and orchestration for Baton flows: flows, flow runs, task runs, states, logs and tag"
                         + " concurrency limits. Errors answer {\"error\": \"message\"}."));
         doc.put("paths", paths);
         Map<String, Object> components = new LinkedHashMap<>();
@@ -74,6 +74,11 @@ final class OpenApiDocument {
             parameters.add(Map.of("name", h.name(), "in", "header", "required", false, "description",
                     h.description(), "schema", Map.of("type", "string", "pattern", h.pattern())));
         }
+        for (Route.Query q : r.query()) {
+            parameters.add(Map.of("name", q.name(), "in", "query", "required", false, "description",
+                    q.description(), "schema", Map.of("type", "integer", "format", "int32", "minimum", q.minimum(),
+                            "maximum", q.maximum(), "default", q.defaultValue())));
+        }
         if (!parameters.isEmpty()) op.put("parameters", parameters);
         if (r.request() != null) {
             op.put("requestBody", Map.of("required", true, "content",
@@ -88,10 +93,10 @@ final class OpenApiDocument {
         responses.put(String.valueOf(r.status()), ok);
         Map<String, Object> error = Map.of("content", Map.of("application/json",
                 Map.of("schema", Map.of("$ref", "#/components/schemas/Error"))));
-        if (r.request() != null || r.path().contains("{")) {
+        if (r.request() != null || r.path().contains("{") || !r.query().isEmpty()) {
             responses.put("400", withDescription(error, "Malformed or invalid input; the message says what"));
         }
-        if (r.path().contains("{")) responses.put("404", withDescription(error, "No such run or tag"));
+        if (r.path().contains("{")) responses.put("404", withDescription(error, "No such run, flow or tag"));
         if (r.request() != null) responses.put("413", withDescription(error, "Request body too large"));
         if (!r.path().equals("/api/health")) {
             responses.put("401", withDescription(error, "API key missing or wrong (when the server requires one)"));

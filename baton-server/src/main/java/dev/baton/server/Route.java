@@ -18,17 +18,26 @@ import java.util.List;
  * @param maxBody  the largest body accepted, in bytes (larger: 413)
  * @param handler  answers the request: returns the response body (ignored when {@code response} is null)
  * @param headers  the optional request headers the route reads, for the document
+ * @param query    the optional query parameters the route reads, for the document
  */
 record Route(String method, String path, String summary, Type request, Type response, int status, long maxBody,
-             Handler handler, List<Header> headers) {
+             Handler handler, List<Header> headers, List<Query> query) {
 
     Route(String method, String path, String summary, Type request, Type response, int status, long maxBody,
           Handler handler) {
-        this(method, path, summary, request, response, status, maxBody, handler, List.of());
+        this(method, path, summary, request, response, status, maxBody, handler, List.of(), List.of());
+    }
+
+    Route(String method, String path, String summary, Type request, Type response, int status, long maxBody,
+          Handler handler, List<Header> headers) {
+        this(method, path, summary, request, response, status, maxBody, handler, headers, List.of());
     }
 
     /** An optional request header: its name, what it is for and the pattern of its value. */
     record Header(String name, String description, String pattern) {}
+
+    /** An optional whole-number query parameter: its name, what it is for, its range and its default. */
+    record Query(String name, String description, int minimum, int maximum, int defaultValue) {}
 
     /** Answers one request; may throw {@link ApiError}. */
     @FunctionalInterface

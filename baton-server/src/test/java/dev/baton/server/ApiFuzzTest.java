@@ -33,8 +33,9 @@ class ApiFuzzTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String[] METHODS = {"GET", "POST", "POST", "POST", "DELETE", "PUT", "PATCH", "OPTIONS"};
     private static final String[] ROUTES = {
-            "/api/health", "/api/openapi.json", "/api/events", "/api/flow_runs", "/api/flow_runs/{id}",
-            "/api/flow_runs/filter", "/api/flow_runs/{id}/graph", "/api/flow_runs/{id}/set_state", "/api/task_runs",
+            "/api/health", "/api/openapi.json", "/api/events", "/api/flows", "/api/flows/{name}", "/api/flow_runs",
+            "/api/flow_runs/{id}", "/api/flow_runs/filter", "/api/flow_runs/{id}/graph",
+            "/api/flow_runs/{id}/set_state", "/api/task_runs",
             "/api/task_runs/{id}", "/api/task_runs/{id}/set_state", "/api/logs", "/api/logs/filter",
             "/api/concurrency_limits", "/api/concurrency_limits/tag/{tag}", "/api/concurrency_limits/increment",
             "/api/concurrency_limits/decrement"};
@@ -119,7 +120,23 @@ class ApiFuzzTest {
         if (r == 1) return "/" + urlPart(randomText(8));
         if (r == 2) return "/api/flow_runs/" + urlPart(randomText(40)) + "/graph";
         String route = ROUTES[random.nextInt(ROUTES.length)];
-        return route.replace("{id}", id()).replace("{tag}", tag());
+        if (route.equals("/api/flows")) return route + query();
+        return route.replace("{id}", id()).replace("{tag}", tag()).replace("{name}", flowName());
+    }
+
+    private String query() {
+        return switch (random.nextInt(6)) {
+            case 0 -> "";
+            case 1 -> "?offset=" + random.nextInt(5) + "&limit=" + random.nextInt(3);
+            case 2 -> "?limit=" + urlPart(randomText(1 + random.nextInt(12)));
+            case 3 -> "?offset=" + (random.nextBoolean() ? "-" : "") + random.nextLong();
+            case 4 -> "?" + urlPart(randomText(1 + random.nextInt(30)));
+            default -> "?limit=" + (random.nextInt(2000) - 500) + "&offset=" + random.nextInt(3);
+        };
+    }
+
+    private String flowName() {
+        return random.nextInt(3) == 0 ? "fuzz" : tag();
     }
 
     private String id() {

@@ -6,6 +6,7 @@ import dev.baton.StateType;
 import dev.baton.internal.history.ConcurrencyLimit;
 import dev.baton.internal.history.FlowRunDetail;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
 import dev.baton.internal.history.RunEvent;
@@ -200,6 +201,64 @@ abstract class ApiServerContract {
         Http.Answer all = http.post("/api/flow_runs/filter", null);
         assertThat(all.status()).as(all.body()).isEqualTo(200);
         assertThat(all.as(new TypeReference<Page<FlowRunSummary>>() {}).total()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void flowsAreListedByNameAPageAtATimeAndReadOneByOne() {
+        String prefix = "flows-" + id().toString().substring(0, 8);
+        String spaced = prefix + " nightly ETL", plain = prefix + "-adhoc";
+        UUID first = id(), second = id(), other = id();
+        post(List.of(
+                new RunEvent.FlowRunCreated(first, "r1", spaced, "[]", null, null, Set.of(), tick(), "h:1"),
+                new RunEvent.FlowRunState(first, state(StateType.COMPLETED)),
+                new RunEvent.FlowRunCreated(other, "r2", plain, "[]", null, null, Set.of(), tick(), "h:1"),
+                new RunEvent.FlowRunState(other, state(StateType.RUNNING)),
+                new RunEvent.FlowRunCreated(second, "r3", spaced, "[]", null, null, Set.of(), tick(), "h:1"),
+                new RunEvent.FlowRunState(second, state(StateType.FAILED))));
+
+        Page<FlowSummary> all = flows("?limit=1000");
+        List<String> names = all.items().stream().map(FlowSummary::name).toList();
+        assertThat(names).isSorted().contains(spaced, plain);
+        assertThat(all.total()).isEqualTo(names.size());
+        FlowSummary nightly = all.items().get(names.indexOf(spaced));
+        assertThat(nightly.flowRuns()).isEqualTo(2);
+        assertThat(nightly.lastFlowRunId()).isEqualTo(second);
+        assertThat(nightly.lastState().type()).isEqualTo(StateType.FAILED);
+        assertThat(nightly.firstRun()).isBefore(nightly.lastRun());
+
+        // a page at a time, in the same order; no parameters: the first page of the default size
+        List<String> paged = new ArrayList<>();
+        for (int offset = 0; offset < all.total(); offset++) {
+            Page<FlowSummary> page = flows("?offset=" + offset + "&limit=1");
+            assertThat(page.offset()).isEqualTo(offset);
+            assertThat(page.hasMore()).isEqualTo(offset + 1 < all.total());
+            page.items().forEach(f -> paged.add(f.name()));
+        }
+        assertThat(paged).isEqualTo(names);
+        assertThat(flows("").items()).hasSize((int) Math.min(all.total(), ApiRoutes.DEFAULT_LIMIT));
+        assertThat(flows("?offset=" + all.total()).items()).isEmpty();
+
+        // one by its exact name, percent-encoded in the path
+        Http.Answer one = http.get("/api/flows/" + java.net.URLEncoder.encode(spaced,
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        assertThat(one.status()).as(one.body()).isEqualTo(200);
+        assertThat(one.as(FlowSummary.class)).isEqualTo(nightly);
+        Http.Answer unknown = http.get("/api/flows/" + prefix + "-nothing");
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.error()).contains("No flow named '" + prefix + "-nothing'");
+
+        // bad paging says what was wrong
+        for (String bad : List.of("?limit=0", "?limit=1001", "?offset=-1", "?limit=ten", "?offset=99999999999")) {
+            Http.Answer a = http.get("/api/flows" + bad);
+            assertThat(a.status()).as(bad + ": " + a.body()).isEqualTo(400);
+            assertThat(a.error()).as(bad).containsAnyOf("limit", "offset");
+        }
+    }
+
+    private Page<FlowSummary> flows(String query) {
+        Http.Answer a = http.get("/api/flows" + query);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        return a.as(new TypeReference<Page<FlowSummary>>() {});
     }
 
     private Page<FlowRunSummary> filter(String body) {

@@ -119,8 +119,9 @@ public final class FlowRunEngine extends RunScope {
         services.store().flowRunStarted(record);
         propose(State.of(StateType.PENDING, null, now(), null, null), false, record::append);
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
-            RunLog.FLOW_RUNS.atInfo().setMessage("Created flow run '" + record.name() + "' for flow '" + flow.name() + "'")
-                    .addKeyValue("flow_run_id", record.id()).log();
+            String created = "Created flow run '" + record.name() + "' for flow '" + flow.name() + "'";
+            RunLog.FLOW_RUNS.atInfo().setMessage(created).addKeyValue("flow_run_id", record.id()).log();
+            RunLog.toStore(this, Level.INFO, RunLog.FLOW_RUNS.getName(), created, null);
         }
         State fin;
         State ended = null; // the final state once recorded

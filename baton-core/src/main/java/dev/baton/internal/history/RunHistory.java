@@ -16,6 +16,17 @@ public interface RunHistory extends AutoCloseable {
     /** Flow runs matching {@code filter}, newest first, one page of them. */
     Page<FlowRunSummary> flowRuns(FlowRunFilter filter);
 
+    /**
+     * The flows runs were made of, by name in alphabetical order, one page of them.
+     *
+     * @throws IllegalArgumentException if {@code offset} is negative or {@code limit} not in
+     *         1..{@value FlowSummary#MAX_LIMIT}
+     */
+    Page<FlowSummary> flows(int offset, int limit);
+
+    /** The flow named {@code name} (exactly), if any run was made of it. */
+    Optional<FlowSummary> flow(String name);
+
     /** One flow run with its state history, task runs (each with history and upstream) and subflow runs. */
     Optional<FlowRunDetail> flowRun(UUID id);
 

@@ -4,6 +4,7 @@ import dev.baton.StateType;
 import dev.baton.internal.history.FlowRunDetail;
 import dev.baton.internal.history.FlowRunFilter;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
@@ -25,9 +26,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The reading side of {@link JdbcRunHistory}: flow runs by filter with paging, one flow run in
- * full, one task run, log lines. Every value from a caller is a bound parameter; the SQL is made
- * only of fixed fragments (how many {@code ?} a filter needs is the one thing that varies).
+ * The reading side of {@link JdbcRunHistory}: flows by name with paging, flow runs by filter with
+ * paging, one flow run in full, one task run, log lines. Every value from a caller is a bound
+ * parameter; the SQL is made only of fixed fragments (how many {@code ?} a filter needs is the
+ * one thing that varies).
  */
 final class HistoryQueries {
     /**
@@ -55,6 +57,77 @@ final class HistoryQueries {
 
     HistoryQueries(Database db) {
         this.db = db;
+    }
+
+    // ----- flows -----
+
+    /** At most this many flow names in one {@code IN (...)} list (old SQLite builds allow 999 parameters). */
+    private static final int NAMES_PER_QUERY = 500;
+
+    /** Flows by name in code-point order (the same on every database), one page of them. */
+    Page<FlowSummary> flows(Connection c, int offset, int limit) throws SQLException {
+        long total;
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(DISTINCT flow_name) FROM flow_run");
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            total = r.getLong(1);
+        }
+        if (total <= offset) return new Page<>(List.of(), offset, total);
+        return new Page<>(flowSummaries(c, " GROUP BY flow_name ORDER BY flow_name" + byCodePoint()
+                + " LIMIT ? OFFSET ?", List.of(limit, offset)), offset, total);
+    }
+
+    Optional<FlowSummary> flow(Connection c, String name) throws SQLException {
+        return flowSummaries(c, " WHERE flow_name = ? GROUP BY flow_name", List.of(name)).stream().findFirst();
+    }
+
+    /** PostgreSQL sorts text by the database's locale unless told otherwise; the others by code point. */
+    private String byCodePoint() {
+        return db.dialect() == Database.Dialect.POSTGRESQL ? " COLLATE \"C\"" : "";
+    }
+
+    /**
+     * The flows {@code tail} (WHERE / GROUP BY / ORDER BY / LIMIT over flow_run, its values {@code args})
+     * selects, in its order, each with its newest run's id and state.
+     */
+    private List<FlowSummary> flowSummaries(Connection c, String tail, List<Object> args) throws SQLException {
+        record Counts(String name, long runs, long first, long last) {}
+        List<Counts> counts = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT flow_name, COUNT(*), MIN(created_ns), MAX(created_ns)"
+                + " FROM flow_run" + tail)) {
+            int i = 1;
+            for (Object a : args) {
+                if (a instanceof Integer n) s.setInt(i++, n);
+                else s.setString(i++, (String) a);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) counts.add(new Counts(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4)));
+            }
+        }
+        Map<String, FlowRunSummary> newest = new HashMap<>();
+        for (int from = 0; from < counts.size(); from += NAMES_PER_QUERY) {
+            List<Counts> chunk = counts.subList(from, Math.min(counts.size(), from + NAMES_PER_QUERY));
+            String in = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            // the newest run of each: latest creation, ties broken as the flow run list breaks them
+            try (PreparedStatement s = c.prepareStatement(SUMMARY + " WHERE f.flow_name IN (" + in + ")"
+                    + " AND f.created_ns = (SELECT MAX(g.created_ns) FROM flow_run g WHERE g.flow_name = f.flow_name)"
+                    + " ORDER BY f.id DESC")) {
+                for (int i = 0; i < chunk.size(); i++) s.setString(i + 1, chunk.get(i).name());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        FlowRunSummary run = summary(r);
+                        newest.putIfAbsent(run.flowName(), run);
+                    }
+                }
+            }
+        }
+        List<FlowSummary> flows = new ArrayList<>(counts.size());
+        for (Counts f : counts) {
+            FlowRunSummary last = newest.get(f.name());
+            flows.add(new FlowSummary(f.name(), f.runs(), instant(f.first()), instant(f.last()),
+                    last == null ? null : last.id(), last == null ? null : last.state()));
+        }
+        return flows;
     }
 
     // ----- flow runs -----

@@ -5,6 +5,7 @@ import dev.baton.internal.history.ConcurrencyLimit;
 import dev.baton.internal.history.FlowRunDetail;
 import dev.baton.internal.history.FlowRunFilter;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
@@ -25,8 +26,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The run history in a database, for the CLI and the API server to read and administer: flow
- * runs by filter with paging, a flow run in full (state history, task runs with their histories
+ * The run history in a database, for the CLI and the API server to read and administer: flows
+ * by name, flow runs by filter with paging, a flow run in full (state history, task runs with their histories
  * and dependencies, subflow runs), task runs, log lines, and tag concurrency limits.
  *
  * <pre>{@code
@@ -98,6 +99,18 @@ public final class JdbcRunHistory implements RunHistory {
     /** The history of {@code store}'s database; closing it leaves the store open. */
     public static JdbcRunHistory of(JdbcRunStore store) {
         return new JdbcRunHistory(store.database(), store);
+    }
+
+    @Override
+    public Page<FlowSummary> flows(int offset, int limit) {
+        FlowSummary.checkPage(offset, limit);
+        return read("flows", c -> queries.flows(c, offset, limit));
+    }
+
+    @Override
+    public Optional<FlowSummary> flow(String name) {
+        Objects.requireNonNull(name, "name");
+        return read("flow '" + name + "'", c -> queries.flow(c, name));
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.baton.internal.history.ConcurrencyLimit;
 import dev.baton.internal.history.FlowRunDetail;
 import dev.baton.internal.history.FlowRunFilter;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
@@ -184,6 +185,76 @@ abstract class RunHistoryContract {
         // all of them together
         assertThat(history.flowRuns(filter(Set.of(StateType.COMPLETED), "etl", created(runs.get(3)), null,
                 Set.of("nightly"), 0, 1)).items()).extracting(FlowRunSummary::id).containsExactly(runs.get(6).id());
+    }
+
+    @Test
+    void flowsAreListedByNameWithTheirRunCountsTimesAndNewestRunsState() {
+        Instant t0 = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        UUID beta1 = UUID.randomUUID(), beta2 = UUID.randomUUID(), beta3 = UUID.randomUUID();
+        UUID upper = UUID.randomUUID(), lower = UUID.randomUUID(), quiet = UUID.randomUUID();
+        JdbcRunStore store = store();
+        store.record(List.of(
+                created(beta1, "beta", t0),
+                new RunEvent.FlowRunState(beta1, state(StateType.COMPLETED, "Completed", t0.plusMillis(1), null)),
+                created(upper, "Alpha", t0.plusMillis(2)),
+                new RunEvent.FlowRunState(upper, state(StateType.FAILED, "Failed", t0.plusMillis(3), null)),
+                created(beta2, "beta", t0.plusMillis(4)),
+                new RunEvent.FlowRunState(beta2, state(StateType.FAILED, "Failed", t0.plusMillis(5), null)),
+                created(lower, "alpha-2", t0.plusMillis(6)),
+                new RunEvent.FlowRunState(lower, state(StateType.COMPLETED, "Completed", t0.plusMillis(7), null)),
+                // created after beta2, finished before it: still the newest run of "beta"
+                created(beta3, "beta", t0.plusMillis(8)),
+                new RunEvent.FlowRunState(beta3, state(StateType.CANCELLED, "Cancelled", t0.plusMillis(9), null)),
+                created(quiet, "gamma", t0.plusMillis(10))));
+        assertThat(store.flush(java.time.Duration.ofSeconds(30))).isTrue();
+        JdbcRunHistory history = history();
+
+        Page<FlowSummary> all = history.flows(0, 100);
+        assertThat(all.total()).isEqualTo(4);
+        assertThat(all.hasMore()).isFalse();
+        // by code point, the same on every database: capitals first
+        assertThat(all.items()).extracting(FlowSummary::name).containsExactly("Alpha", "alpha-2", "beta", "gamma");
+        FlowSummary beta = all.items().get(2);
+        assertThat(beta.flowRuns()).isEqualTo(3);
+        assertThat(beta.firstRun()).isEqualTo(t0);
+        assertThat(beta.lastRun()).isEqualTo(t0.plusMillis(8));
+        assertThat(beta.lastFlowRunId()).isEqualTo(beta3);
+        assertThat(beta.lastState().type()).isEqualTo(StateType.CANCELLED);
+        assertThat(all.items().get(0).lastState().type()).isEqualTo(StateType.FAILED);
+        FlowSummary gamma = all.items().get(3);
+        assertThat(gamma.flowRuns()).isEqualTo(1);
+        assertThat(gamma.lastFlowRunId()).isEqualTo(quiet);
+        assertThat(gamma.lastState()).isNull(); // created, no state yet
+
+        // pages of 3: 3 + 1, the same order; past the end: empty, the total still told
+        Page<FlowSummary> first = history.flows(0, 3), second = history.flows(3, 3);
+        assertThat(first.items()).extracting(FlowSummary::name).containsExactly("Alpha", "alpha-2", "beta");
+        assertThat(first.hasMore()).isTrue();
+        assertThat(second.items()).extracting(FlowSummary::name).containsExactly("gamma");
+        assertThat(second.offset()).isEqualTo(3);
+        assertThat(second.hasMore()).isFalse();
+        Page<FlowSummary> beyond = history.flows(10, 3);
+        assertThat(beyond.items()).isEmpty();
+        assertThat(beyond.total()).isEqualTo(4);
+
+        // one flow by its exact name
+        assertThat(history.flow("beta")).contains(beta);
+        assertThat(history.flow("Beta")).isEmpty();
+        assertThat(history.flow("bet")).isEmpty();
+        assertThat(history.flow("x'; DROP TABLE flow_run; --")).isEmpty();
+        assertThat(history.flows(0, 10).total()).isEqualTo(4);
+
+        assertThatThrownBy(() -> history.flows(-1, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset");
+        assertThatThrownBy(() -> history.flows(0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        assertThatThrownBy(() -> history.flows(0, FlowSummary.MAX_LIMIT + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+    }
+
+    private static RunEvent.FlowRunCreated created(UUID id, String flowName, Instant at) {
+        return new RunEvent.FlowRunCreated(id, "run-" + id.toString().substring(0, 8), flowName, "[]", null, null,
+                Set.of(), at, "test:1");
     }
 
     @Test
@@ -597,6 +668,9 @@ abstract class RunHistoryContract {
         assertThat(history.flowRun(UUID.randomUUID())).isEmpty();
         assertThat(history.taskRun(UUID.randomUUID())).isEmpty();
         assertThat(history.flowRuns(FlowRunFilter.all(10)).items()).isEmpty();
+        assertThat(history.flows(0, 10).total()).isZero();
+        assertThat(history.flows(0, 10).items()).isEmpty();
+        assertThat(history.flow("nothing")).isEmpty();
         assertThat(history.concurrencyLimit("nothing")).isEmpty();
         assertThat(history.deleteConcurrencyLimit("nothing")).isFalse();
         // input that would break SQL built from strings is only ever a value
@@ -686,6 +760,7 @@ abstract class RunHistoryContract {
 
         Page<LogLine> page = history.logs(new LogFilter(run.id(), null, 0, LogFilter.MAX_LIMIT));
         List<LogLine> lines = page.items();
+        assertThat(lines.get(0).message()).isEqualTo("Created flow run '" + run.name() + "' for flow 'chatty'");
         assertThat(lines).extracting(LogLine::message).containsSubsequence("before",
                 "Created task run 'noisy-0' for task 'noisy'", "task sees 1", "fluent 10",
                 "Finished in state Completed()", "task sees 2", "fluent 20");
