@@ -1,11 +1,10 @@
 package dev.baton.client;
 
+import dev.baton.internal.ConfiguredDuration;
+
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where the Baton API server is and the key it wants: {@code BATON_API_URL} and
@@ -23,7 +22,6 @@ public record ApiSettings(URI url, String apiKey) {
     /** How often a process in client mode tells the server its running flow runs are alive (as for the database store). */
     public static final String HEARTBEAT_INTERVAL_ENVIRONMENT = "BATON_HEARTBEAT_INTERVAL";
 
-    private static final Pattern DURATION_WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
     public ApiSettings {
         if (url == null) throw new IllegalArgumentException("the Baton API URL is missing");
@@ -60,40 +58,7 @@ public record ApiSettings(URI url, String apiKey) {
      * @throws IllegalArgumentException if it is set to something that is not a positive duration, saying which forms work
      */
     static Duration heartbeatInterval(Duration fallback) {
-        String v = System.getenv(HEARTBEAT_INTERVAL_ENVIRONMENT);
-        return v == null || v.isBlank() ? fallback : duration(HEARTBEAT_INTERVAL_ENVIRONMENT, v);
-    }
-
-    /**
-     * A duration as the environment variables of Baton take it (the same forms as the database
-     * store): seconds ({@code 5}, {@code 0.5}), a number with a unit ({@code 500ms}, {@code 5s},
-     * {@code 2m}, {@code 1h}) or ISO-8601 ({@code PT5S}).
-     */
-    static Duration duration(String name, String value) {
-        String v = value.strip().toLowerCase(Locale.ROOT);
-        Duration d = null;
-        Matcher m = DURATION_WITH_UNIT.matcher(v);
-        if (m.matches()) {
-            double amount = Double.parseDouble(m.group(1));
-            double millis = switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "ms" -> amount;
-                case "m" -> amount * 60_000;
-                case "h" -> amount * 3_600_000;
-                default -> amount * 1_000;
-            };
-            if (millis * 1_000_000 < Long.MAX_VALUE) d = Duration.ofNanos(Math.round(millis * 1_000_000));
-        } else {
-            try {
-                d = Duration.parse(value.strip());
-            } catch (DateTimeParseException e) {
-                // refused below
-            }
-        }
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + "='" + value + "' is not a positive duration: write seconds (5),"
-                    + " a number with a unit (500ms, 5s, 2m, 1h) or ISO-8601 (PT5S)");
-        }
-        return d;
+        return ConfiguredDuration.fromEnvironment(HEARTBEAT_INTERVAL_ENVIRONMENT, fallback);
     }
 
     private static String setting(String property, String environment) {

@@ -1,6 +1,7 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
+import dev.baton.internal.ConfiguredDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,6 +4,7 @@ import dev.baton.Clock;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
+import dev.baton.internal.ConfiguredDuration;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.RunEvent;
 import dev.baton.internal.orchestration.ConcurrencySlots;

@@ -1,4 +1,4 @@
-package dev.baton.store.jdbc;
+package dev.baton.internal;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
  * ({@code 5}, {@code 0.5}), a number with a unit ({@code 500ms}, {@code 5s}, {@code 2m},
  * {@code 1h}) or ISO-8601 ({@code PT5S}).
  */
-final class ConfiguredDuration {
+public final class ConfiguredDuration {
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
     private ConfiguredDuration() {}
 
     /** The duration in environment variable {@code name}, or {@code fallback} when it is unset. */
-    static Duration fromEnvironment(String name, Duration fallback) {
+    public static Duration fromEnvironment(String name, Duration fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : parse(name, value);
     }
@@ -26,7 +26,7 @@ final class ConfiguredDuration {
      * @throws IllegalArgumentException naming the variable and the forms it takes, if {@code value} is none of them
      *                                  or not positive
      */
-    static Duration parse(String name, String value) {
+    public static Duration parse(String name, String value) {
         String v = value.strip().toLowerCase(Locale.ROOT);
         Duration d = null;
         Matcher m = WITH_UNIT.matcher(v);

@@ -1,4 +1,4 @@
-package dev.baton.store.jdbc;
+package dev.baton.internal;
 
 import org.junit.jupiter.api.Test;
 
