@@ -112,7 +112,8 @@ final class FlowRunCommand implements Callable<Integer> {
         String id;
 
         @Option(names = "--max-task-runs", paramLabel = "N", defaultValue = "500",
-                description = "Show at most N task runs in the tree (default: ${DEFAULT-VALUE}; --json shows all).")
+                description = "Show at most N task runs in the tree (default: ${DEFAULT-VALUE}; --json prints"
+                        + " the flow run with its first " + FlowRunDetail.MAX_TASK_RUNS + " task runs).")
         int maxTaskRuns;
 
         Inspect(CliEnvironment env) {
@@ -141,7 +142,7 @@ final class FlowRunCommand implements Callable<Integer> {
                 fields.add(new String[] {"Parameters", detail.parameters()});
             }
             if (r.parentFlowRunId() != null) fields.add(new String[] {"Parent", "flow run " + r.parentFlowRunId()});
-            fields.add(new String[] {"Task runs", String.valueOf(detail.taskRuns().size())});
+            fields.add(new String[] {"Task runs", String.valueOf(Math.max(r.taskRuns(), detail.taskRuns().size()))});
             for (String[] f : fields) out.println("  " + f[0] + " ".repeat(12 - f[0].length()) + f[1]);
 
             out.println("");
@@ -168,7 +169,7 @@ final class FlowRunCommand implements Callable<Integer> {
 
             out.println("");
             out.println(s.bold("Task runs") + s.dim(" (each under the last task run it waited for)"));
-            if (detail.taskRuns().isEmpty()) {
+            if (r.taskRuns() == 0 && detail.taskRuns().isEmpty()) {
                 out.println("  none");
             } else {
                 new TaskRunTree(history, out, Math.max(1, maxTaskRuns)).print(detail);
@@ -200,8 +201,7 @@ final class FlowRunCommand implements Callable<Integer> {
         @Override
         int run(RunHistory history, Output out) {
             FlowRunDetail detail = find(history, runId(id, "flow run"));
-            Map<UUID, String> taskRunNames = new HashMap<>();
-            for (TaskRunDetail t : detail.taskRuns()) taskRunNames.put(t.id(), t.name());
+            TaskRunNames taskRunNames = new TaskRunNames(history, detail);
             String flowRunName = detail.run().name();
 
             SequenceWriter json = out.json ? out.jsonArray() : null;
@@ -232,13 +232,52 @@ final class FlowRunCommand implements Callable<Integer> {
             return 0;
         }
 
-        private static String format(LogLine line, String flowRunName, Map<UUID, String> taskRunNames, Style s) {
+        private static String format(LogLine line, String flowRunName, TaskRunNames taskRunNames, Style s) {
             String level = line.level() == null ? "" : line.level();
             String source = line.taskRunId() == null ? "Flow run '" + flowRunName + "'"
-                    : "Task run '" + taskRunNames.getOrDefault(line.taskRunId(), line.taskRunId().toString()) + "'";
+                    : "Task run '" + taskRunNames.of(line.taskRunId()) + "'";
             return s.dim(Formats.preciseTime(line.timestamp())) + " | "
                     + s.level(level, level + " ".repeat(Math.max(0, 5 - level.length()))) + " | "
                     + source + " - " + line.message();
+        }
+
+        /**
+         * The names of a flow run's task runs for its log lines: those its detail holds, then
+         * further pages of task runs (in creation order, as log lines mostly come) only when a line
+         * names a task run not read yet.
+         */
+        private static final class TaskRunNames {
+            /** How many task runs one request for names asks for. */
+            static final int NAMES_PAGE = 1_000;
+
+            private final RunHistory history;
+            private final UUID flowRunId;
+            private final Map<UUID, String> names = new HashMap<>();
+            private long read;
+            private long total;
+
+            TaskRunNames(RunHistory history, FlowRunDetail detail) {
+                this.history = history;
+                this.flowRunId = detail.run().id();
+                for (TaskRunDetail t : detail.taskRuns()) names.put(t.id(), t.name());
+                this.read = detail.taskRuns().size();
+                this.total = detail.run().taskRuns();
+            }
+
+            String of(UUID taskRunId) {
+                String name = names.get(taskRunId);
+                while (name == null && read < total) {
+                    var page = history.taskRuns(flowRunId, (int) Math.min(read, Integer.MAX_VALUE), NAMES_PAGE);
+                    if (page.isEmpty() || page.get().items().isEmpty()) {
+                        total = read;
+                        break;
+                    }
+                    for (TaskRunDetail t : page.get().items()) names.put(t.id(), t.name());
+                    read += page.get().items().size();
+                    name = names.get(taskRunId);
+                }
+                return name != null ? name : taskRunId.toString();
+            }
         }
     }
 }

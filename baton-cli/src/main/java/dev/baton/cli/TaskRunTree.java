@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.internal.history.FlowRunDetail;
+import dev.baton.internal.history.Page;
 import dev.baton.internal.history.RunHistory;
 import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.history.TaskRunDetail;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -20,7 +22,9 @@ import java.util.UUID;
  * waited for (so everything it waited for is printed above it), the others it waited for named
  * on its line; a subflow's stand-in task run holds the subflow run with its own task runs.
  * Dependencies form a graph, not a tree, hence the names. Deep chains stop indenting after
- * {@value #MAX_INDENT} levels, and at most {@code maxTaskRuns} task runs are drawn.
+ * {@value #MAX_INDENT} levels, and at most {@code maxTaskRuns} task runs are drawn: only that
+ * many are read, a page at a time (a flow run's detail holds only its first task runs), and the
+ * flow runs' task run counts say how many more there are.
  */
 final class TaskRunTree {
     static final int MAX_INDENT = 16;
@@ -33,6 +37,7 @@ final class TaskRunTree {
     private final int maxTaskRuns;
     private final Set<UUID> flowRunsSeen = new HashSet<>();
     private long taskRunsKnown;
+    private long shown;
 
     TaskRunTree(RunHistory history, Output out, int maxTaskRuns) {
         this.history = history;
@@ -88,7 +93,7 @@ final class TaskRunTree {
     void print(FlowRunDetail detail) {
         flowRunsSeen.add(detail.run().id());
         List<Line> lines = new ArrayList<>();
-        long shown = 0;
+        shown = 0;
         Deque<Frame> stack = new ArrayDeque<>();
         stack.push(new Frame(roots(detail, 0), "", 0));
         while (!stack.isEmpty() && shown < maxTaskRuns) {
@@ -129,7 +134,7 @@ final class TaskRunTree {
         }
         if (taskRunsKnown > shown) {
             out.println(s.dim("  ... " + (taskRunsKnown - shown) + " more task runs not shown (--max-task-runs to show"
-                    + " more, --json for all)"));
+                    + " more)"));
         }
     }
 
@@ -181,11 +186,12 @@ final class TaskRunTree {
 
     /** The task runs of {@code run} without an upstream in it, each holding its dependents. */
     private List<Node> roots(FlowRunDetail run, int depth) {
-        taskRunsKnown += run.taskRuns().size();
+        taskRunsKnown += Math.max(run.run().taskRuns(), run.taskRuns().size());
+        List<TaskRunDetail> taskRuns = firstTaskRuns(run);
         Map<UUID, Integer> position = new HashMap<>();
-        List<TaskNode> nodes = new ArrayList<>(run.taskRuns().size());
+        List<TaskNode> nodes = new ArrayList<>(taskRuns.size());
         List<Node> roots = new ArrayList<>();
-        for (TaskRunDetail t : run.taskRuns()) {
+        for (TaskRunDetail t : taskRuns) {
             names.put(t.id(), t.name());
             TaskNode node = new TaskNode(t, depth);
             int parent = -1;
@@ -199,6 +205,24 @@ final class TaskRunTree {
             nodes.add(node);
         }
         return roots;
+    }
+
+    /**
+     * The first task runs of {@code run} in creation order, as many as may still be drawn: those
+     * its detail holds, then pages of the rest.
+     */
+    private List<TaskRunDetail> firstTaskRuns(FlowRunDetail run) {
+        long wanted = Math.min(maxTaskRuns - shown, run.run().taskRuns());
+        List<TaskRunDetail> held = run.taskRuns();
+        int fromDetail = (int) Math.max(0, Math.min(wanted, held.size()));
+        List<TaskRunDetail> taskRuns = new ArrayList<>(held.subList(0, fromDetail));
+        while (taskRuns.size() < wanted) {
+            int limit = (int) Math.min(wanted - taskRuns.size(), RunHistory.MAX_TASK_RUN_PAGE);
+            Optional<Page<TaskRunDetail>> page = history.taskRuns(run.run().id(), taskRuns.size(), limit);
+            if (page.isEmpty() || page.get().items().isEmpty()) break;
+            taskRuns.addAll(page.get().items());
+        }
+        return taskRuns;
     }
 
     private static String cap(String label) {

@@ -212,6 +212,43 @@ class FlowRunCommandsTest {
         assertThat(deepest).isEqualTo(2 + 4 * (TaskRunTree.MAX_INDENT + 1));
     }
 
+    @Test
+    void aFlowRunWithMoreTaskRunsThanItsDetailHoldsIsDrawnFromPages(@TempDir Path own) throws Exception {
+        int length = FlowRunDetail.MAX_TASK_RUNS + 300;
+        JdbcRunStore store = JdbcRunStore.builder().embedded(own).build();
+        FlowRun<Integer> chain;
+        try {
+            chain = RecordedRuns.run(store, own, () -> RecordedRuns.chain(length).run());
+        } finally {
+            store.close();
+        }
+        Cli.Result r = Cli.embedded(own).run("flow-run", "inspect", "--max-task-runs", "1200", chain.id().toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("Task runs   " + length);
+        List<String> lines = section(r.out(), "Task runs").lines().skip(1).toList();
+        assertThat(lines).hasSize(1201);
+        assertThat(lines.get(1000)).contains("inc-1000", "after inc-999");
+        assertThat(lines.get(1199)).contains("inc-1199", "after inc-1198");
+        assertThat(lines.get(1200)).contains("100 more task runs not shown");
+
+        // the default shows 500 of them and counts the rest
+        List<String> cut = section(Cli.embedded(own).run("flow-run", "inspect", chain.id().toString()).out(),
+                "Task runs").lines().skip(1).toList();
+        assertThat(cut).hasSize(501);
+        assertThat(cut.get(500)).contains((length - 500) + " more task runs not shown");
+
+        // --json: the flow run with its first task runs, and how many it has in all
+        FlowRunDetail detail = JSON.readValue(Cli.embedded(own).run("flow-run", "inspect", "--json",
+                chain.id().toString()).out(), FlowRunDetail.class);
+        assertThat(detail.taskRuns()).hasSize(FlowRunDetail.MAX_TASK_RUNS);
+        assertThat(detail.run().taskRuns()).isEqualTo(length);
+
+        // log lines of task runs past the detail's first ones are named too
+        String logs = Cli.embedded(own).run("flow-run", "logs", chain.id().toString()).out();
+        assertThat(logs).contains("| Task run 'inc-" + (length - 1) + "' - ");
+        assertThat(logs).doesNotContain("| Task run '" + chain.taskRuns().get(length - 1).id() + "'");
+    }
+
     // ----- logs -----
 
     @Test

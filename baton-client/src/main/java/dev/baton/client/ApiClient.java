@@ -118,6 +118,14 @@ public final class ApiClient implements RunHistory {
     }
 
     @Override
+    public Optional<Page<TaskRunDetail>> taskRuns(UUID flowRunId, int offset, int limit) {
+        java.util.Objects.requireNonNull(flowRunId, "flowRunId");
+        RunHistory.checkTaskRunPage(offset, limit);
+        return Optional.ofNullable(send("GET", "/flow_runs/" + flowRunId + "/task_runs?offset=" + offset + "&limit="
+                + limit, null, pageOf(TaskRunDetail.class), true));
+    }
+
+    @Override
     public Optional<TaskRunDetail> taskRun(UUID id) {
         return Optional.ofNullable(send("GET", "/task_runs/" + id, null, type(TaskRunDetail.class), true));
     }

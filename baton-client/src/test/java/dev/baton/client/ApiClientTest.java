@@ -8,10 +8,12 @@ import dev.baton.StateType;
 import dev.baton.Task;
 import dev.baton.Task1;
 import dev.baton.TaskFuture;
+import dev.baton.TaskRun;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.internal.engine.TagLimits;
 import dev.baton.internal.history.ConcurrencyLimit;
 import dev.baton.internal.history.FlowRunDetail;
+import dev.baton.internal.history.RunHistory;
 import dev.baton.internal.history.FlowRunFilter;
 import dev.baton.internal.history.FlowRunSummary;
 import dev.baton.internal.history.FlowSummary;
@@ -97,10 +99,25 @@ class ApiClientTest {
 
             FlowRunDetail detail = api.flowRun(run.id()).orElseThrow();
             assertThat(detail).isEqualTo(database.flowRun(run.id()).orElseThrow());
-            assertThat(detail.taskRuns()).hasSize(LOG_LINES);
+            assertThat(detail.taskRuns()).hasSize(FlowRunDetail.MAX_TASK_RUNS);
+            assertThat(detail.run().taskRuns()).isEqualTo(LOG_LINES);
             TaskRunDetail second = detail.taskRuns().get(1);
             assertThat(second.upstream()).containsExactly(detail.taskRuns().get(0).id());
             assertThat(api.taskRun(second.id())).contains(second);
+
+            List<TaskRunDetail> taskRuns = new ArrayList<>();
+            for (int offset = 0; ; ) {
+                Page<TaskRunDetail> page = api.taskRuns(run.id(), offset, 600).orElseThrow();
+                assertThat(page).isEqualTo(database.taskRuns(run.id(), offset, 600).orElseThrow());
+                assertThat(page.total()).isEqualTo(LOG_LINES);
+                taskRuns.addAll(page.items());
+                offset += page.items().size();
+                if (!page.hasMore()) break;
+            }
+            assertThat(taskRuns).extracting(TaskRunDetail::id)
+                    .containsExactlyElementsOf(run.taskRuns().stream().map(TaskRun::id).toList());
+            assertThat(taskRuns.subList(0, FlowRunDetail.MAX_TASK_RUNS)).isEqualTo(detail.taskRuns());
+            assertThat(taskRuns.get(LOG_LINES - 1).upstream()).containsExactly(taskRuns.get(LOG_LINES - 2).id());
 
             List<LogLine> lines = new ArrayList<>();
             for (int offset = 0; ; ) {
@@ -140,6 +157,9 @@ class ApiClientTest {
         try (ApiClient api = ApiClient.connect(server.url() + "/", null)) {
             assertThat(api.flowRun(UUID.randomUUID())).isEmpty();
             assertThat(api.taskRun(UUID.randomUUID())).isEmpty();
+            assertThat(api.taskRuns(UUID.randomUUID(), 0, 10)).isEmpty();
+            assertThatThrownBy(() -> api.taskRuns(run.id(), 0, RunHistory.MAX_TASK_RUN_PAGE + 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
             assertThat(api.concurrencyLimit("no-such-tag")).isEmpty();
             assertThat(api.deleteConcurrencyLimit("no-such-tag")).isFalse();
         }

@@ -39,6 +39,7 @@ final class ApiRoutes {
     private static final Type FLOW_RUN_PAGE = new TypeReference<Page<FlowRunSummary>>() {}.getType();
     private static final Type LOG_PAGE = new TypeReference<Page<LogLine>>() {}.getType();
     private static final Type GRAPH = new TypeReference<List<Bodies.GraphNode>>() {}.getType();
+    private static final Type TASK_RUN_PAGE = new TypeReference<Page<TaskRunDetail>>() {}.getType();
     private static final Type LIMITS = new TypeReference<List<ConcurrencyLimit>>() {}.getType();
 
     private final RunRecorder recorder;
@@ -89,8 +90,14 @@ final class ApiRoutes {
                 FlowRunDetail.class, (ctx, body) -> flowRun(ctx)));
         r.add(post("/api/flow_runs/filter", "Flow runs by state, name, creation time and tags, newest first, a page"
                 + " at a time", Bodies.FlowRunQuery.class, FLOW_RUN_PAGE, (ctx, body) -> flowRuns(body)));
-        r.add(get("/api/flow_runs/{id}/graph", "The task runs of a flow run with their states and the task runs"
-                + " each waited for", GRAPH, (ctx, body) -> graph(ctx)));
+        r.add(new Route("GET", "/api/flow_runs/{id}/task_runs", "The task runs of a flow run in creation order,"
+                + " each with its state history and the task runs it waited for, a page at a time (total: how many"
+                + " the flow run has)", null, TASK_RUN_PAGE, 200, 0, (ctx, body) -> taskRunPage(ctx), List.of(),
+                taskRunPageQuery()));
+        r.add(new Route("GET", "/api/flow_runs/{id}/graph", "The task runs of a flow run with their states and the"
+                + " task runs each waited for, in creation order, a page at a time (the flow run's taskRuns count"
+                + " says how many there are)", null, GRAPH, 200, 0, (ctx, body) -> graph(ctx), List.of(),
+                taskRunPageQuery()));
         r.add(post("/api/flow_runs/{id}/set_state", "Propose a state for a flow run: the orchestration rules"
                 + " answer ACCEPT, REJECT, WAIT or ABORT", Bodies.SetState.class, Bodies.SetStateResult.class,
                 (ctx, body) -> setState(ctx, body, true)));
@@ -199,10 +206,31 @@ final class ApiRoutes {
         return history.flowRuns(filter);
     }
 
+    /** The offset and limit of a page of task runs, for the document. */
+    private static List<Route.Query> taskRunPageQuery() {
+        return List.of(
+                new Route.Query("offset", "How many task runs to skip", 0, Integer.MAX_VALUE, 0),
+                new Route.Query("limit", "How many task runs at most", 1, RunHistory.MAX_TASK_RUN_PAGE,
+                        FlowRunDetail.MAX_TASK_RUNS));
+    }
+
+    /** The page of task runs the query parameters ask for; 404 for an unknown flow run. */
+    private Page<TaskRunDetail> taskRunPage(Context ctx) {
+        UUID id = uuid(ctx, "id");
+        int offset = queryInt(ctx, "offset", 0);
+        int limit = queryInt(ctx, "limit", FlowRunDetail.MAX_TASK_RUNS);
+        try {
+            RunHistory.checkTaskRunPage(offset, limit);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("Bad page of task runs: " + e.getMessage());
+        }
+        return history.taskRuns(id, offset, limit).orElseThrow(() -> ApiError.notFound("No flow run " + id));
+    }
+
     private List<Bodies.GraphNode> graph(Context ctx) {
-        FlowRunDetail detail = flowRun(ctx);
-        List<Bodies.GraphNode> nodes = new ArrayList<>(detail.taskRuns().size());
-        for (TaskRunDetail t : detail.taskRuns()) {
+        Page<TaskRunDetail> page = taskRunPage(ctx);
+        List<Bodies.GraphNode> nodes = new ArrayList<>(page.items().size());
+        for (TaskRunDetail t : page.items()) {
             nodes.add(new Bodies.GraphNode(t.id(), t.name(), t.state(), t.upstream()));
         }
         return nodes;

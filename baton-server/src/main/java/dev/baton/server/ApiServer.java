@@ -277,7 +277,7 @@ public final class ApiServer implements AutoCloseable {
             return history.flowRun(id).map(d -> {
                 ActiveRuns.Run run = withRunCount(new ActiveRuns.Run(id, id, true, d.run().name(), null,
                         d.run().state()), d.history());
-                run.nextOrdinal = d.taskRuns().size();
+                run.nextOrdinal = (int) d.run().taskRuns(); // the detail holds only the first task runs
                 return run;
             });
         }

@@ -35,7 +35,7 @@ class ApiFuzzTest {
     private static final String[] ROUTES = {
             "/api/health", "/api/openapi.json", "/api/events", "/api/flows", "/api/flows/{name}", "/api/flow_runs",
             "/api/flow_runs/{id}", "/api/flow_runs/filter", "/api/flow_runs/{id}/graph",
-            "/api/flow_runs/{id}/set_state", "/api/task_runs",
+            "/api/flow_runs/{id}/task_runs", "/api/flow_runs/{id}/set_state", "/api/task_runs",
             "/api/task_runs/{id}", "/api/task_runs/{id}/set_state", "/api/logs", "/api/logs/filter",
             "/api/concurrency_limits", "/api/concurrency_limits/tag/{tag}", "/api/concurrency_limits/increment",
             "/api/concurrency_limits/decrement"};
@@ -120,8 +120,9 @@ class ApiFuzzTest {
         if (r == 1) return "/" + urlPart(randomText(8));
         if (r == 2) return "/api/flow_runs/" + urlPart(randomText(40)) + "/graph";
         String route = ROUTES[random.nextInt(ROUTES.length)];
-        if (route.equals("/api/flows")) return route + query();
-        return route.replace("{id}", id()).replace("{tag}", tag()).replace("{name}", flowName());
+        String path = route.replace("{id}", id()).replace("{tag}", tag()).replace("{name}", flowName());
+        boolean paged = route.equals("/api/flows") || route.endsWith("/graph") || route.endsWith("/task_runs");
+        return paged ? path + query() : path;
     }
 
     private String query() {

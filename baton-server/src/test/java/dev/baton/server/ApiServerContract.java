@@ -168,6 +168,68 @@ abstract class ApiServerContract {
     }
 
     @Test
+    void aFlowRunsTaskRunsAndGraphAreReadAPageAtATime() {
+        int count = 2_500;
+        UUID flowRunId = id();
+        List<UUID> tasks = new ArrayList<>();
+        List<RunEvent> events = new ArrayList<>();
+        events.add(flowRun(flowRunId, "wide-" + flowRunId, Set.of()));
+        events.add(new RunEvent.FlowRunState(flowRunId, state(StateType.RUNNING)));
+        for (int i = 0; i < count; i++) {
+            UUID t = id();
+            events.add(taskRun(flowRunId, t, i, i == 0 ? List.of() : List.of(tasks.get(i - 1))));
+            events.add(new RunEvent.TaskRunState(flowRunId, t, state(StateType.COMPLETED)));
+            tasks.add(t);
+        }
+        post(events);
+
+        FlowRunDetail d = detail(flowRunId);
+        assertThat(d.run().taskRuns()).isEqualTo(count);
+        assertThat(d.taskRuns()).extracting(TaskRunDetail::id)
+                .containsExactlyElementsOf(tasks.subList(0, FlowRunDetail.MAX_TASK_RUNS));
+
+        List<TaskRunDetail> all = new ArrayList<>();
+        Page<TaskRunDetail> page;
+        do {
+            Http.Answer a = http.get("/api/flow_runs/" + flowRunId + "/task_runs?offset=" + all.size() + "&limit=900");
+            assertThat(a.status()).as(a.body()).isEqualTo(200);
+            page = a.as(new TypeReference<Page<TaskRunDetail>>() {});
+            assertThat(page.total()).isEqualTo(count);
+            assertThat(page.offset()).isEqualTo(all.size());
+            all.addAll(page.items());
+        } while (page.hasMore());
+        assertThat(all).extracting(TaskRunDetail::id).containsExactlyElementsOf(tasks);
+        assertThat(all.get(2_000).upstream()).containsExactly(tasks.get(1_999));
+        assertThat(all.get(2_000).state().type()).isEqualTo(StateType.COMPLETED);
+        // without parameters: the first 1,000
+        Http.Answer first = http.get("/api/flow_runs/" + flowRunId + "/task_runs");
+        assertThat(first.as(new TypeReference<Page<TaskRunDetail>>() {}).items()).hasSize(FlowRunDetail.MAX_TASK_RUNS);
+
+        TypeReference<List<Bodies.GraphNode>> nodes = new TypeReference<>() {};
+        Http.Answer graph = http.get("/api/flow_runs/" + flowRunId + "/graph");
+        assertThat(graph.status()).as(graph.body()).isEqualTo(200);
+        assertThat(graph.as(nodes)).extracting(Bodies.GraphNode::id)
+                .containsExactlyElementsOf(tasks.subList(0, FlowRunDetail.MAX_TASK_RUNS));
+        Http.Answer graphTail = http.get("/api/flow_runs/" + flowRunId + "/graph?offset=2400&limit=500");
+        assertThat(graphTail.status()).as(graphTail.body()).isEqualTo(200);
+        List<Bodies.GraphNode> tail = graphTail.as(nodes);
+        assertThat(tail).extracting(Bodies.GraphNode::id).containsExactlyElementsOf(tasks.subList(2_400, count));
+        assertThat(tail.get(0).upstream()).containsExactly(tasks.get(2_399));
+
+        UUID unknown = id();
+        Http.Answer missing = http.get("/api/flow_runs/" + unknown + "/task_runs");
+        assertThat(missing.status()).as(missing.body()).isEqualTo(404);
+        assertThat(missing.error()).contains("No flow run " + unknown);
+        assertThat(http.get("/api/flow_runs/" + unknown + "/graph").status()).isEqualTo(404);
+        for (String bad : List.of("limit=0", "limit=10001", "offset=-1", "limit=lots")) {
+            Http.Answer a = http.get("/api/flow_runs/" + flowRunId + "/task_runs?" + bad);
+            assertThat(a.status()).as(bad + ": " + a.body()).isEqualTo(400);
+            assertThat(a.error()).as(bad).containsAnyOf("limit", "offset");
+            assertThat(http.get("/api/flow_runs/" + flowRunId + "/graph?" + bad).status()).as(bad).isEqualTo(400);
+        }
+    }
+
+    @Test
     void flowRunsAreFilteredAndPaged() {
         String prefix = "filter-" + id().toString().substring(0, 8);
         List<UUID> ids = new ArrayList<>();

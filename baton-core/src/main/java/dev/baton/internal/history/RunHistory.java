@@ -27,8 +27,41 @@ public interface RunHistory extends AutoCloseable {
     /** The flow named {@code name} (exactly), if any run was made of it. */
     Optional<FlowSummary> flow(String name);
 
-    /** One flow run with its state history, task runs (each with history and upstream) and subflow runs. */
+    /**
+     * One flow run with its state history, its first {@value FlowRunDetail#MAX_TASK_RUNS} task runs
+     * (each with history and upstream) and its subflow runs; {@link #taskRuns} pages through the rest.
+     */
     Optional<FlowRunDetail> flowRun(UUID id);
+
+    /**
+     * The task runs of flow run {@code flowRunId} in creation order, each with its state history and
+     * upstream, one page of them: at most {@code limit} from position {@code offset}; the page's
+     * {@code total} is how many task runs the flow run has. Empty if there is no such flow run (a
+     * flow run without task runs, or an offset past the end, gives an empty page instead).
+     *
+     * @throws IllegalArgumentException if {@code offset} is negative or {@code limit} not in
+     *         1..{@value #MAX_TASK_RUN_PAGE}
+     */
+    Optional<Page<TaskRunDetail>> taskRuns(UUID flowRunId, int offset, int limit);
+
+    /** The most task runs one call of {@link #taskRuns} answers. */
+    int MAX_TASK_RUN_PAGE = 10_000;
+
+    /**
+     * Checks a page of task runs as {@link #taskRuns} takes it.
+     *
+     * @throws IllegalArgumentException if {@code offset} is negative or {@code limit} not in
+     *         1..{@value #MAX_TASK_RUN_PAGE}, saying what to use instead
+     */
+    static void checkTaskRunPage(int offset, int limit) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("The offset of a page of task runs must be 0 or more, not " + offset);
+        }
+        if (limit < 1 || limit > MAX_TASK_RUN_PAGE) {
+            throw new IllegalArgumentException("The limit of a page of task runs must be 1 to " + MAX_TASK_RUN_PAGE
+                    + ", not " + limit + " (read more a page at a time)");
+        }
+    }
 
     /** One task run with its state history. */
     Optional<TaskRunDetail> taskRun(UUID id);

@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +46,7 @@ final class HistoryQueries {
     private static final String SUMMARY = summary("parameters");
     private static final String STATE_COLUMNS = "type, name, timestamp_ns, message, scheduled_ns, result_ref";
     private static final String TASK_RUN_COLUMNS = "SELECT id, flow_run_id, name, task_name, task_version, tags,"
-            + " subflow_run_id, start_ns, end_ns FROM task_run";
+            + " subflow_run_id, start_ns, end_ns, ordinal FROM task_run";
     private static final String LOG_COLUMNS = "SELECT flow_run_id, task_run_id, timestamp_ns, level, logger, message"
             + " FROM log";
     /** The character that escapes {@code %}, {@code _} and itself in LIKE patterns. */
@@ -241,54 +240,108 @@ final class HistoryQueries {
             }
         }
         List<FlowRunSummary> subflows = new ArrayList<>();
-        Map<UUID, UUID> subflowByStandIn = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(summary("parent_task_run_id")
                 + " WHERE f.parent_flow_run_id = ? ORDER BY f.created_ns, f.id")) {
             db.setUuid(s, 1, id);
             try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    FlowRunSummary sub = summary(r);
-                    subflows.add(sub);
-                    UUID standIn = db.getUuid(r, 15);
-                    if (standIn != null) subflowByStandIn.put(standIn, sub.id());
-                }
+                while (r.next()) subflows.add(summary(r));
             }
         }
-        List<TaskRunDetail> taskRuns = taskRuns(c, id, subflowByStandIn);
+        List<TaskRunDetail> taskRuns = taskRunPage(c, id, 0, FlowRunDetail.MAX_TASK_RUNS);
         return Optional.of(new FlowRunDetail(summary, parameters, history, taskRuns, subflows));
     }
 
-    /** The task runs of a flow run in creation order, each with its history and upstream ids. */
-    private List<TaskRunDetail> taskRuns(Connection c, UUID flowRunId, Map<UUID, UUID> subflowByStandIn)
-            throws SQLException {
-        Map<UUID, List<StateRecord>> histories = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT task_run_id, " + STATE_COLUMNS
-                + " FROM task_run_state WHERE flow_run_id = ? ORDER BY task_run_id, seq")) {
+    /**
+     * One page of the task runs of a flow run in creation order, each with its history and
+     * upstream; empty if there is no such flow run.
+     */
+    Optional<Page<TaskRunDetail>> taskRuns(Connection c, UUID flowRunId, int offset, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM flow_run WHERE id = ?")) {
             db.setUuid(s, 1, flowRunId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return Optional.empty();
+            }
+        }
+        long total;
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM task_run WHERE flow_run_id = ?")) {
+            db.setUuid(s, 1, flowRunId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                total = r.getLong(1);
+            }
+        }
+        List<TaskRunDetail> items = total > offset ? taskRunPage(c, flowRunId, offset, limit) : List.of();
+        return Optional.of(new Page<>(items, offset, total));
+    }
+
+    /**
+     * At most {@code limit} task runs of a flow run from position {@code offset} in creation order,
+     * each with its history, upstream ids and the subflow run it stands for. Only the page's rows
+     * are read: its task runs by (flow_run_id, ordinal), then the states, upstream edges and subflow
+     * runs of the task runs whose ordinal lies in the page's range.
+     */
+    private List<TaskRunDetail> taskRunPage(Connection c, UUID flowRunId, int offset, int limit)
+            throws SQLException {
+        List<TaskRunDetail> bare = new ArrayList<>();
+        int first = 0;
+        int last = -1;
+        try (PreparedStatement s = c.prepareStatement(TASK_RUN_COLUMNS
+                + " WHERE flow_run_id = ? ORDER BY ordinal, id LIMIT ? OFFSET ?")) {
+            db.setUuid(s, 1, flowRunId);
+            s.setInt(2, limit);
+            s.setInt(3, offset);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    if (bare.isEmpty()) first = r.getInt(10);
+                    last = r.getInt(10);
+                    bare.add(taskRun(r, List.of(), List.of(), null));
+                }
+            }
+        }
+        if (bare.isEmpty()) return List.of();
+        String inPage = " JOIN task_run t ON t.id = x.task_run_id"
+                + " WHERE x.flow_run_id = ? AND t.flow_run_id = ? AND t.ordinal BETWEEN ? AND ?";
+        Map<UUID, List<StateRecord>> histories = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT x.task_run_id, x.type, x.name, x.timestamp_ns,"
+                + " x.message, x.scheduled_ns, x.result_ref FROM task_run_state x" + inPage
+                + " ORDER BY x.task_run_id, x.seq")) {
+            bindPageRange(s, flowRunId, first, last);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) histories.computeIfAbsent(db.getUuid(r, 1), k -> new ArrayList<>(3)).add(state(r, 2));
             }
         }
         Map<UUID, List<UUID>> upstream = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT task_run_id, upstream_task_run_id"
-                + " FROM task_run_upstream WHERE flow_run_id = ? ORDER BY task_run_id, ordinal")) {
-            db.setUuid(s, 1, flowRunId);
+        try (PreparedStatement s = c.prepareStatement("SELECT x.task_run_id, x.upstream_task_run_id"
+                + " FROM task_run_upstream x" + inPage + " ORDER BY x.task_run_id, x.ordinal")) {
+            bindPageRange(s, flowRunId, first, last);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) upstream.computeIfAbsent(db.getUuid(r, 1), k -> new ArrayList<>(2)).add(db.getUuid(r, 2));
             }
         }
-        LinkedHashMap<UUID, TaskRunDetail> runs = new LinkedHashMap<>();
-        try (PreparedStatement s = c.prepareStatement(TASK_RUN_COLUMNS + " WHERE flow_run_id = ? ORDER BY ordinal")) {
-            db.setUuid(s, 1, flowRunId);
+        Map<UUID, UUID> subflowByStandIn = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT x.parent_task_run_id, x.id FROM flow_run x"
+                + " JOIN task_run t ON t.id = x.parent_task_run_id WHERE x.parent_flow_run_id = ?"
+                + " AND t.flow_run_id = ? AND t.ordinal BETWEEN ? AND ?")) {
+            bindPageRange(s, flowRunId, first, last);
             try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    UUID id = db.getUuid(r, 1);
-                    runs.put(id, taskRun(r, histories.getOrDefault(id, List.of()), upstream.getOrDefault(id, List.of()),
-                            subflowByStandIn.get(id)));
-                }
+                while (r.next()) subflowByStandIn.put(db.getUuid(r, 1), db.getUuid(r, 2));
             }
         }
-        return new ArrayList<>(runs.values());
+        List<TaskRunDetail> runs = new ArrayList<>(bare.size());
+        for (TaskRunDetail t : bare) {
+            runs.add(new TaskRunDetail(t.id(), t.flowRunId(), t.name(), t.taskName(), t.taskVersion(), t.tags(),
+                    upstream.getOrDefault(t.id(), List.of()),
+                    t.subflowRunId() != null ? t.subflowRunId() : subflowByStandIn.get(t.id()), t.start(), t.end(),
+                    histories.getOrDefault(t.id(), List.of())));
+        }
+        return runs;
+    }
+
+    private void bindPageRange(PreparedStatement s, UUID flowRunId, int first, int last) throws SQLException {
+        db.setUuid(s, 1, flowRunId);
+        db.setUuid(s, 2, flowRunId);
+        s.setInt(3, first);
+        s.setInt(4, last);
     }
 
     Optional<TaskRunDetail> taskRun(Connection c, UUID id) throws SQLException {

@@ -27,8 +27,9 @@ import java.util.UUID;
 
 /**
  * The run history in a database, for the CLI and the API server to read and administer: flows
- * by name, flow runs by filter with paging, a flow run in full (state history, task runs with their histories
- * and dependencies, subflow runs), task runs, log lines, and tag concurrency limits.
+ * by name, flow runs by filter with paging, a flow run in full (state history, its first task runs
+ * with their histories and dependencies, subflow runs), a flow run's task runs a page at a time,
+ * task runs, log lines, and tag concurrency limits.
  *
  * <pre>{@code
  * try (RunHistory history = JdbcRunHistory.open(BatonHome.path())) {
@@ -123,6 +124,13 @@ public final class JdbcRunHistory implements RunHistory {
     public Optional<FlowRunDetail> flowRun(UUID id) {
         Objects.requireNonNull(id, "id");
         return read("flow run " + id, c -> queries.flowRun(c, id));
+    }
+
+    @Override
+    public Optional<Page<TaskRunDetail>> taskRuns(UUID flowRunId, int offset, int limit) {
+        Objects.requireNonNull(flowRunId, "flowRunId");
+        RunHistory.checkTaskRunPage(offset, limit);
+        return read("task runs of flow run " + flowRunId, c -> queries.taskRuns(c, flowRunId, offset, limit));
     }
 
     @Override

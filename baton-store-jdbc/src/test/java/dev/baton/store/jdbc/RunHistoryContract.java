@@ -663,6 +663,71 @@ abstract class RunHistoryContract {
     }
 
     @Test
+    void aFlowRunWithManyTaskRunsHoldsTheFirstThousandAndPagesCoverThemAllInOrder() {
+        int count = 2_500;
+        UUID flowRunId = UUID.randomUUID();
+        Instant t0 = Instant.now().minusSeconds(1);
+        List<RunEvent> events = new ArrayList<>();
+        events.add(new RunEvent.FlowRunCreated(flowRunId, "wide-run", "wide", "[]", null, null, Set.of(), t0, null));
+        events.add(new RunEvent.FlowRunState(flowRunId, state(StateType.RUNNING, "Running", t0, null)));
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            UUID id = UUID.randomUUID();
+            events.add(new RunEvent.TaskRunCreated(id, flowRunId, i, "step-" + i, "step", null, Set.of(),
+                    i == 0 ? List.of() : List.of(ids.get(i - 1)), null));
+            events.add(new RunEvent.TaskRunState(flowRunId, id, state(StateType.PENDING, "Pending", t0, null)));
+            events.add(new RunEvent.TaskRunState(flowRunId, id, state(StateType.COMPLETED, "Completed",
+                    t0.plusNanos(1000L * (i + 1)), null)));
+            ids.add(id);
+        }
+        // the task run at 1,500 stands for a subflow run (which names it as its parent task run)
+        UUID subflowRunId = UUID.randomUUID();
+        events.add(new RunEvent.FlowRunCreated(subflowRunId, "sub-run", "sub", "[]", flowRunId, ids.get(1500),
+                Set.of(), t0.plusMillis(1), null));
+        JdbcRunStore store = store();
+        store.record(events);
+        JdbcRunHistory history = JdbcRunHistory.of(store);
+
+        FlowRunDetail detail = history.flowRun(flowRunId).orElseThrow();
+        assertThat(detail.run().taskRuns()).isEqualTo(count);
+        assertThat(detail.taskRuns()).hasSize(FlowRunDetail.MAX_TASK_RUNS);
+        assertThat(detail.taskRuns()).extracting(TaskRunDetail::id).containsExactlyElementsOf(ids.subList(0, 1000));
+
+        List<TaskRunDetail> paged = new ArrayList<>();
+        for (int offset = 0; ; offset += 700) {
+            Page<TaskRunDetail> page = history.taskRuns(flowRunId, offset, 700).orElseThrow();
+            assertThat(page.total()).isEqualTo(count);
+            assertThat(page.offset()).isEqualTo(offset);
+            paged.addAll(page.items());
+            if (!page.hasMore()) break;
+        }
+        assertThat(paged).extracting(TaskRunDetail::id).containsExactlyElementsOf(ids);
+        for (int i = 0; i < count; i++) {
+            TaskRunDetail t = paged.get(i);
+            assertThat(t.name()).isEqualTo("step-" + i);
+            assertThat(t.upstream()).as("upstream of step-" + i)
+                    .isEqualTo(i == 0 ? List.of() : List.of(ids.get(i - 1)));
+            assertThat(t.history()).extracting(StateRecord::name).containsExactly("Pending", "Completed");
+            assertThat(t.subflowRunId()).isEqualTo(i == 1500 ? subflowRunId : null);
+        }
+        assertThat(paged.subList(0, 1000)).usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyElementsOf(detail.taskRuns());
+        assertThat(history.taskRuns(flowRunId, 2_499, 10).orElseThrow().items()).extracting(TaskRunDetail::id)
+                .containsExactly(ids.get(2_499));
+        Page<TaskRunDetail> pastTheEnd = history.taskRuns(flowRunId, 5_000, 10).orElseThrow();
+        assertThat(pastTheEnd.items()).isEmpty();
+        assertThat(pastTheEnd.total()).isEqualTo(count);
+        assertThat(history.taskRuns(subflowRunId, 0, 10).orElseThrow().total()).isZero();
+        assertThat(history.taskRuns(UUID.randomUUID(), 0, 10)).isEmpty();
+        assertThatThrownBy(() -> history.taskRuns(flowRunId, -1, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset");
+        assertThatThrownBy(() -> history.taskRuns(flowRunId, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        assertThatThrownBy(() -> history.taskRuns(flowRunId, 0, 10_001))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 10000");
+    }
+
+    @Test
     void unknownIdsAreEmptyAndBadFiltersAreRefusedSayingWhy() {
         JdbcRunHistory history = history();
         assertThat(history.flowRun(UUID.randomUUID())).isEmpty();
