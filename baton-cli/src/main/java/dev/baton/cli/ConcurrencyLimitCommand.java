@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 /**
  * {@code baton concurrency-limit create|ls|inspect|delete}: how many task runs carrying a tag
@@ -19,15 +18,7 @@ import java.util.concurrent.Callable;
         description = "Limit how many task runs with a tag run at once.",
         subcommands = {ConcurrencyLimitCommand.Create.class, ConcurrencyLimitCommand.Ls.class,
                 ConcurrencyLimitCommand.Inspect.class, ConcurrencyLimitCommand.Delete.class})
-final class ConcurrencyLimitCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return CommandLine.ExitCode.USAGE;
-    }
+final class ConcurrencyLimitCommand extends CommandGroup {
 
     @Command(name = "create", description = "Create the limit of a tag, or change it.")
     static final class Create extends HistoryCommand {

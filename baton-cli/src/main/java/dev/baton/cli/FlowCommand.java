@@ -11,21 +11,12 @@ import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code baton flow ls|inspect}: the flows runs were made of, with their run counts and newest runs. */
 @Command(name = "flow", synopsisSubcommandLabel = "<command>",
         description = "Inspect flows: the named flows recorded runs were made of.",
         subcommands = {FlowCommand.Ls.class, FlowCommand.Inspect.class})
-final class FlowCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return CommandLine.ExitCode.USAGE;
-    }
+final class FlowCommand extends CommandGroup {
 
     @Command(name = "ls", description = "List flows by name, with how many runs each has and its newest run.")
     static final class Ls extends HistoryCommand {
@@ -39,18 +30,9 @@ final class FlowCommand implements Callable<Integer> {
 
         @Override
         int run(RunHistory history, Output out) {
-            if (limit < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1 or more, not " + limit);
-            }
-            List<FlowSummary> flows = new ArrayList<>();
-            long total = 0;
-            while (flows.size() < limit) {
-                int page = Math.min(FlowSummary.MAX_LIMIT, limit - flows.size());
-                Page<FlowSummary> p = history.flows(flows.size(), page);
-                flows.addAll(p.items());
-                total = p.total();
-                if (!p.hasMore() || p.items().isEmpty()) break;
-            }
+            Page<FlowSummary> first = firstItems(limit, FlowSummary.MAX_LIMIT, history::flows);
+            List<FlowSummary> flows = first.items();
+            long total = first.total();
             if (out.json) {
                 out.json(flows);
                 return 0;

@@ -24,21 +24,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 /** {@code baton flow-run ls|inspect|logs}: recorded flow runs, one in full, its log. */
 @Command(name = "flow-run", synopsisSubcommandLabel = "<command>",
         description = "Inspect recorded flow runs.",
         subcommands = {FlowRunCommand.Ls.class, FlowRunCommand.Inspect.class, FlowRunCommand.Logs.class})
-final class FlowRunCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return CommandLine.ExitCode.USAGE;
-    }
+final class FlowRunCommand extends CommandGroup {
 
     /** The flow run, or a failure naming the id and where it was looked for. */
     static FlowRunDetail find(RunHistory history, UUID id) {
@@ -66,19 +57,10 @@ final class FlowRunCommand implements Callable<Integer> {
 
         @Override
         int run(RunHistory history, Output out) {
-            if (limit < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1 or more, not " + limit);
-            }
-            List<FlowRunSummary> runs = new ArrayList<>();
-            long total = 0;
-            while (runs.size() < limit) {
-                int page = Math.min(FlowRunFilter.MAX_LIMIT, limit - runs.size());
-                Page<FlowRunSummary> p = history.flowRuns(new FlowRunFilter(new HashSet<>(states), name, null, null,
-                        null, runs.size(), page));
-                runs.addAll(p.items());
-                total = p.total();
-                if (!p.hasMore() || p.items().isEmpty()) break;
-            }
+            Page<FlowRunSummary> first = firstItems(limit, FlowRunFilter.MAX_LIMIT, (offset, page) ->
+                    history.flowRuns(new FlowRunFilter(new HashSet<>(states), name, null, null, null, offset, page)));
+            List<FlowRunSummary> runs = first.items();
+            long total = first.total();
             if (out.json) {
                 out.json(runs);
                 return 0;

@@ -1,11 +1,14 @@
 package dev.baton.cli;
 
+import dev.baton.internal.history.Page;
 import dev.baton.internal.history.RunHistory;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
@@ -35,6 +38,30 @@ abstract class HistoryCommand implements Callable<Integer> {
 
     /** Does the command's work; returns the exit code. */
     abstract int run(RunHistory history, Output out);
+
+    /** Reads one page: at most {@code limit} items from {@code offset}. */
+    interface PageReader<T> {
+        Page<T> read(int offset, int limit);
+    }
+
+    /**
+     * The first {@code limit} items (the command's {@code --limit}, a usage error below 1), read
+     * a page of at most {@code maxPage} at a time, with how many there are in all.
+     */
+    <T> Page<T> firstItems(int limit, int maxPage, PageReader<T> reader) {
+        if (limit < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1 or more, not " + limit);
+        }
+        List<T> items = new ArrayList<>();
+        long total = 0;
+        while (items.size() < limit) {
+            Page<T> page = reader.read(items.size(), Math.min(maxPage, limit - items.size()));
+            items.addAll(page.items());
+            total = page.total();
+            if (!page.hasMore() || page.items().isEmpty()) break;
+        }
+        return new Page<>(items, 0, total);
+    }
 
     /** {@code text} as a run id, or a usage error saying what an id looks like. */
     UUID runId(String text, String what) {

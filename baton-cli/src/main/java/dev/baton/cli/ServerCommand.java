@@ -15,29 +15,13 @@ import java.util.concurrent.Callable;
 @Command(name = "server", synopsisSubcommandLabel = "<command>",
         description = "Start the API server; administer its database.",
         subcommands = {ServerStart.class, ServerCommand.Database.class})
-final class ServerCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return CommandLine.ExitCode.USAGE;
-    }
+final class ServerCommand extends CommandGroup {
 
     @Command(name = "database", synopsisSubcommandLabel = "<command>",
             description = "Administer the database runs are recorded in: BATON_DATABASE_URL, else the embedded file"
                     + " under BATON_HOME.",
             subcommands = {Upgrade.class, Reset.class})
-    static final class Database implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getErr());
-            return CommandLine.ExitCode.USAGE;
-        }
+    static final class Database extends CommandGroup {
     }
 
     /** A command on the database itself (never through the API server). */
