@@ -38,6 +38,8 @@ public final class HazelcastExecutor implements Executor {
     private final List<String> jvmOptions, allowedPrefixes, members;
     private final String clusterName;
     private final Duration startTimeout;
+    /** How long opening a session waits for the client's connections to every member, at most. */
+    private static final Duration DIRECT_CONNECTIONS_WAIT = Duration.ofSeconds(5);
 
     /** A local cluster of two workers per flow run (see {@link #builder()} for more). */
     public HazelcastExecutor() {
@@ -86,6 +88,7 @@ public final class HazelcastExecutor implements Executor {
                 HazelcastInstance client = HazelcastClient.newHazelcastClient(
                         ClusterConfigs.client(name, cluster.addresses(), allowedPrefixes, startTimeout.toMillis()));
                 awaitMembers(client, cluster);
+                awaitDirectConnections(client);
                 return new ClusterSession(client, cluster, "the local cluster '" + name + "' " + cluster.addresses(),
                         allowedPrefixes);
             } catch (RuntimeException e) {
@@ -102,6 +105,7 @@ public final class HazelcastExecutor implements Executor {
                     + startTimeout.toSeconds() + " s (" + e.getMessage() + "). Start workers with ./baton worker hazelcast"
                     + " --cluster-name " + clusterName + ", or check the addresses and the cluster name", e);
         }
+        awaitDirectConnections(client);
         return new ClusterSession(client, null, "cluster '" + clusterName + "' " + members, allowedPrefixes);
     }
 
@@ -126,6 +130,24 @@ public final class HazelcastExecutor implements Executor {
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (client.getCluster().getMembers().size() < workers) {
             checkStarting(cluster, deadline, client.getCluster().getMembers().size());
+        }
+    }
+
+    /**
+     * Waits (briefly) until the client has its own connection to every member. Until then a call
+     * to a member it has not reached goes through another member, which does that member's
+     * network work as well as its own; and the first direct calls would come in the middle of
+     * the flow run, with code paths the member's JIT has not compiled yet.
+     */
+    private static void awaitDirectConnections(HazelcastInstance client) {
+        long deadline = System.nanoTime() + DIRECT_CONNECTIONS_WAIT.toNanos();
+        while (!ClientConnections.reachesEveryMember(client) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

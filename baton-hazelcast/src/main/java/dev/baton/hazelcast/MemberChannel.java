@@ -12,17 +12,19 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A flow run's channel to one worker, in the flow run's process: the calls it holds, the batches
- * on their way (at most two: calls made ready meanwhile wait for the next, so many ready calls
- * travel together), and one request for outcomes always waiting on the worker.
+ * A flow run's channel to one worker, in the flow run's process: the calls it holds and the
+ * {@link Messages.Exchange exchanges} on their way (at most three: calls made ready meanwhile wait
+ * for the next, so many ready calls travel together). While the worker holds calls, an exchange
+ * waits there for their outcomes, so an outcome comes back as soon as it is ready.
  */
 final class MemberChannel {
-    /** How long a poll waits on the worker for an outcome before answering empty. */
-    static final long POLL_WAIT_MILLIS = 1_000;
+    /** How long an exchange waits on the worker for an outcome before answering empty. */
+    static final long WAIT_MILLIS = 1_000;
+    private static final long[] NO_IDS = new long[0];
+    private static final byte[][] NO_CALLS = new byte[0][];
 
     final Member member;
     final UUID id = UUID.randomUUID();
@@ -45,10 +47,9 @@ final class MemberChannel {
     private static final double AHEAD_NANOS = 2_000_000;
     /** Calls queued per thread before the first call's run time is known. */
     private static final int QUEUED_PER_THREAD_AT_FIRST = 16;
-    /** Batches of calls a channel may have on their way at once. */
-    private static final int MAX_BATCHES_IN_FLIGHT = 2;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean polling = new AtomicBoolean();
+    /** Exchanges a channel may have on their way (or waiting on the worker) at once. */
+    private static final int MAX_EXCHANGES = 3;
+    private final AtomicInteger exchanges = new AtomicInteger();
     volatile boolean lost;
     /** How long calls ran on the worker lately (a moving average, ns; 0 until one has finished). */
     private volatile double averageRunNanos;
@@ -74,20 +75,21 @@ final class MemberChannel {
     }
 
     /**
-     * Sends what is queued, unless {@link #MAX_BATCHES_IN_FLIGHT} batches are on their way already:
-     * then the first answer sends the rest, so calls made ready meanwhile travel together.
+     * Sends what is queued in an exchange, unless {@link #MAX_EXCHANGES} are on their way
+     * already: then the first to come back sends the rest, so calls made ready meanwhile travel
+     * together.
      */
     private void flush() {
         while (!lost && (!toSend.isEmpty() || !toCancel.isEmpty())) {
-            int n = inFlight.get();
-            if (n >= MAX_BATCHES_IN_FLIGHT) return;
-            if (!inFlight.compareAndSet(n, n + 1)) continue;
+            int n = exchanges.get();
+            if (n >= MAX_EXCHANGES) return;
+            if (!exchanges.compareAndSet(n, n + 1)) continue;
             List<ClusterSession.Pending> batch = new ArrayList<>();
             for (ClusterSession.Pending p; (p = toSend.poll()) != null; ) if (!p.result.isDone()) batch.add(p);
             List<Long> cancels = new ArrayList<>();
             for (Long c; (c = toCancel.poll()) != null; ) cancels.add(c);
             if (batch.isEmpty() && cancels.isEmpty()) {
-                inFlight.decrementAndGet();
+                exchanges.decrementAndGet();
                 continue;
             }
             long[] ids = new long[batch.size()];
@@ -96,57 +98,50 @@ final class MemberChannel {
                 ids[i] = batch.get(i).id;
                 bytes[i] = batch.get(i).bytes;
             }
-            long[] cancelIds = cancels.stream().mapToLong(Long::longValue).toArray();
-            Future<Boolean> answer;
-            try {
-                answer = executor.submitToMember(new Messages.SendCalls(id, client, ids, bytes, cancelIds), member);
-            } catch (RuntimeException e) {
-                inFlight.decrementAndGet();
-                session.channelLost(this, e);
+            exchange(ids, bytes, cancels.stream().mapToLong(Long::longValue).toArray());
+        }
+    }
+
+    /** Keeps an exchange waiting on the worker while it holds calls of this channel. */
+    private void awaitOutcomes() {
+        while (!lost && !session.isClosed() && !calls.isEmpty()) {
+            if (exchanges.get() > 0) return; // one is on its way, or waiting there
+            if (exchanges.compareAndSet(0, 1)) {
+                exchange(NO_IDS, NO_CALLS, NO_IDS);
                 return;
             }
-            ((CompletionStage<Boolean>) answer).whenCompleteAsync((accepted, t) -> {
-                inFlight.decrementAndGet();
-                if (t != null) session.channelLost(this, t);
-                else if (!Boolean.TRUE.equals(accepted)) session.channelLost(this, null);
-                else {
-                    if (polling.compareAndSet(false, true)) poll();
-                    flush();
-                }
-            }, ON_RESPONSE_THREAD);
         }
     }
 
     /**
-     * Keeps one request for outcomes waiting on the worker: each answer sends the next request
-     * before its outcomes are handed over, so the worker always has one to answer.
+     * Sends one exchange (counted in {@link #exchanges} by the caller). Its answer's outcomes are
+     * handed over first, which sends the calls they made ready; then, if nothing else is on its
+     * way and the worker still holds calls, an empty exchange goes to wait for their outcomes.
      */
-    private void poll() {
-        if (lost || session.isClosed()) return;
+    private void exchange(long[] ids, byte[][] bytes, long[] cancels) {
         CompletionStage<Messages.Outcomes> answer;
         try {
             answer = (CompletionStage<Messages.Outcomes>) executor.<Messages.Outcomes>submitToMember(
-                    new Messages.PollOutcomes(id, client, POLL_WAIT_MILLIS), member);
+                    new Messages.Exchange(id, client, ids, bytes, cancels, WAIT_MILLIS), member);
         } catch (RuntimeException e) {
+            exchanges.decrementAndGet();
             if (!session.isClosed()) session.channelLost(this, e);
             return;
         }
         answer.whenCompleteAsync((outcomes, t) -> {
-            if (t != null) {
+            exchanges.decrementAndGet();
+            if (t != null || !outcomes.known) {
                 if (!session.isClosed()) session.channelLost(this, t);
                 return;
             }
-            if (!outcomes.known) {
-                if (!session.isClosed()) session.channelLost(this, null);
-                return;
-            }
-            poll();
             for (int i = 0; i < outcomes.ids.length; i++) {
                 if (outcomes.runNanos[i] > 0) averageRunNanos = averageRunNanos == 0 ? outcomes.runNanos[i]
                         : 0.8 * averageRunNanos + 0.2 * outcomes.runNanos[i];
                 ClusterSession.Pending p = calls.remove(outcomes.ids[i]);
                 if (p != null) session.settle(p, this, outcomes.kinds[i], outcomes.payloads[i]);
             }
+            flush();
+            awaitOutcomes();
         }, ON_RESPONSE_THREAD);
     }
 

@@ -13,15 +13,16 @@ import java.util.concurrent.Callable;
 
 /**
  * What a flow run's process and a worker say to each other over Hazelcast's executor service,
- * per channel (one flow run's traffic with one worker). Calls go out in batches: every call made
- * ready while the previous batch was on its way rides in the next one. Outcomes come back in
- * batches too, as answers to a poll the flow run's process keeps waiting on each worker. Each
+ * per channel (one flow run's traffic with one worker), in {@link Exchange}s: calls go out in
+ * batches (every call made ready while earlier batches were on their way rides in the next one),
+ * and each exchange comes back with the outcomes finished meanwhile, waiting for them on the
+ * worker if there are none yet. A call and its outcome thus cost one round trip. Each
  * call and outcome is its own byte array (see {@link CallCodec}); the messages themselves are
  * Hazelcast {@link IdentifiedDataSerializable}s: no reflection, no Java serialization.
  */
 final class Messages {
     static final int FACTORY_ID = 0xBA70;
-    private static final int SEND = 1, POLL = 2, OUTCOMES = 3, CLOSE = 4;
+    private static final int EXCHANGE = 1, OUTCOMES = 3, CLOSE = 4;
 
     private Messages() {}
 
@@ -30,8 +31,7 @@ final class Messages {
         @Override
         public IdentifiedDataSerializable create(int typeId) {
             return switch (typeId) {
-                case SEND -> new SendCalls();
-                case POLL -> new PollOutcomes();
+                case EXCHANGE -> new Exchange();
                 case OUTCOMES -> new Outcomes();
                 case CLOSE -> new CloseChannel();
                 default -> null;
@@ -69,29 +69,36 @@ final class Messages {
         }
     }
 
-    /** Calls to start (each with its id) and calls to cancel; answers false if the channel is gone. */
-    static final class SendCalls extends ToWorker<Boolean> {
+    /**
+     * Calls to start (each with its id) and calls to cancel, if any; then waits up to
+     * {@code waitMillis} for outcomes of the channel's calls and takes them. Only the newest
+     * exchange of a channel waits on the worker: an older one still waiting goes back (maybe
+     * empty) when a newer arrives.
+     */
+    static final class Exchange extends ToWorker<Outcomes> {
         long[] ids, cancels;
         byte[][] calls;
+        long waitMillis;
 
-        SendCalls() {}
+        Exchange() {}
 
-        SendCalls(UUID channel, UUID client, long[] ids, byte[][] calls, long[] cancels) {
+        Exchange(UUID channel, UUID client, long[] ids, byte[][] calls, long[] cancels, long waitMillis) {
             this.channel = channel;
             this.client = client;
             this.ids = ids;
             this.calls = calls;
             this.cancels = cancels;
+            this.waitMillis = waitMillis;
         }
 
         @Override
-        public Boolean call() {
-            return channels.send(channel, client, ids, calls, cancels);
+        public Outcomes call() throws InterruptedException {
+            return channels.exchange(channel, client, ids, calls, cancels, waitMillis);
         }
 
         @Override
         public int getClassId() {
-            return SEND;
+            return EXCHANGE;
         }
 
         @Override
@@ -100,6 +107,7 @@ final class Messages {
             out.writeLongArray(ids);
             for (byte[] c : calls) out.writeByteArray(c);
             out.writeLongArray(cancels);
+            out.writeLong(waitMillis);
         }
 
         @Override
@@ -109,40 +117,6 @@ final class Messages {
             calls = new byte[ids.length][];
             for (int i = 0; i < ids.length; i++) calls[i] = in.readByteArray();
             cancels = in.readLongArray();
-        }
-    }
-
-    /** Waits up to {@code waitMillis} for outcomes of the channel's calls and takes them. */
-    static final class PollOutcomes extends ToWorker<Outcomes> {
-        long waitMillis;
-
-        PollOutcomes() {}
-
-        PollOutcomes(UUID channel, UUID client, long waitMillis) {
-            this.channel = channel;
-            this.client = client;
-            this.waitMillis = waitMillis;
-        }
-
-        @Override
-        public Outcomes call() throws InterruptedException {
-            return channels.poll(channel, waitMillis);
-        }
-
-        @Override
-        public int getClassId() {
-            return POLL;
-        }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws IOException {
-            super.writeData(out);
-            out.writeLong(waitMillis);
-        }
-
-        @Override
-        public void readData(ObjectDataInput in) throws IOException {
-            super.readData(in);
             waitMillis = in.readLong();
         }
     }

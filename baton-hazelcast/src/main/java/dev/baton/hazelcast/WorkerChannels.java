@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker's side of the channels flow runs open to it: the task calls they sent, run on this
- * worker's threads, and the outcomes waiting for the next poll. A channel whose flow run's
+ * worker's threads, and the outcomes waiting for the next exchange. A channel whose flow run's
  * process disconnected is dropped, its calls cancelled, and remembered as gone so a late message
  * for it is answered "unknown" rather than silently starting over.
  */
@@ -47,12 +47,13 @@ final class WorkerChannels {
     private static final class Channel {
         final UUID client;
         final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
-        // outcomes not yet taken by a poll; guarded by this
+        // outcomes not yet taken by an exchange; guarded by this
         final List<Long> ids = new ArrayList<>();
         final List<Byte> kinds = new ArrayList<>();
         final List<Long> runNanos = new ArrayList<>();
         final List<byte[]> payloads = new ArrayList<>();
         boolean closed;
+        long exchanges; // the newest exchange's number: only it waits
 
         Channel(UUID client) {
             this.client = client;
@@ -75,9 +76,20 @@ final class WorkerChannels {
         return channels;
     }
 
-    boolean send(UUID id, UUID client, long[] ids, byte[][] calls, long[] cancels) {
-        if (gone.contains(id)) return false;
+    /**
+     * Starts {@code ids}/{@code calls} and cancels {@code cancels} in channel {@code id}, then
+     * waits up to {@code waitMillis} for outcomes and takes them. Answers "unknown" if the
+     * channel is gone. An older exchange of the channel still waiting goes back at once: only
+     * the newest waits, so a flow run's process never has more than one exchange held here.
+     */
+    Messages.Outcomes exchange(UUID id, UUID client, long[] ids, byte[][] calls, long[] cancels, long waitMillis)
+            throws InterruptedException {
+        if (gone.contains(id)) return unknown();
         Channel channel = channels.computeIfAbsent(id, k -> new Channel(client));
+        if (gone.contains(id)) { // closed meanwhile: no channel may outlive its close
+            channels.remove(id, channel);
+            return unknown();
+        }
         for (long cancel : cancels) {
             Future<?> f = channel.running.remove(cancel);
             if (f != null) f.cancel(true);
@@ -92,7 +104,21 @@ final class WorkerChannels {
             channel.running.put(callId, task);
             threads.execute(task);
         }
-        return true;
+        synchronized (channel) {
+            long ticket = ++channel.exchanges;
+            channel.notifyAll(); // an older exchange waiting here goes back
+            long deadline = System.nanoTime() + waitMillis * 1_000_000;
+            while (channel.ids.isEmpty() && !channel.closed && channel.exchanges == ticket) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) break;
+                channel.wait(left);
+            }
+            return take(channel);
+        }
+    }
+
+    private static Messages.Outcomes unknown() {
+        return new Messages.Outcomes(false, new long[0], new byte[0], new long[0], new byte[0][]);
     }
 
     private void run(Channel channel, long id, byte[] bytes) {
@@ -145,31 +171,22 @@ final class WorkerChannels {
         }
     }
 
-    Messages.Outcomes poll(UUID id, long waitMillis) throws InterruptedException {
-        Channel channel = channels.get(id);
-        if (channel == null) return new Messages.Outcomes(false, new long[0], new byte[0], new long[0], new byte[0][]);
-        synchronized (channel) {
-            long deadline = System.nanoTime() + waitMillis * 1_000_000;
-            while (channel.ids.isEmpty() && !channel.closed) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) break;
-                channel.wait(left);
-            }
-            int n = channel.ids.size();
-            long[] ids = new long[n], ran = new long[n];
-            byte[] kinds = new byte[n];
-            for (int i = 0; i < n; i++) {
-                ids[i] = channel.ids.get(i);
-                kinds[i] = channel.kinds.get(i);
-                ran[i] = channel.runNanos.get(i);
-            }
-            byte[][] payloads = channel.payloads.toArray(new byte[0][]);
-            channel.ids.clear();
-            channel.kinds.clear();
-            channel.runNanos.clear();
-            channel.payloads.clear();
-            return new Messages.Outcomes(!channel.closed, ids, kinds, ran, payloads);
+    /** The channel's finished outcomes, taken. Holds the channel's lock. */
+    private static Messages.Outcomes take(Channel channel) {
+        int n = channel.ids.size();
+        long[] ids = new long[n], ran = new long[n];
+        byte[] kinds = new byte[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = channel.ids.get(i);
+            kinds[i] = channel.kinds.get(i);
+            ran[i] = channel.runNanos.get(i);
         }
+        byte[][] payloads = channel.payloads.toArray(new byte[0][]);
+        channel.ids.clear();
+        channel.kinds.clear();
+        channel.runNanos.clear();
+        channel.payloads.clear();
+        return new Messages.Outcomes(!channel.closed, ids, kinds, ran, payloads);
     }
 
     void close(UUID id) {

@@ -21,27 +21,33 @@ import java.util.Locale;
 /**
  * The distributed executor's overhead and speedup: one case per JVM, on a local cluster of two
  * worker JVMs with one thread each (as dask-bench's LocalCluster). Like dask-bench, only the
- * task runs are timed: inside the flow run, after the cluster is up and a warm-up batch ran (by
- * default {@code --warmup 10000} no-op task runs, a chain of a fifth of that, and 10 of the case's
- * own: the JIT of three JVMs needs thousands of calls to settle). Extra JVM options for the
- * workers (JFR, GC flags) may be given in {@code BATON_BENCH_WORKER_JAVA_OPTS}; {@code -Dbench.workers=1}
- * runs the cluster with one worker (what the cpu case's speedup is on one worker, for comparison).
+ * task runs are timed: inside the flow run, after the cluster is up and warm. Dask runs on
+ * Python, which has no JIT; three JVMs do, and on two cores their compiler threads take the CPU
+ * the task runs should have. So the figures are of warm JVMs: a warm-up of {@code --warmup}
+ * no-op task runs (default 10,000) sent all at once, as many again in a chain (one round trip
+ * each, as a worker busy with long task runs sees them), one round of the case's own, then a
+ * second's pause for the compiler queues to drain. The case then runs {@code --rounds} times
+ * (default 5) and the median round is reported, with the fastest and slowest.
+ * Extra JVM options for the workers (JFR, GC flags) may be given in {@code BATON_BENCH_WORKER_JAVA_OPTS};
+ * {@code -Dbench.workers=1} runs the cluster with one worker (what the cpu case's speedup is on one worker).
  *
  * <pre>
  * java -Xmx1g -cp 'benchmarks/target/classes:benchmarks/target/lib/*' dev.baton.benchmarks.HazelcastBenchmark \
- *     --case fanout|chain|sleep50ms|cpu --tasks N [--warmup N]
+ *     --case fanout|chain|sleep50ms|cpu --tasks N [--warmup N] [--rounds R]
  * </pre>
  *
  * <ul>
  *   <li>{@code fanout}: N independent no-op task runs, submitted at once, then gathered.</li>
  *   <li>{@code chain}: N task runs, each taking the previous one's future.</li>
  *   <li>{@code sleep50ms}: N task runs sleeping 50 ms; also prints the speedup over running them one after another.</li>
- *   <li>{@code cpu}: N task runs of about 20 ms of CPU each; also prints the speedup over one core, from the
- *       same function timed in this process.</li>
+ *   <li>{@code cpu}: N task runs of about 20 ms of CPU each; also prints the speedup over one core: the
+ *       median time of the same task in this process, on one core, timed as each round's results are checked
+ *       (while the workers are idle).</li>
  * </ul>
  *
- * <p>Output: {@code bench case=<c> executor=hazelcast tasks=<N> wall_s=<x> per_task_us=<y> peak_heap_mb=<z>}
- * (peak heap of this, the flow run's, process), and {@code bench case=<c> executor=hazelcast speedup=<s>}.
+ * <p>Output: {@code bench case=<c> executor=hazelcast tasks=<N> wall_s=<x> per_task_us=<y> peak_heap_mb=<z> rounds=<R>
+ * min_us=<fastest> max_us=<slowest>} (the median round; peak heap of this, the flow run's, process), and for
+ * sleep50ms and cpu {@code bench case=<c> executor=hazelcast speedup=<s> min=<slowest round's> max=<fastest round's>}.
  */
 public final class HazelcastBenchmark {
     private static final Task1<Integer, Integer> INC = Task.named("inc").of(x -> x + 1);
@@ -56,55 +62,75 @@ public final class HazelcastBenchmark {
 
     public static void main(String[] args) {
         String caseName = null;
-        int tasks = -1, warmup = -1;
+        int tasks = -1, warmup = -1, rounds = 5;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--case" -> caseName = args[++i];
                 case "--tasks" -> tasks = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> usage("unknown argument '" + args[i] + "'");
             }
         }
         if (caseName == null || tasks < 1) usage("--case and --tasks are required");
+        if (rounds < 1) usage("--rounds must be at least 1");
         if (!List.of("fanout", "chain", "sleep50ms", "cpu").contains(caseName)) usage("unknown case '" + caseName + "'");
         // the JIT of three JVMs (this one and two workers) needs thousands of task runs to settle
         if (warmup < 0) warmup = 10_000;
-        System.exit(run(caseName, tasks, warmup));
+        System.exit(run(caseName, tasks, warmup, rounds));
     }
 
     private static void usage(String problem) {
         System.err.println("HazelcastBenchmark: " + problem);
-        System.err.println("usage: HazelcastBenchmark --case fanout|chain|sleep50ms|cpu --tasks N [--warmup N]");
+        System.err.println("usage: HazelcastBenchmark --case fanout|chain|sleep50ms|cpu --tasks N [--warmup N] [--rounds R]");
         System.exit(2);
     }
 
-    /** What the flow run measured. */
-    private record Measure(long nanos, long peakBytes, String problem, double oneCpuTaskNanos) {}
+    /** What the flow run measured: each round's time, sorted. */
+    private record Measure(long[] nanos, long peakBytes, String problem, double oneCpuTaskNanos) {
+        long median() {
+            return nanos[nanos.length / 2];
+        }
+    }
 
-    private static int run(String caseName, int n, int warmup) {
+    private static int run(String caseName, int n, int warmup, int rounds) {
         long iterations = caseName.equals("cpu") ? calibrate() : 0;
-        double oneTask = caseName.equals("cpu") ? timeInProcess(iterations) : 0;
+        // the cpu case's one-core time: its task timed here, on one core, as each round's results are checked
+        List<Long> inProcess = new ArrayList<>();
         HazelcastExecutor.Builder cluster = HazelcastExecutor.builder().workers(Integer.getInteger("bench.workers", 2)).threadsPerWorker(1);
         String workerOptions = System.getenv("BATON_BENCH_WORKER_JAVA_OPTS"); // e.g. JFR flags
         if (workerOptions != null && !workerOptions.isBlank()) cluster.jvmOptions(workerOptions.trim().split("\\s+"));
         HazelcastExecutor executor = cluster.build();
         Flow0<Measure> flow = Flow.named("bench_" + caseName).executor(executor).of(() -> {
-            // warm-up: the JIT of the three JVMs on the paths every task run takes, then the case's own task
+            // warm-up: the JIT of the three JVMs on the paths every task run takes (batched and one
+            // round trip at a time), then the case's own task
             String problem = verify("fanout", warmup, iterations, once("fanout", warmup, iterations));
-            if (problem == null) problem = verify("chain", warmup / 5, iterations, once("chain", warmup / 5, iterations));
+            if (problem == null) problem = verify("chain", warmup, iterations, once("chain", warmup, iterations));
             if (problem == null && !caseName.equals("fanout") && !caseName.equals("chain")) {
-                problem = verify(caseName, 10, iterations, once(caseName, 10, iterations));
+                problem = verify(caseName, n, iterations, once(caseName, n, iterations));
             }
-            if (problem != null) return new Measure(0, 0, "warm-up: " + problem, oneTask);
+            if (problem != null) return new Measure(null, 0, "warm-up: " + problem, 0);
             System.gc();
+            try {
+                Thread.sleep(1_000); // the compiler threads finish what the warm-up queued
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Measure(null, 0, "interrupted", 0);
+            }
             List<MemoryPoolMXBean> pools = HeapPools.all();
             pools.forEach(MemoryPoolMXBean::resetPeakUsage);
-            long start = System.nanoTime();
-            Object results = once(caseName, n, iterations);
-            long elapsed = System.nanoTime() - start;
+            long[] nanos = new long[rounds];
+            for (int r = 0; r < rounds; r++) {
+                long start = System.nanoTime();
+                Object results = once(caseName, n, iterations);
+                nanos[r] = System.nanoTime() - start;
+                problem = verify(caseName, n, iterations, results, inProcess);
+                if (problem != null) return new Measure(null, 0, "round " + (r + 1) + ": " + problem, 0);
+            }
             long peak = 0;
             for (MemoryPoolMXBean p : pools) peak += p.getPeakUsage().getUsed();
-            return new Measure(elapsed, peak, verify(caseName, n, iterations, results), oneTask);
+            Arrays.sort(nanos);
+            return new Measure(nanos, peak, null, median(inProcess));
         });
         FlowRun<Measure> run = flow.run();
         if (!run.state().isCompleted()) return fail("flow run ended " + run.state());
@@ -117,15 +143,16 @@ public final class HazelcastBenchmark {
                 return fail("task run " + t.name() + " has history " + h + ", expected [Pending, Running, Completed]");
             }
         }
-        double wallS = m.nanos() / 1e9;
+        long median = m.median(), fastest = m.nanos()[0], slowest = m.nanos()[m.nanos().length - 1];
         System.out.println(String.format(Locale.ROOT,
-                "bench case=%s executor=hazelcast tasks=%d wall_s=%.3f per_task_us=%.1f peak_heap_mb=%d",
-                caseName, n, wallS, m.nanos() / 1e3 / n, Math.round(m.peakBytes() / (1024.0 * 1024.0))));
-        if (caseName.equals("sleep50ms")) {
-            System.out.println(String.format(Locale.ROOT, "bench case=sleep50ms executor=hazelcast speedup=%.2f", n * 0.05 / wallS));
-        } else if (caseName.equals("cpu")) {
-            System.out.println(String.format(Locale.ROOT, "bench case=cpu executor=hazelcast speedup=%.2f one_task_ms=%.1f",
-                    n * m.oneCpuTaskNanos() / m.nanos(), m.oneCpuTaskNanos() / 1e6));
+                "bench case=%s executor=hazelcast tasks=%d wall_s=%.3f per_task_us=%.1f peak_heap_mb=%d rounds=%d min_us=%.1f max_us=%.1f",
+                caseName, n, median / 1e9, median / 1e3 / n, Math.round(m.peakBytes() / (1024.0 * 1024.0)), rounds,
+                fastest / 1e3 / n, slowest / 1e3 / n));
+        if (caseName.equals("sleep50ms") || caseName.equals("cpu")) {
+            double serial = caseName.equals("sleep50ms") ? 50e6 : m.oneCpuTaskNanos(); // one task run's time, alone
+            System.out.println(String.format(Locale.ROOT, "bench case=%s executor=hazelcast speedup=%.2f min=%.2f max=%.2f%s",
+                    caseName, n * serial / median, n * serial / slowest, n * serial / fastest,
+                    caseName.equals("cpu") ? String.format(Locale.ROOT, " one_task_ms=%.1f", serial / 1e6) : ""));
         }
         return 0;
     }
@@ -158,6 +185,11 @@ public final class HazelcastBenchmark {
 
     /** Null if {@code results} of {@link #once} are right (checked outside the timed span: burn() here takes CPU). */
     private static String verify(String caseName, int n, long iterations, Object results) {
+        return verify(caseName, n, iterations, results, new ArrayList<>());
+    }
+
+    /** As above; for the cpu case, adds how long each check of a result took (one core, this process) to {@code took}. */
+    private static String verify(String caseName, int n, long iterations, Object results, List<Long> took) {
         return switch (caseName) {
             case "fanout", "sleep50ms" -> {
                 long expected = caseName.equals("fanout") ? (long) n * (n + 1) / 2 : (long) n * (n - 1) / 2;
@@ -166,7 +198,12 @@ public final class HazelcastBenchmark {
             case "chain" -> results.equals((long) n) ? null : "last result of the chain is " + results + ", expected " + n;
             default -> {
                 long[] r = (long[]) results;
-                for (int i = 0; i < n; i++) if (r[i] != burn(iterations, i + 1)) yield "burn(" + (i + 1) + ") gave a wrong result";
+                for (int i = 0; i < n; i++) {
+                    long start = System.nanoTime();
+                    long expected = burn(iterations, i + 1);
+                    took.add(System.nanoTime() - start);
+                    if (r[i] != expected) yield "burn(" + (i + 1) + ") gave a wrong result";
+                }
                 yield null;
             }
         };
@@ -196,16 +233,11 @@ public final class HazelcastBenchmark {
         return iterations;
     }
 
-    /** The median time of one cpu task run in this process, on one core. */
-    private static double timeInProcess(long iterations) {
-        long[] t = new long[7];
-        for (int i = 0; i < t.length; i++) {
-            long s = System.nanoTime();
-            burn(iterations, i + 1);
-            t[i] = System.nanoTime() - s;
-        }
-        Arrays.sort(t);
-        return t[t.length / 2];
+    private static double median(List<Long> nanos) {
+        if (nanos.isEmpty()) return 0;
+        List<Long> sorted = new ArrayList<>(nanos);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
     }
 
     private static int fail(String message) {
