@@ -16,7 +16,7 @@ import java.util.List;
 final class ClusterConfigs {
     /** The executor service the messages of {@link Messages} go to (task runs have threads of their own). */
     static final String EXECUTOR = "baton";
-    /** Threads for messages: a poll waits on one for up to a second, so one per open channel. */
+    /** Threads for messages: an exchange waits on one for up to a second, so one per open channel. */
     private static final int MESSAGE_THREADS = 256;
     /** Prefixes every member and client admits, whatever the user allows. */
     static final List<String> BATON_PREFIXES = List.of("dev.baton.");

@@ -39,7 +39,7 @@ public final class HazelcastExecutor implements Executor {
     private final String clusterName;
     private final Duration startTimeout;
     /** How long opening a session waits for the client's connections to every member, at most. */
-    private static final Duration DIRECT_CONNECTIONS_WAIT = Duration.ofSeconds(5);
+    private static final Duration DIRECT_CONNECTIONS_WAIT = Duration.ofSeconds(2);
 
     /** A local cluster of two workers per flow run (see {@link #builder()} for more). */
     public HazelcastExecutor() {

@@ -120,10 +120,12 @@ public final class HazelcastBenchmark {
             List<MemoryPoolMXBean> pools = HeapPools.all();
             pools.forEach(MemoryPoolMXBean::resetPeakUsage);
             long[] nanos = new long[rounds];
+            System.err.printf(Locale.ROOT, "HazelcastBenchmark: %s warm, timing %d rounds of %d task runs%n", caseName, rounds, n);
             for (int r = 0; r < rounds; r++) {
                 long start = System.nanoTime();
                 Object results = once(caseName, n, iterations);
                 nanos[r] = System.nanoTime() - start;
+                System.err.printf(Locale.ROOT, "HazelcastBenchmark: round %d took %.1f ms%n", r + 1, nanos[r] / 1e6);
                 problem = verify(caseName, n, iterations, results, inProcess);
                 if (problem != null) return new Measure(null, 0, "round " + (r + 1) + ": " + problem, 0);
             }
