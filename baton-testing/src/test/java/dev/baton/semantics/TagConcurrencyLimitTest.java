@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Concurrency limits by tag within the JVM: at most N runs carrying a limited tag run at once,
  * across flow runs; others wait Pending; untagged runs are unaffected; removing or raising a
- * limit lets waiters go; a run releases its slot between retry attempts.
+ * limit lets waiters go; a run releases its slot between retry attempts. A limit of 0 aborts the
+ * runs carrying the tag (they fail), as in Prefect, rather than holding them Pending forever.
  */
 @BatonTest
 class TagConcurrencyLimitTest {
@@ -106,38 +107,48 @@ class TagConcurrencyLimitTest {
     }
 
     @Test
-    void aLimitOfZeroHoldsRunsPendingUntilItIsRemoved() {
+    void aLimitOfZeroAbortsTaggedRunsRatherThanHoldingThemForever() {
         ConcurrencyLimits.set("db", 0);
         AtomicInteger calls = new AtomicInteger();
         Task0<Integer> query = Task.named("query").tags("db").of(calls::incrementAndGet);
-        Flow0<Integer> flow = Flow.named("f").executor(new ConcurrentExecutor()).of(() -> query.submit().result());
+        Task0<String> other = Task.named("other").of(() -> "ran");
+        Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor()).of(() -> {
+            var q = query.submit();
+            var o = other.submit();
+            return q.await().type() + " " + o.result();
+        });
 
-        FlowRunHandle<Integer> handle = flow.start();
-        Traces.until(() -> !handle.flowRun().taskRuns().isEmpty(), "the task run was created");
-        boolean heldBack = handle.await(Duration.ofMillis(100)).isEmpty();
-        String stateWhileHeld = handle.flowRun().taskRuns().get(0).state().name();
-        int callsWhileHeld = calls.get();
-        ConcurrencyLimits.remove("db");
-        FlowRun<Integer> run = handle.await();
+        FlowRun<String> run = flow.run();
 
-        assertThat(heldBack).isTrue();
-        assertThat(stateWhileHeld).isEqualTo("Pending");
-        assertThat(callsWhileHeld).isZero();
-        assertThat(run.result()).isEqualTo(1);
-        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "Completed");
+        assertThat(calls.get()).isZero();
+        assertThat(run.result()).isEqualTo("FAILED ran");
+        var queryRun = run.taskRuns().stream().filter(t -> t.name().startsWith("query")).findFirst().orElseThrow();
+        assertThat(names(queryRun)).containsExactly("Pending", "Failed");
+        assertThat(queryRun.state().message().orElseThrow()).contains("concurrency limit of tag 'db' is 0", "can never run");
     }
 
     @Test
-    void raisingALimitLetsWaitersGo() {
-        ConcurrencyLimits.set("db", 0);
-        Task0<String> query = Task.named("query").tags("db").of(() -> "ran");
-        Flow0<String> flow = Flow.named("f").of(query::call);
-
-        FlowRunHandle<String> handle = flow.start();
-        Traces.until(() -> !handle.flowRun().taskRuns().isEmpty(), "the task run was created");
+    void raisingALimitLetsWaitersGo() throws Exception {
         ConcurrencyLimits.set("db", 1);
+        CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
+        Task0<String> hold = Task.named("hold").tags("db").of(() -> {
+            holding.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return "held";
+        });
+        Task0<String> query = Task.named("query").tags("db").of(() -> "ran");
+        FlowRunHandle<String> holder = Flow.named("holder").of(hold::call).start();
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        FlowRunHandle<String> waiter = Flow.named("f").of(query::call).start();
+        Traces.until(() -> !waiter.flowRun().taskRuns().isEmpty(), "the task run was created");
+        boolean heldBack = waiter.await(Duration.ofMillis(100)).isEmpty();
 
-        assertThat(handle.await().result()).isEqualTo("ran");
+        ConcurrencyLimits.set("db", 2);
+
+        assertThat(heldBack).isTrue();
+        assertThat(waiter.await().result()).isEqualTo("ran");
+        release.countDown();
+        assertThat(holder.await().result()).isEqualTo("held");
     }
 
     @Test
@@ -193,8 +204,15 @@ class TagConcurrencyLimitTest {
     }
 
     @Test
-    void aRunWaitingForASlotIsCancelledWithItsFlowRun() {
-        ConcurrencyLimits.set("db", 0);
+    void aRunWaitingForASlotIsCancelledWithItsFlowRun() throws Exception {
+        ConcurrencyLimits.set("db", 1);
+        CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
+        Task0<Boolean> hold = Task.named("hold").tags("db").of(() -> {
+            holding.countDown();
+            return release.await(10, TimeUnit.SECONDS);
+        });
+        FlowRunHandle<Boolean> holder = Flow.named("holder").of(hold::call).start();
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
         AtomicInteger calls = new AtomicInteger();
         Task0<Integer> query = Task.named("query").tags("db").of(calls::incrementAndGet);
         Flow0<Void> flow = Flow.named("f").executor(new ConcurrentExecutor()).procedure(query::submit);
@@ -203,6 +221,8 @@ class TagConcurrencyLimitTest {
         Traces.until(() -> !handle.flowRun().taskRuns().isEmpty(), "the task run was created");
         handle.cancel();
         FlowRun<Void> run = handle.await();
+        release.countDown();
+        assertThat(holder.await().result()).isTrue();
 
         assertThat(calls).hasValue(0);
         assertThat(run.state().isCancelled()).isTrue();

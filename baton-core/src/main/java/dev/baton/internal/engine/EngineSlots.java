@@ -32,6 +32,13 @@ final class EngineSlots implements ConcurrencySlots {
 
     /** False if no tag of {@code tags} is limited in this JVM or, as far as it knows without asking, by the store. */
     @Override
+    public String tagLimitedToZero(Set<String> tags) {
+        if (tags.isEmpty()) return null;
+        String tag = local.tagLimitedToZero(tags);
+        return tag != null ? tag : shared.tagLimitedToZero(tags);
+    }
+
+    @Override
     public boolean mayLimit(Set<String> tags) {
         return !tags.isEmpty() && (local.mayLimit(tags) || shared.mayLimit(tags));
     }

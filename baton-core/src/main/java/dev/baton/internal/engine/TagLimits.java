@@ -64,6 +64,15 @@ public final class TagLimits implements ConcurrencySlots {
 
     /** True if a tag of {@code tags} has a limit. */
     @Override
+    public String tagLimitedToZero(Set<String> tags) {
+        for (String tag : tags) {
+            Slots s = limits.get(tag);
+            if (s != null && s.limit() == 0) return tag;
+        }
+        return null;
+    }
+
+    @Override
     public boolean mayLimit(Set<String> tags) {
         if (!inUse || tags.isEmpty()) return false;
         for (String tag : tags) {

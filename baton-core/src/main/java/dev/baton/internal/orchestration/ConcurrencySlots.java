@@ -65,6 +65,14 @@ public interface ConcurrencySlots {
         return !tags.isEmpty();
     }
 
+    /**
+     * A tag of {@code tags} whose limit is 0 here (no run carrying it can ever run), as far as this
+     * keeper knows without waiting on anyone; null if none.
+     */
+    default String tagLimitedToZero(Set<String> tags) {
+        return null;
+    }
+
     /** Gives back every slot {@code runId} holds; does nothing if it holds none. */
     void release(UUID runId);
 

@@ -6,7 +6,8 @@ import dev.baton.State;
  * A run with limited tags runs only holding a slot of each: a proposed RUNNING takes the slots
  * (ACCEPT), or waits for them (WAIT, when the keeper says when to try again). The slots are given
  * back when the run leaves RUNNING (AwaitingRetry between attempts, or its final state), or at
- * once if the transition to RUNNING does not happen after all.
+ * once if the transition to RUNNING does not happen after all. A tag with limit 0 would make its
+ * runs wait forever: the rule aborts them (the run fails, saying which tag) instead.
  */
 final class TagConcurrencySlots implements OrchestrationRule {
     private final ConcurrencySlots slots;
@@ -18,6 +19,12 @@ final class TagConcurrencySlots implements OrchestrationRule {
     @Override
     public Decision before(Transition t) {
         if (!t.proposed().isRunning() || t.tags().isEmpty()) return t.accept();
+        String never = slots.tagLimitedToZero(t.tags());
+        if (never != null) { // waiting would be forever: abort, as Prefect does
+            return Decision.abort("The concurrency limit of tag '" + never + "' is 0, so a " + t.kind().displayName()
+                    + " carrying it can never run. Raise the limit (./baton concurrency-limit create " + never
+                    + " N, or ConcurrencyLimits) or take the tag off the task");
+        }
         ConcurrencySlots.Acquisition answer;
         try {
             answer = slots.acquire(t);

@@ -119,6 +119,18 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
     }
 
     @Override
+    public String tagLimitedToZero(Set<String> tags) {
+        if (tags.isEmpty()) return null;
+        Map<String, Integer> known = limits();
+        if (known == null) return null;
+        for (String tag : tags) {
+            Integer limit = known.get(tag);
+            if (limit != null && limit == 0) return tag;
+        }
+        return null;
+    }
+
+    @Override
     public Acquisition acquire(UUID runId, Set<String> tags) throws InterruptedException {
         return acquire(runId, null, tags);
     }

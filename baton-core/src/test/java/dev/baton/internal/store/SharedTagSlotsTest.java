@@ -43,6 +43,17 @@ class SharedTagSlotsTest {
     }
 
     @Test
+    void aTagWhoseSharedLimitIsZeroIsNamedWithoutAskingForASlot() throws Exception {
+        service.limits.put("frozen", 0);
+        service.limits.put("db", 1);
+
+        assertThat(slots.tagLimitedToZero(Set.of("db", "http"))).isNull();
+        assertThat(slots.tagLimitedToZero(Set.of("db", "frozen"))).isEqualTo("frozen");
+        assertThat(slots.tagLimitedToZero(Set.of())).isNull();
+        assertThat(service.calls).as("no slot asked for").isEmpty();
+    }
+
+    @Test
     void aLimitCreatedTakesEffectWithinTwoSeconds() throws Exception {
         assertThat(slots.mayLimit(Set.of("db"))).isFalse();
         service.limits.put("db", 1);
