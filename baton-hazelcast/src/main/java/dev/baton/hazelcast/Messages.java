@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
  */
 final class Messages {
     static final int FACTORY_ID = 0xBA70;
-    private static final int EXCHANGE = 1, OUTCOMES = 3, CLOSE = 4;
+    // 1 and 2 were the separate send and poll messages before exchanges: not reused, so a worker and a
+    // flow process of different Baton versions fail on an unknown message rather than misread one
+    private static final int EXCHANGE = 5, OUTCOMES = 3, CLOSE = 4;
 
     private Messages() {}
 
