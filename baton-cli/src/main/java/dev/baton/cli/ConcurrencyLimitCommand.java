@@ -75,6 +75,12 @@ final class ConcurrencyLimitCommand extends CommandGroup {
         }
     }
 
+    /** What a command says of a tag without a limit. */
+    private static CommandFailure noLimit(String tag, RunHistory history) {
+        return new CommandFailure("No concurrency limit for tag '" + tag + "' in " + history.description()
+                + " (see baton concurrency-limit ls)");
+    }
+
     @Command(name = "inspect", description = "Show the limit of a tag and the task runs holding its slots.")
     static final class Inspect extends HistoryCommand {
         @Parameters(paramLabel = "TAG")
@@ -86,9 +92,7 @@ final class ConcurrencyLimitCommand extends CommandGroup {
 
         @Override
         int run(RunHistory history, Output out) {
-            ConcurrencyLimit l = history.concurrencyLimit(tag).orElseThrow(() -> new CommandFailure(
-                    "No concurrency limit for tag '" + tag + "' in " + history.description()
-                            + " (see baton concurrency-limit ls)"));
+            ConcurrencyLimit l = history.concurrencyLimit(tag).orElseThrow(() -> noLimit(tag, history));
             if (out.json) {
                 out.json(l);
                 return 0;
@@ -116,10 +120,7 @@ final class ConcurrencyLimitCommand extends CommandGroup {
 
         @Override
         int run(RunHistory history, Output out) {
-            if (!history.deleteConcurrencyLimit(tag)) {
-                throw new CommandFailure("No concurrency limit for tag '" + tag + "' in " + history.description()
-                        + " (see baton concurrency-limit ls)");
-            }
+            if (!history.deleteConcurrencyLimit(tag)) throw noLimit(tag, history);
             if (out.json) out.json(Map.of("tag", tag, "deleted", true));
             else out.println("Deleted the concurrency limit of tag '" + tag + "'.");
             return 0;

@@ -48,10 +48,7 @@ final class FlowCommand extends CommandGroup {
                         String.valueOf(f.flowRuns()), Formats.time(f.lastRun()), Formats.state(f.lastState()));
             }
             table.print(out.out, out.style);
-            if (total > flows.size()) {
-                out.println(out.style.dim("Showing " + flows.size() + " of " + total + " flows (--limit K to see"
-                        + " more)."));
-            }
+            printShown(out, flows.size(), total, "flows");
             return 0;
         }
     }

@@ -79,10 +79,7 @@ final class FlowRunCommand extends CommandGroup {
                         Formats.duration(r.start(), r.end()));
             }
             table.print(out.out, out.style);
-            if (total > runs.size()) {
-                out.println(out.style.dim("Showing " + runs.size() + " of " + total + " flow runs (--limit K to see"
-                        + " more)."));
-            }
+            printShown(out, runs.size(), total, "flow runs");
             return 0;
         }
     }

@@ -63,6 +63,13 @@ abstract class HistoryCommand implements Callable<Integer> {
         return new Page<>(items, 0, total);
     }
 
+    /** Under a list cut short by {@code --limit}: how many of how many it shows, and how to see more. */
+    static void printShown(Output out, int shown, long total, String what) {
+        if (total > shown) {
+            out.println(out.style.dim("Showing " + shown + " of " + total + " " + what + " (--limit K to see more)."));
+        }
+    }
+
     /** {@code text} as a run id, or a usage error saying what an id looks like. */
     UUID runId(String text, String what) {
         try {

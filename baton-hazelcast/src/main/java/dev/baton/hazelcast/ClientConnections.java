@@ -6,17 +6,12 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 
 /**
- * Whether a client has its own connection to a member. Hazelcast's public API does not say;
+ * Whether a client has its own connection to every member. Hazelcast's public API does not say;
  * this asks the client's connection manager (internal API, of the one Hazelcast version Baton
  * is built with) and answers "connected" if it cannot ask, so a caller never waits for nothing.
  */
 final class ClientConnections {
     private ClientConnections() {}
-
-    static boolean reaches(HazelcastInstance client, Member member) {
-        ClientConnectionManager connections = manager(client);
-        return connections == null || connections.getActiveConnection(member.getUuid()) != null;
-    }
 
     static boolean reachesEveryMember(HazelcastInstance client) {
         ClientConnectionManager connections = manager(client);

@@ -42,6 +42,34 @@ final class IdleConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} as {@link #with} does, again on a fresh connection after an error the
+     * database calls transient (a deadlock, a busy database, a lost connection), up to
+     * {@code attempts} times in all, pausing {@code pauseStepMillis} times the attempt number
+     * before each retry (0: no pause). Throws the last error; an interrupt during a pause ends the
+     * tries with it (the interrupt flag set again).
+     */
+    <T> T withRetries(int attempts, long pauseStepMillis, Work<T> work) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                return with(work);
+            } catch (SQLException e) {
+                last = e;
+                if (!db.isTransient(e) || attempt == attempts) break;
+                if (pauseStepMillis > 0) {
+                    try {
+                        Thread.sleep(pauseStepMillis * attempt);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+        throw last;
+    }
+
     private Connection borrow() throws SQLException {
         if (closed) throw new IllegalStateException("The run history at " + db.describe() + " is closed");
         Connection c = idle.pollFirst();

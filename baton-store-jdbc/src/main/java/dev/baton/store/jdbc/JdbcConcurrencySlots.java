@@ -277,21 +277,10 @@ public final class JdbcConcurrencySlots implements ConcurrencySlots, AutoCloseab
 
     /** Runs {@code work} in a transaction, again (with a short pause) after a deadlock, a busy database or a lost connection. */
     private <T> T run(String action, IdleConnections.Work<T> work) {
-        SQLException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                return connections.with(work);
-            } catch (SQLException e) {
-                last = e;
-                if (!db.isTransient(e)) break;
-                try {
-                    Thread.sleep(10L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+        try {
+            return connections.withRetries(ATTEMPTS, 10, work);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not " + action + " in " + db.describe() + ": " + e.getMessage(), e);
         }
-        throw new IllegalStateException("Could not " + action + " in " + db.describe() + ": " + last.getMessage(), last);
     }
 }

@@ -282,16 +282,12 @@ public final class JdbcRunHistory implements RunHistory {
     }
 
     private <T> T run(String action, IdleConnections.Work<T> work) {
-        SQLException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                return connections.with(work);
-            } catch (SQLException e) {
-                last = e;
-                if (!db.isTransient(e)) break; // a kept connection that went stale is dropped: try a new one
-            }
+        try {
+            // a kept connection that went stale is dropped, and the next try takes a new one
+            return connections.withRetries(3, 0, work);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not " + action + " the run history at " + db.describe() + ": "
+                    + e.getMessage(), e);
         }
-        throw new IllegalStateException("Could not " + action + " the run history at " + db.describe() + ": "
-                + last.getMessage(), last);
     }
 }
