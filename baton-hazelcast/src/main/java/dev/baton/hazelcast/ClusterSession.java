@@ -60,6 +60,7 @@ final class ClusterSession implements Executor.Session {
     private final Set<UUID> lostMembers = new HashSet<>();
     private final Map<UUID, Long> suspects = new HashMap<>(); // member -> when its channel broke (nanoTime)
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private int turn; // where the next search for the least loaded worker starts
     private String noWorkerLeft;
     private volatile boolean closed;
     private volatile long disconnections; // counts CLIENT_DISCONNECTED and CLIENT_CONNECTED events
@@ -240,11 +241,18 @@ final class ClusterSession implements Executor.Session {
         target.calls.put(p.id, p);
     }
 
-    /** The channel to the worker with the fewest calls per thread among those with room, or null. Holds this. */
+    /**
+     * The channel to the worker with the fewest calls per thread among those with room, or null.
+     * Ties go round the workers in turn: a chain of task runs (one call at a time) would otherwise
+     * always find the first worker idle and leave the others cold. Holds this.
+     */
     private MemberChannel leastLoaded() {
         MemberChannel best = null;
         double bestLoad = Double.MAX_VALUE;
-        for (MemberChannel c : liveChannels()) {
+        List<MemberChannel> live = liveChannels();
+        int first = live.isEmpty() ? 0 : Math.floorMod(turn++, live.size());
+        for (int i = 0; i < live.size(); i++) {
+            MemberChannel c = live.get((first + i) % live.size());
             int load = c.load();
             if (load >= c.capacity(WINDOW_PER_THREAD)) continue;
             double perThread = (double) load / c.threads;

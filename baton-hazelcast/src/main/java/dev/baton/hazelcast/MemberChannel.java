@@ -38,9 +38,10 @@ final class MemberChannel {
     private final ConcurrentLinkedQueue<Long> toCancel = new ConcurrentLinkedQueue<>();
     /**
      * Runs answers' callbacks on the client's thread that received them. Hazelcast's client futures
-     * run a plain {@code whenComplete} on the common ForkJoinPool: one thread on a two-core machine,
-     * shared with everything else, which put a queue (about half a millisecond here) on every answer.
-     * The callbacks only hand outcomes over and send messages, without blocking.
+     * run a plain {@code whenComplete} on its default async executor: the common ForkJoinPool, or a
+     * thread per callback where that pool has one thread (see {@link ClusterConfigs}), which put a
+     * queue or a thread's start on every answer. The callbacks only hand outcomes over and send
+     * messages, without blocking.
      */
     private static final Executor ON_RESPONSE_THREAD = Runnable::run;
     /** How far ahead a worker's queue should keep its threads busy (see {@link #capacity}). */

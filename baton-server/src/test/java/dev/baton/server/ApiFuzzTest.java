@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,6 +78,20 @@ class ApiFuzzTest {
         server.close();
     }
 
+    /**
+     * Sends once more, as browsers do, when the server closed the kept-alive connection just as
+     * the request went out (the server may close one after a request whose body it did not read,
+     * such as a GET's): the answer then never started. A second failure is the server's.
+     */
+    private Http.Answer sendOnLiveConnection(String method, String path, Object body) {
+        try {
+            return http.send(method, path, body);
+        } catch (AssertionError e) {
+            if (!(e.getCause() instanceof IOException io) || !String.valueOf(io.getMessage()).contains("received no bytes")) throw e;
+            return http.send(method, path, body);
+        }
+    }
+
     @Test
     void noRequestGetsA5xxAndEveryRefusalSaysWhy() {
         int refused = 0;
@@ -90,7 +105,7 @@ class ApiFuzzTest {
                     + method + " " + path + " body: " + preview(body);
             Http.Answer a;
             try {
-                a = http.send(method, path, body);
+                a = sendOnLiveConnection(method, path, body);
             } catch (AssertionError e) {
                 throw new AssertionError(sent + "\nno answer: " + e.getMessage() + "\nthe request before: "
                         + previous, e);

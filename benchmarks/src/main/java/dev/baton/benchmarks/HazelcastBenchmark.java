@@ -12,6 +12,8 @@ import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
 import dev.baton.hazelcast.HazelcastExecutor;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,16 +26,19 @@ import java.util.Locale;
  * task runs are timed: inside the flow run, after the cluster is up and warm. Dask runs on
  * Python, which has no JIT; three JVMs do, and on two cores their compiler threads take the CPU
  * the task runs should have. So the figures are of warm JVMs: a warm-up of {@code --warmup}
- * no-op task runs (default 10,000) sent all at once, as many again in a chain (one round trip
- * each, as a worker busy with long task runs sees them), one round of the case's own, then a
- * second's pause for the compiler queues to drain. The case then runs {@code --rounds} times
- * (default 5) and the median round is reported, with the fastest and slowest.
+ * no-op task runs (default 25,000) sent all at once, as many again in a chain (one round trip
+ * each, as a worker busy with long task runs sees them, and spread over the workers), then
+ * {@code --warmup-rounds} rounds of the case's own (default 5, as JMH's warm-up iterations; 1 for
+ * sleep50ms), then a second's pause for the compiler queues to drain. The case then runs
+ * {@code --rounds} times (default 5) and the median round is reported, with the fastest and
+ * slowest. Each round's progress line on stderr says how long this process's JIT compiled meanwhile.
  * Extra JVM options for the workers (JFR, GC flags) may be given in {@code BATON_BENCH_WORKER_JAVA_OPTS};
- * {@code -Dbench.workers=1} runs the cluster with one worker (what the cpu case's speedup is on one worker).
+ * {@code -Dbench.workers=1} runs the cluster with one worker (what the cpu case's speedup is on one worker);
+ * {@code -Dbench.trace=true} also prints when each timed round starts (for per-thread CPU samplers).
  *
  * <pre>
  * java -Xmx1g -cp 'benchmarks/target/classes:benchmarks/target/lib/*' dev.baton.benchmarks.HazelcastBenchmark \
- *     --case fanout|chain|sleep50ms|cpu --tasks N [--warmup N] [--rounds R]
+ *     --case fanout|chain|sleep50ms|cpu --tasks N [--warmup N] [--warmup-rounds W] [--rounds R]
  * </pre>
  *
  * <ul>
@@ -57,32 +62,38 @@ public final class HazelcastBenchmark {
     });
     private static final Task2<Long, Long, Long> BURN = Task.named("burn").of(HazelcastBenchmark::burn);
     private static final long CPU_TASK_NANOS = 20_000_000;
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     private HazelcastBenchmark() {}
 
     public static void main(String[] args) {
         String caseName = null;
-        int tasks = -1, warmup = -1, rounds = 5;
+        int tasks = -1, warmup = -1, warmupRounds = -1, rounds = 5;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--case" -> caseName = args[++i];
                 case "--tasks" -> tasks = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--warmup-rounds" -> warmupRounds = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> usage("unknown argument '" + args[i] + "'");
             }
         }
         if (caseName == null || tasks < 1) usage("--case and --tasks are required");
         if (rounds < 1) usage("--rounds must be at least 1");
+
         if (!List.of("fanout", "chain", "sleep50ms", "cpu").contains(caseName)) usage("unknown case '" + caseName + "'");
-        // the JIT of three JVMs (this one and two workers) needs thousands of task runs to settle
-        if (warmup < 0) warmup = 10_000;
-        System.exit(run(caseName, tasks, warmup, rounds));
+        // the JIT of three JVMs (this one and two workers) needs thousands of task runs to settle; the
+        // chain's round trips are shared by the workers, and a worker compiles code run 10,000 times
+        if (warmup < 0) warmup = 25_000;
+        // and rounds of the case itself, as JMH's warm-up iterations; sleep50ms's take 10 s each, and sleeps need no JIT
+        if (warmupRounds < 0) warmupRounds = caseName.equals("sleep50ms") ? 1 : 5;
+        System.exit(run(caseName, tasks, warmup, warmupRounds, rounds));
     }
 
     private static void usage(String problem) {
         System.err.println("HazelcastBenchmark: " + problem);
-        System.err.println("usage: HazelcastBenchmark --case fanout|chain|sleep50ms|cpu --tasks N [--warmup N] [--rounds R]");
+        System.err.println("usage: HazelcastBenchmark --case fanout|chain|sleep50ms|cpu --tasks N [--warmup N] [--warmup-rounds W] [--rounds R]");
         System.exit(2);
     }
 
@@ -93,7 +104,7 @@ public final class HazelcastBenchmark {
         }
     }
 
-    private static int run(String caseName, int n, int warmup, int rounds) {
+    private static int run(String caseName, int n, int warmup, int warmupRounds, int rounds) {
         long iterations = caseName.equals("cpu") ? calibrate() : 0;
         // the cpu case's one-core time: its task timed here, on one core, as each round's results are checked
         List<Long> inProcess = new ArrayList<>();
@@ -106,7 +117,7 @@ public final class HazelcastBenchmark {
             // round trip at a time), then the case's own task
             String problem = verify("fanout", warmup, iterations, once("fanout", warmup, iterations));
             if (problem == null) problem = verify("chain", warmup, iterations, once("chain", warmup, iterations));
-            if (problem == null && !caseName.equals("fanout") && !caseName.equals("chain")) {
+            for (int r = 0; r < warmupRounds && problem == null; r++) {
                 problem = verify(caseName, n, iterations, once(caseName, n, iterations));
             }
             if (problem != null) return new Measure(null, 0, "warm-up: " + problem, 0);
@@ -122,10 +133,13 @@ public final class HazelcastBenchmark {
             long[] nanos = new long[rounds];
             System.err.printf(Locale.ROOT, "HazelcastBenchmark: %s warm, timing %d rounds of %d task runs%n", caseName, rounds, n);
             for (int r = 0; r < rounds; r++) {
+                if (Boolean.getBoolean("bench.trace")) System.err.printf("HazelcastBenchmark: round %d starts at %d ms%n", r + 1, ManagementFactory.getRuntimeMXBean().getUptime());
+                long jit = JIT.getTotalCompilationTime();
                 long start = System.nanoTime();
                 Object results = once(caseName, n, iterations);
                 nanos[r] = System.nanoTime() - start;
-                System.err.printf(Locale.ROOT, "HazelcastBenchmark: round %d took %.1f ms%n", r + 1, nanos[r] / 1e6);
+                System.err.printf(Locale.ROOT, "HazelcastBenchmark: round %d took %.1f ms (the JIT compiled for %d ms in this process meanwhile)%n",
+                        r + 1, nanos[r] / 1e6, JIT.getTotalCompilationTime() - jit);
                 problem = verify(caseName, n, iterations, results, inProcess);
                 if (problem != null) return new Measure(null, 0, "round " + (r + 1) + ": " + problem, 0);
             }

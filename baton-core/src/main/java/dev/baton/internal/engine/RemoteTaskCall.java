@@ -14,6 +14,7 @@ import java.io.ObjectOutput;
 import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,60 @@ final class RemoteTaskCall implements TaskCall {
     }
 
     /** What comes back from a worker: the value, or the failure, and the body's log lines. */
-    record Outcome(boolean completed, Object value, Throwable failure, List<LogLine> logLines) implements Serializable {}
+    record Outcome(boolean completed, Object value, Throwable failure, List<LogLine> logLines) implements Serializable {
+        @Serial
+        private Object writeReplace() {
+            return new OutcomeWire(this);
+        }
+    }
+
+    /** An outcome's form on the wire: a plain value as its bytes, log lines as their fields. */
+    static final class OutcomeWire implements Externalizable {
+        @Serial private static final long serialVersionUID = 1L;
+        private static final Level[] LEVELS = Level.values();
+        private Outcome outcome;
+
+        /** For deserialization. */
+        public OutcomeWire() {}
+
+        OutcomeWire(Outcome outcome) {
+            this.outcome = outcome;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            out.writeBoolean(outcome.completed());
+            if (outcome.completed()) WireValues.write(out, outcome.value());
+            else out.writeObject(outcome.failure());
+            List<LogLine> lines = outcome.logLines() == null ? List.of() : outcome.logLines();
+            out.writeInt(lines.size());
+            for (LogLine line : lines) {
+                out.writeByte(line.level().ordinal());
+                WireValues.write(out, line.message());
+                WireValues.write(out, line.failure());
+            }
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
+            boolean completed = in.readBoolean();
+            Object value = completed ? WireValues.read(in) : null;
+            Throwable failure = completed ? null : (Throwable) in.readObject();
+            int n = in.readInt();
+            List<LogLine> lines = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int level = in.readByte();
+                if (level < 0 || level >= LEVELS.length) throw new IOException("unknown log level " + level + " on the wire");
+                lines.add(new LogLine(LEVELS[level], (String) WireValues.read(in), (String) WireValues.read(in)));
+            }
+            outcome = new Outcome(completed, value, failure, lines);
+        }
+
+        @Serial
+        private Object readResolve() {
+            return outcome;
+        }
+    }
 
     /** A log line the body wrote on the worker. */
     record LogLine(Level level, String message, String failure) implements Serializable {}
@@ -222,7 +276,7 @@ final class RemoteTaskCall implements TaskCall {
             out.writeInt(bodyBytes.length);
             out.write(bodyBytes);
             out.writeInt(args.length);
-            for (Object a : args) out.writeObject(a);
+            for (Object a : args) WireValues.write(out, a);
         }
 
         @Override
@@ -237,7 +291,7 @@ final class RemoteTaskCall implements TaskCall {
             bodyBytes = new byte[in.readInt()];
             in.readFully(bodyBytes);
             args = new Object[in.readInt()];
-            for (int i = 0; i < args.length; i++) args[i] = in.readObject();
+            for (int i = 0; i < args.length; i++) args[i] = WireValues.read(in);
         }
 
         @Serial
