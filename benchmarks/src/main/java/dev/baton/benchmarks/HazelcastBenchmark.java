@@ -29,7 +29,8 @@ import java.util.Locale;
  * no-op task runs (default 25,000) sent all at once, as many again in a chain (one round trip
  * each, as a worker busy with long task runs sees them, and spread over the workers), then
  * {@code --warmup-rounds} rounds of the case's own (default 5, as JMH's warm-up iterations; 1 for
- * sleep50ms), then a second's pause for the compiler queues to drain. The case then runs
+ * sleep50ms), then a second's pause for the compiler queues to drain, and longer if this process's
+ * JIT has compiled in the last half second. The case then runs
  * {@code --rounds} times (default 5) and the median round is reported, with the fastest and
  * slowest. Each round's progress line on stderr says how long this process's JIT compiled meanwhile.
  * Extra JVM options for the workers (JFR, GC flags) may be given in {@code BATON_BENCH_WORKER_JAVA_OPTS};
@@ -123,7 +124,8 @@ public final class HazelcastBenchmark {
             if (problem != null) return new Measure(null, 0, "warm-up: " + problem, 0);
             System.gc();
             try {
-                Thread.sleep(1_000); // the compiler threads finish what the warm-up queued
+                Thread.sleep(1_000); // the compiler threads finish what the warm-up queued (the workers' too)
+                awaitQuietJit();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Measure(null, 0, "interrupted", 0);
@@ -171,6 +173,19 @@ public final class HazelcastBenchmark {
                     caseName.equals("cpu") ? String.format(Locale.ROOT, " one_task_ms=%.1f", serial / 1e6) : ""));
         }
         return 0;
+    }
+
+    /** Waits (at most 10 s) until this process's JIT has not compiled for half a second: its queue is empty. */
+    private static void awaitQuietJit() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L, last = JIT.getTotalCompilationTime(), quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 500_000_000L) {
+            Thread.sleep(50);
+            long now = JIT.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     /** Runs {@code n} task runs of the case in the current flow run and returns what they gave: a sum, a last value, or all. */

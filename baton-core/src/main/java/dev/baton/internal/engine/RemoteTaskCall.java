@@ -35,6 +35,11 @@ import java.util.concurrent.ExecutionException;
 final class RemoteTaskCall implements TaskCall {
     @Serial private static final long serialVersionUID = 1L;
 
+    static {
+        ContextObjectInputStream.envelope(Wire.class);
+        ContextObjectInputStream.envelope(OutcomeWire.class);
+    }
+
     private final String taskName, taskRunName, flowRunName;
     private final UUID taskRunId, flowRunId;
     private final boolean async, rerunOnWorkerLoss;
