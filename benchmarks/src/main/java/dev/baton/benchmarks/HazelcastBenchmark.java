@@ -82,7 +82,6 @@ public final class HazelcastBenchmark {
         }
         if (caseName == null || tasks < 1) usage("--case and --tasks are required");
         if (rounds < 1) usage("--rounds must be at least 1");
-
         if (!List.of("fanout", "chain", "sleep50ms", "cpu").contains(caseName)) usage("unknown case '" + caseName + "'");
         // the JIT of three JVMs (this one and two workers) needs thousands of task runs to settle; the
         // chain's round trips are shared by the workers, and a worker compiles code run 10,000 times
