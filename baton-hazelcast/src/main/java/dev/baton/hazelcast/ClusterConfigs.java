@@ -61,6 +61,7 @@ final class ClusterConfigs {
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.getNetworkConfig().setAddresses(members).setSmartRouting(true);
+        config.setBackupAckToClientEnabled(false); // no data structures, so no backups: no timer checking them 10 times a second
         config.getMetricsConfig().setEnabled(false);
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(connectTimeoutMillis);
         config.getSerializationConfig().addDataSerializableFactory(Messages.FACTORY_ID, new Messages.Factory());
