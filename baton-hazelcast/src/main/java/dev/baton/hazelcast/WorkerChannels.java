@@ -43,15 +43,14 @@ final class WorkerChannels {
         }
     }));
 
+    /** A call's outcome waiting for the next exchange: its kind, run time (ns) and bytes. */
+    private record Finished(long id, byte kind, long ranNanos, byte[] payload) {}
+
     /** One flow run's calls on this worker. */
     private static final class Channel {
         final UUID client;
         final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
-        // outcomes not yet taken by an exchange; guarded by this
-        final List<Long> ids = new ArrayList<>();
-        final List<Byte> kinds = new ArrayList<>();
-        final List<Long> runNanos = new ArrayList<>();
-        final List<byte[]> payloads = new ArrayList<>();
+        final List<Finished> finished = new ArrayList<>(); // not yet taken by an exchange; guarded by this
         boolean closed;
         long exchanges; // the newest exchange's number: only it waits
 
@@ -108,7 +107,7 @@ final class WorkerChannels {
             long ticket = ++channel.exchanges;
             channel.notifyAll(); // an older exchange waiting here goes back
             long deadline = System.nanoTime() + waitMillis * 1_000_000;
-            while (channel.ids.isEmpty() && !channel.closed && channel.exchanges == ticket) {
+            while (channel.finished.isEmpty() && !channel.closed && channel.exchanges == ticket) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) break;
                 channel.wait(left);
@@ -163,29 +162,25 @@ final class WorkerChannels {
         if (channel.running.remove(id) == null) return; // cancelled meanwhile: nobody waits for it
         synchronized (channel) {
             if (channel.closed) return;
-            channel.ids.add(id);
-            channel.kinds.add(kind);
-            channel.runNanos.add(ran);
-            channel.payloads.add(payload);
+            channel.finished.add(new Finished(id, kind, ran, payload));
             channel.notifyAll();
         }
     }
 
     /** The channel's finished outcomes, taken. Holds the channel's lock. */
     private static Messages.Outcomes take(Channel channel) {
-        int n = channel.ids.size();
+        int n = channel.finished.size();
         long[] ids = new long[n], ran = new long[n];
         byte[] kinds = new byte[n];
+        byte[][] payloads = new byte[n][];
         for (int i = 0; i < n; i++) {
-            ids[i] = channel.ids.get(i);
-            kinds[i] = channel.kinds.get(i);
-            ran[i] = channel.runNanos.get(i);
+            Finished f = channel.finished.get(i);
+            ids[i] = f.id();
+            kinds[i] = f.kind();
+            ran[i] = f.ranNanos();
+            payloads[i] = f.payload();
         }
-        byte[][] payloads = channel.payloads.toArray(new byte[0][]);
-        channel.ids.clear();
-        channel.kinds.clear();
-        channel.runNanos.clear();
-        channel.payloads.clear();
+        channel.finished.clear();
         return new Messages.Outcomes(!channel.closed, ids, kinds, ran, payloads);
     }
 
@@ -197,10 +192,7 @@ final class WorkerChannels {
         channel.running.clear();
         synchronized (channel) {
             channel.closed = true;
-            channel.ids.clear();
-            channel.kinds.clear();
-            channel.runNanos.clear();
-            channel.payloads.clear();
+            channel.finished.clear();
             channel.notifyAll();
         }
     }
