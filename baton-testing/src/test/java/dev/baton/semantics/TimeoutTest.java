@@ -7,12 +7,14 @@ import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.FlowRun;
 import dev.baton.FlowRunFailedException;
+import dev.baton.FlowRunHandle;
 import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.TaskRun;
 import dev.baton.testing.BatonTest;
+import dev.baton.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,9 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Task and flow timeouts on real time with small limits, after Prefect 2's TestTaskTimeouts and
- * TestFlowTimeouts: TimedOut (FAILED type, not a crash) with the limit in the message, reached
- * long before the body's own sleep would end; retries apply; flows cancel their running task runs.
+ * Task and flow timeouts, after Prefect 2's TestTaskTimeouts and TestFlowTimeouts: TimedOut
+ * (FAILED type, not a crash) with the limit in the message, reached long before the body's own
+ * sleep would end; retries apply; flows cancel their running task runs.
+ *
+ * <p>Where only the timeout has to happen, the tests run on real time with a small limit. Where
+ * something must happen before the limit too (a task run starts inside a flow that times out, a
+ * retried attempt succeeds), they run on a {@link FakeClock} moved past the limit once that has
+ * happened: on real time a loaded machine could take the whole limit first.
  */
 @BatonTest
 class TimeoutTest {
@@ -52,6 +59,10 @@ class TimeoutTest {
 
     private static long millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static <R> FlowRun<R> finished(FlowRunHandle<R> handle) {
+        return handle.await(PATIENCE).orElseThrow(() -> new AssertionError("the flow run did not finish: " + handle.state()));
     }
 
     @Test
@@ -153,7 +164,7 @@ class TimeoutTest {
     }
 
     @Test
-    void aTimedOutAttemptCanSucceedOnRetry() {
+    void aTimedOutAttemptCanSucceedOnRetry(FakeClock clock) {
         AtomicInteger calls = new AtomicInteger();
         Task0<String> task = Task.named("slow").timeout(LIMIT).retries(1).of(() -> {
             if (calls.incrementAndGet() == 1) Thread.sleep(LONG_SLEEP_MS);
@@ -161,7 +172,10 @@ class TimeoutTest {
         });
         Flow0<String> flow = Flow.named("f").of(task::call);
 
-        FlowRun<String> run = flow.run();
+        FlowRunHandle<String> handle = flow.start();
+        Traces.until(() -> calls.get() == 1 && clock.pendingTimers() == 1, "the first attempt runs, its timeout set");
+        clock.advance(LIMIT);
+        FlowRun<String> run = finished(handle);
 
         assertThat(run.result()).isEqualTo("second time lucky");
         assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
@@ -202,19 +216,34 @@ class TimeoutTest {
     }
 
     @Test
-    void timedOutAsyncAttemptsAreRetried() {
+    void timedOutAsyncAttemptsAreRetried(FakeClock clock) {
         AtomicInteger calls = new AtomicInteger();
         AsyncTask0<String> task = Task.named("slow").timeout(LIMIT).retries(1).async(() ->
                 calls.incrementAndGet() == 1 ? new CompletableFuture<>() : CompletableFuture.completedFuture("ok"));
         AsyncFlow0<String> flow = Flow.named("f").async(task::call);
 
-        FlowRun<String> run = flow.run();
+        FlowRunHandle<String> handle = flow.start();
+        Traces.until(() -> calls.get() == 1 && clock.pendingTimers() == 1, "the first attempt runs, its timeout set");
+        clock.advance(LIMIT);
+        FlowRun<String> run = finished(handle);
 
         assertThat(run.result()).isEqualTo("ok");
         assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
     }
 
     // ----- flows -----
+
+    /**
+     * Starts {@code flow}, moves {@code clock} past the limit once {@code started} opens (the flow's
+     * timeout is set by then: it is set as the run starts), and returns the finished run.
+     */
+    private static <R> FlowRun<R> timedOutOnceStarted(Flow0<R> flow, CountDownLatch started, FakeClock clock) {
+        FlowRunHandle<R> handle = flow.start();
+        Traces.await(started, "the task started");
+        assertThat(clock.pendingTimers()).as("the flow run's timeout is set").isEqualTo(1);
+        clock.advance(LIMIT);
+        return finished(handle);
+    }
 
     /** A task that blocks until interrupted, so the flow run waits for the timeout to stop it. */
     private static Task0<String> blocker(CountDownLatch started, CountDownLatch interrupted) {
@@ -234,7 +263,7 @@ class TimeoutTest {
     // these flows wait on a running task run, which the timeout must stop before the run can end.
 
     @Test
-    void aFlowRunningPastItsTimeoutEndsTimedOut() {
+    void aFlowRunningPastItsTimeoutEndsTimedOut(FakeClock clock) {
         CountDownLatch started = new CountDownLatch(1), interrupted = new CountDownLatch(1);
         Task0<String> task = blocker(started, interrupted);
         AtomicBoolean completed = new AtomicBoolean();
@@ -244,10 +273,8 @@ class TimeoutTest {
             return value;
         });
 
-        long start = System.nanoTime();
-        FlowRun<String> run = flow.run();
+        FlowRun<String> run = timedOutOnceStarted(flow, started, clock);
 
-        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
         assertThat(names(run)).containsExactly("Pending", "Running", "TimedOut");
         assertThat(run.state().type()).isEqualTo(StateType.FAILED);
         assertThat(run.state().isCrashed()).isFalse();
@@ -280,15 +307,14 @@ class TimeoutTest {
     }
 
     @Test
-    void aTimedOutFlowCancelsItsRunningTaskRuns() {
+    void aTimedOutFlowCancelsItsRunningTaskRuns(FakeClock clock) {
         CountDownLatch started = new CountDownLatch(1), interrupted = new CountDownLatch(1);
         Task0<String> task = blocker(started, interrupted);
         Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor()).timeout(LIMIT)
                 .of(() -> task.submit().result());
 
-        FlowRun<String> run = flow.run();
+        FlowRun<String> run = timedOutOnceStarted(flow, started, clock);
 
-        Traces.await(started, "the task started");
         Traces.await(interrupted, "the task body was interrupted");
         assertThat(run.state().name()).isEqualTo("TimedOut");
         TaskRun taskRun = run.taskRuns().get(0);
@@ -297,10 +323,10 @@ class TimeoutTest {
     }
 
     @Test
-    void aTimedOutSequentialFlowCancelsTheTaskRunItIsIn() {
-        CountDownLatch interrupted = new CountDownLatch(1);
+    void aTimedOutSequentialFlowCancelsTheTaskRunItIsIn(FakeClock clock) {
+        CountDownLatch started = new CountDownLatch(1), interrupted = new CountDownLatch(1);
         AtomicBoolean after = new AtomicBoolean();
-        Task0<String> task = sleeper(Task.named("slow"), interrupted);
+        Task0<String> task = blocker(started, interrupted);
         Task0<String> next = Task.named("next").of(() -> {
             after.set(true);
             return "ran";
@@ -310,10 +336,8 @@ class TimeoutTest {
             next.submit();
         });
 
-        long start = System.nanoTime();
-        FlowRun<Void> run = flow.run();
+        FlowRun<Void> run = timedOutOnceStarted(flow, started, clock);
 
-        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
         Traces.await(interrupted, "the task body was interrupted");
         assertThat(run.state().name()).isEqualTo("TimedOut");
         assertThat(names(Traces.taskRun(run, "slow-0"))).containsExactly("Pending", "Running", "Cancelled");
@@ -321,7 +345,7 @@ class TimeoutTest {
     }
 
     @Test
-    void aTimedOutFlowAttemptIsRetried() {
+    void aTimedOutFlowAttemptIsRetried(FakeClock clock) {
         CountDownLatch started = new CountDownLatch(1), interrupted = new CountDownLatch(1);
         Task0<String> task = blocker(started, interrupted);
         AtomicInteger bodies = new AtomicInteger();
@@ -330,7 +354,7 @@ class TimeoutTest {
             return "second attempt";
         });
 
-        FlowRun<String> run = flow.run();
+        FlowRun<String> run = timedOutOnceStarted(flow, started, clock);
 
         assertThat(run.result()).isEqualTo("second attempt");
         assertThat(names(run)).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
@@ -340,14 +364,19 @@ class TimeoutTest {
     }
 
     @Test
-    void anAsyncFlowTimesOutAndCancelsItsAsyncTaskRun() {
-        AsyncTask0<String> task = Task.named("forever").async(() -> new CompletableFuture<String>());
+    void anAsyncFlowTimesOutAndCancelsItsAsyncTaskRun(FakeClock clock) {
+        CountDownLatch started = new CountDownLatch(1);
+        AsyncTask0<String> task = Task.named("forever").async(() -> {
+            started.countDown();
+            return new CompletableFuture<String>();
+        });
         AsyncFlow0<String> flow = Flow.named("f").timeout(LIMIT).async(task::call);
 
-        long start = System.nanoTime();
-        FlowRun<String> run = flow.run();
+        FlowRunHandle<String> handle = flow.start();
+        Traces.await(started, "the task started");
+        clock.advance(LIMIT);
+        FlowRun<String> run = finished(handle);
 
-        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
         assertThat(run.state()).hasToString("TimedOut('Flow run '" + run.name() + "' exceeded its timeout of 150 ms')");
         assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "Cancelled");
     }
