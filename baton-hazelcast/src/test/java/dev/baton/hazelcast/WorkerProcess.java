@@ -45,9 +45,7 @@ final class WorkerProcess implements AutoCloseable {
         String address = "127.0.0.1:" + port;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LocalCluster.HAZELCAST_JVM_OPTIONS);
-        command.addAll(LocalCluster.WORKER_JIT_OPTIONS); // as ./baton worker hazelcast
-        if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
+        command.addAll(JvmOptions.forWorker()); // as ./baton worker hazelcast
         command.addAll(List.of("-Xmx256m", "-cp", classPath, HazelcastWorker.class.getName(),
                 "--cluster-name", cluster, "--port", String.valueOf(port), "--member", address));
         for (String m : members) command.addAll(List.of("--member", m));
