@@ -1,14 +1,9 @@
 package dev.baton.client;
 
 import dev.baton.Clock;
-import dev.baton.ConcurrentExecutor;
 import dev.baton.Flow;
-import dev.baton.Flow0;
 import dev.baton.FlowRun;
 import dev.baton.StateType;
-import dev.baton.Task;
-import dev.baton.Task1;
-import dev.baton.TaskFuture;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.internal.engine.TagLimits;
 import dev.baton.internal.history.ConcurrencyLimit;
@@ -17,6 +12,7 @@ import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.history.TaskRunDetail;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
+import dev.baton.store.jdbc.LimitScenario;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,15 +36,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cannot be reached makes limited runs wait, not fail.
  */
 class ApiConcurrencyLimitsTest {
-    private static final Task1<Integer, Integer> QUERY = Task.named("query").tags("db").of(x -> {
-        sleep(150);
-        return x;
-    });
-    private static final Task1<Integer, Integer> PLAIN = Task.named("plain").of(x -> {
-        sleep(150);
-        return x;
-    });
-
     @TempDir
     Path home;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -82,40 +69,26 @@ class ApiConcurrencyLimitsTest {
         return store;
     }
 
-    private static Flow0<Integer> fourQueriesAndFourPlainTasks(String name) {
-        return Flow.named(name).executor(new ConcurrentExecutor()).of(() -> {
-            List<TaskFuture<Integer>> all = new ArrayList<>();
-            for (int i = 0; i < 4; i++) all.add(QUERY.submit(i));
-            for (int i = 0; i < 4; i++) all.add(PLAIN.submit(i));
-            int sum = 0;
-            for (TaskFuture<Integer> f : all) sum += f.result();
-            return sum;
-        });
-    }
-
     @Test
     void aLimitCreatedOnTheServerLetsOneTaggedTaskRunAtATime() {
         ApiServer server = server(0);
         ApiClient api = api(server.url());
-        api.putConcurrencyLimit("db", 1);
+        api.putConcurrencyLimit(LimitScenario.TAG, 1);
         reportTo(server.url(), "client");
 
-        FlowRun<Integer> run = fourQueriesAndFourPlainTasks("limited").run();
-        assertThat(run.result()).isEqualTo(12);
+        FlowRun<Integer> run = LimitScenario.fourTaggedAndFourPlain("limited").run();
+        assertThat(run.result()).isEqualTo(LimitScenario.RESULT);
 
         FlowRunDetail recorded = api.flowRun(run.id()).orElseThrow();
-        List<Instant[]> queries = runningIntervals(recorded, "query");
+        List<long[]> queries = runningIntervals(recorded, "query");
         assertThat(queries).hasSize(4);
-        assertNoOverlap(queries);
-        List<Instant[]> plain = runningIntervals(recorded, "plain");
-        Instant lastStart = plain.stream().map(i -> i[0]).max(Instant::compareTo).orElseThrow();
-        Instant firstEnd = plain.stream().map(i -> i[1]).min(Instant::compareTo).orElseThrow();
-        assertThat(lastStart).as("untagged task runs are not held back").isBefore(firstEnd);
+        LimitScenario.assertOneAtATime(queries);
+        LimitScenario.assertAllAtOnce(runningIntervals(recorded, "plain"));
         for (TaskRunDetail t : recorded.taskRuns()) {
             assertThat(t.history()).extracting(StateRecord::type).as(t.name())
                     .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED);
         }
-        assertThat(api.concurrencyLimit("db").map(ConcurrencyLimit::activeSlots).orElseThrow())
+        assertThat(api.concurrencyLimit(LimitScenario.TAG).map(ConcurrencyLimit::activeSlots).orElseThrow())
                 .as("every slot given back").isEmpty();
     }
 
@@ -123,42 +96,42 @@ class ApiConcurrencyLimitsTest {
     void twoProcessesReportingToOneServerShareTheLimit() throws Exception {
         ApiServer server = server(0);
         ApiClient api = api(server.url());
-        api.putConcurrencyLimit("db", 1);
+        api.putConcurrencyLimit(LimitScenario.TAG, 1);
 
         CompletableFuture<FlowRun<Integer>> a = CompletableFuture.supplyAsync(() -> {
             reportTo(server.url(), "first");
-            return fourQueriesAndFourPlainTasks("a").run();
+            return LimitScenario.fourTaggedAndFourPlain("a").run();
         });
         CompletableFuture<FlowRun<Integer>> b = CompletableFuture.supplyAsync(() -> {
             reportTo(server.url(), "second");
-            return fourQueriesAndFourPlainTasks("b").run();
+            return LimitScenario.fourTaggedAndFourPlain("b").run();
         });
         FlowRun<Integer> runA = a.get(60, TimeUnit.SECONDS);
         FlowRun<Integer> runB = b.get(60, TimeUnit.SECONDS);
-        assertThat(runA.result()).isEqualTo(12);
-        assertThat(runB.result()).isEqualTo(12);
+        assertThat(runA.result()).isEqualTo(LimitScenario.RESULT);
+        assertThat(runB.result()).isEqualTo(LimitScenario.RESULT);
 
-        List<Instant[]> queries = new ArrayList<>(runningIntervals(api.flowRun(runA.id()).orElseThrow(), "query"));
+        List<long[]> queries = new ArrayList<>(runningIntervals(api.flowRun(runA.id()).orElseThrow(), "query"));
         queries.addAll(runningIntervals(api.flowRun(runB.id()).orElseThrow(), "query"));
         assertThat(queries).hasSize(8);
-        assertNoOverlap(queries);
-        assertThat(api.concurrencyLimit("db").map(ConcurrencyLimit::activeSlots).orElseThrow()).isEmpty();
+        LimitScenario.assertOneAtATime(queries);
+        assertThat(api.concurrencyLimit(LimitScenario.TAG).map(ConcurrencyLimit::activeSlots).orElseThrow()).isEmpty();
     }
 
     @Test
     void aLimitedTaskRunWaitsWhileTheServerIsDownAndRunsOnceItIsBack() throws Exception {
         int port = freePort();
         ApiServer server = server(port);
-        api(server.url()).putConcurrencyLimit("db", 1);
+        api(server.url()).putConcurrencyLimit(LimitScenario.TAG, 1);
         reportTo(server.url(), "client");
         EngineServices client = EngineServices.current();
         // the client learns which tags are limited with its first tagged run
-        assertThat(fourQueriesAndFourPlainTasks("before").run().result()).isEqualTo(12);
+        assertThat(LimitScenario.fourTaggedAndFourPlain("before").run().result()).isEqualTo(LimitScenario.RESULT);
         server.close();
 
         CompletableFuture<FlowRun<Integer>> during = CompletableFuture.supplyAsync(() -> {
             EngineServices.useOnThisThread(client);
-            return Flow.named("during").of(() -> QUERY.call(7) + PLAIN.call(1)).run();
+            return Flow.named("during").of(LimitScenario::oneOfEach).run();
         });
         Thread.sleep(1_500);
         assertThat(during).as("the limited task run waits for the server").isNotDone();
@@ -170,13 +143,13 @@ class ApiConcurrencyLimitsTest {
         FlowRunDetail recorded = api.flowRun(run.id()).orElseThrow();
         assertThat(recorded.taskRuns()).allSatisfy(t -> assertThat(t.history()).extracting(StateRecord::type)
                 .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED));
-        assertThat(api.concurrencyLimit("db").map(ConcurrencyLimit::activeSlots).orElseThrow())
+        assertThat(api.concurrencyLimit(LimitScenario.TAG).map(ConcurrencyLimit::activeSlots).orElseThrow())
                 .as("its slot given back").isEmpty();
     }
 
     /** [RUNNING, end] of every task run of {@code taskName}, as the server recorded them. */
-    private static List<Instant[]> runningIntervals(FlowRunDetail run, String taskName) {
-        List<Instant[]> out = new ArrayList<>();
+    private static List<long[]> runningIntervals(FlowRunDetail run, String taskName) {
+        List<long[]> out = new ArrayList<>();
         for (TaskRunDetail t : run.taskRuns()) {
             if (!t.taskName().equals(taskName)) continue;
             Instant start = null, end = null;
@@ -186,32 +159,18 @@ class ApiConcurrencyLimitsTest {
             }
             assertThat(start).as(t.name() + " ran").isNotNull();
             assertThat(end).as(t.name() + " ended").isNotNull();
-            out.add(new Instant[]{start, end});
+            out.add(new long[]{nanos(start), nanos(end)});
         }
         return out;
     }
 
-    private static void assertNoOverlap(List<Instant[]> intervals) {
-        List<Instant[]> sorted = new ArrayList<>(intervals);
-        sorted.sort((x, y) -> x[0].compareTo(y[0]));
-        for (int i = 1; i < sorted.size(); i++) {
-            assertThat(sorted.get(i)[0]).as("run %d started after run %d ended", i, i - 1)
-                    .isAfterOrEqualTo(sorted.get(i - 1)[1]);
-        }
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,15 +1,9 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
-import dev.baton.ConcurrentExecutor;
-import dev.baton.Flow;
-import dev.baton.Flow0;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.Task;
-import dev.baton.Task1;
-import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.internal.engine.TagLimits;
@@ -28,18 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Concurrency limits created in the database ({@code ./baton concurrency-limit create TAG N})
  * apply to flows recording in that database: tagged task runs over the limit wait (Pending) for
- * a slot, untagged ones are not held back, and every slot is given back.
+ * a slot, untagged ones are not held back, and every slot is given back ({@link LimitScenario}).
  */
 class DatabaseConcurrencyLimitsTest {
-    private static final Task1<Integer, Integer> QUERY = Task.named("query").tags("db").of(x -> {
-        sleep(150);
-        return x;
-    });
-    private static final Task1<Integer, Integer> PLAIN = Task.named("plain").of(x -> {
-        sleep(150);
-        return x;
-    });
-
     @TempDir
     Path home;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -48,17 +33,6 @@ class DatabaseConcurrencyLimitsTest {
     void closeAll() throws Exception {
         EngineServices.useOnThisThread(null);
         for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
-    }
-
-    private static Flow0<Integer> fourQueriesAndFourPlainTasks(String name) {
-        return Flow.named(name).executor(new ConcurrentExecutor()).of(() -> {
-            List<TaskFuture<Integer>> all = new ArrayList<>();
-            for (int i = 0; i < 4; i++) all.add(QUERY.submit(i));
-            for (int i = 0; i < 4; i++) all.add(PLAIN.submit(i));
-            int sum = 0;
-            for (TaskFuture<Integer> f : all) sum += f.result();
-            return sum;
-        });
     }
 
     private JdbcRunStore embedded() {
@@ -75,26 +49,23 @@ class DatabaseConcurrencyLimitsTest {
     void aLimitInTheEmbeddedDatabaseLetsOneTaggedTaskRunAtATime() {
         JdbcRunStore store = embedded();
         JdbcRunHistory history = JdbcRunHistory.of(store);
-        history.putConcurrencyLimit("db", 1);
+        history.putConcurrencyLimit(LimitScenario.TAG, 1);
         recordIn(store);
 
-        FlowRun<Integer> run = fourQueriesAndFourPlainTasks("limited").run();
-        assertThat(run.result()).isEqualTo(12);
+        FlowRun<Integer> run = LimitScenario.fourTaggedAndFourPlain("limited").run();
+        assertThat(run.result()).isEqualTo(LimitScenario.RESULT);
 
         FlowRun<?> recorded = store.flowRun(run.id()).orElseThrow();
         List<long[]> queries = runningIntervals(recorded, "query");
         List<long[]> plain = runningIntervals(recorded, "plain");
         assertThat(queries).hasSize(4);
-        assertNoOverlap(queries);
-        // the untagged ones ran at once: all four were running at one moment
-        long lastStart = plain.stream().mapToLong(i -> i[0]).max().orElseThrow();
-        long firstEnd = plain.stream().mapToLong(i -> i[1]).min().orElseThrow();
-        assertThat(lastStart).as("untagged task runs are not held back").isLessThan(firstEnd);
+        LimitScenario.assertOneAtATime(queries);
+        LimitScenario.assertAllAtOnce(plain);
         for (TaskRun t : recorded.taskRuns()) {
             assertThat(t.history()).extracting(State::type).as(t.name())
                     .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED);
         }
-        assertThat(history.concurrencyLimit("db").map(ConcurrencyLimit::activeSlots).orElseThrow())
+        assertThat(history.concurrencyLimit(LimitScenario.TAG).map(ConcurrencyLimit::activeSlots).orElseThrow())
                 .as("every slot given back").isEmpty();
     }
 
@@ -107,25 +78,25 @@ class DatabaseConcurrencyLimitsTest {
         toClose.add(first);
         JdbcRunStore second = JdbcRunStore.builder().url(TestPostgres.url(schema)).schema(schema).build();
         toClose.add(second);
-        JdbcRunHistory.of(first).putConcurrencyLimit("db", 1);
+        JdbcRunHistory.of(first).putConcurrencyLimit(LimitScenario.TAG, 1);
 
         CompletableFuture<FlowRun<Integer>> a = CompletableFuture.supplyAsync(() -> {
             recordIn(first);
-            return fourQueriesAndFourPlainTasks("a").run();
+            return LimitScenario.fourTaggedAndFourPlain("a").run();
         });
         CompletableFuture<FlowRun<Integer>> b = CompletableFuture.supplyAsync(() -> {
             recordIn(second);
-            return fourQueriesAndFourPlainTasks("b").run();
+            return LimitScenario.fourTaggedAndFourPlain("b").run();
         });
         FlowRun<Integer> runA = a.get();
         FlowRun<Integer> runB = b.get();
-        assertThat(runA.result()).isEqualTo(12);
-        assertThat(runB.result()).isEqualTo(12);
+        assertThat(runA.result()).isEqualTo(LimitScenario.RESULT);
+        assertThat(runB.result()).isEqualTo(LimitScenario.RESULT);
 
         List<long[]> queries = new ArrayList<>(runningIntervals(first.flowRun(runA.id()).orElseThrow(), "query"));
         queries.addAll(runningIntervals(first.flowRun(runB.id()).orElseThrow(), "query"));
         assertThat(queries).hasSize(8);
-        assertNoOverlap(queries);
+        LimitScenario.assertOneAtATime(queries);
     }
 
     /** [RUNNING, end) of every task run of {@code taskName}, from the recorded states. */
@@ -143,23 +114,5 @@ class DatabaseConcurrencyLimitsTest {
             out.add(new long[]{start, end});
         }
         return out;
-    }
-
-    static void assertNoOverlap(List<long[]> intervals) {
-        List<long[]> sorted = new ArrayList<>(intervals);
-        sorted.sort((x, y) -> Long.compare(x[0], y[0]));
-        for (int i = 1; i < sorted.size(); i++) {
-            assertThat(sorted.get(i)[0]).as("run %d started after run %d ended", i, i - 1)
-                    .isGreaterThanOrEqualTo(sorted.get(i - 1)[1]);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -11,9 +11,10 @@ import java.util.UUID;
 /**
  * The PostgreSQL server the tests use: 127.0.0.1:5432, database {@code test} (or the URL in
  * {@value #URL_ENVIRONMENT}), a fresh schema per test. Tests fail, never skip, when it is not there.
+ * In the test jar: the server's tests use it too.
  */
-final class TestPostgres {
-    static final String URL_ENVIRONMENT = "BATON_TEST_POSTGRES_URL";
+public final class TestPostgres {
+    public static final String URL_ENVIRONMENT = "BATON_TEST_POSTGRES_URL";
     private static final String START_HINT = "start it with: pg_ctlcluster --skip-systemctl-redirect"
             + " $(ls /etc/postgresql) main start (or set " + URL_ENVIRONMENT + " to a jdbc:postgresql:// URL)";
     private static String baseUrl;
@@ -21,7 +22,7 @@ final class TestPostgres {
     private TestPostgres() {}
 
     /** The URL of the test database, found on first use; an AssertionError saying how to start it if absent. */
-    static synchronized String baseUrl() {
+    public static synchronized String baseUrl() {
         if (baseUrl != null) return baseUrl;
         String configured = System.getenv(URL_ENVIRONMENT);
         List<String> candidates = configured != null && !configured.isBlank() ? List.of(configured)
@@ -37,22 +38,22 @@ final class TestPostgres {
                 failures.add(Database.redacted(url) + ": " + e.getMessage());
             }
         }
-        throw new AssertionError("PostgreSQL is not reachable for the store tests (" + String.join("; ", failures)
+        throw new AssertionError("PostgreSQL is not reachable for the tests (" + String.join("; ", failures)
                 + "); " + START_HINT);
     }
 
     /** A new schema name for one test. */
-    static String newSchema() {
+    public static String newSchema() {
         return "baton_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     /** The URL for a test's schema: its connections are named after it, to find them on the server. */
-    static String url(String schema) {
+    public static String url(String schema) {
         String base = baseUrl();
         return base + (base.contains("?") ? "&" : "?") + "ApplicationName=" + schema;
     }
 
-    static void dropSchema(String schema) throws SQLException {
+    public static void dropSchema(String schema) throws SQLException {
         try (Connection c = DriverManager.getConnection(baseUrl()); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
