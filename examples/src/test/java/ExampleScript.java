@@ -38,14 +38,20 @@ record ExampleScript(int exitCode, String stdout, String stderr) {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.contains("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "java.se",
-                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(hazelcastJvmOptions());
         command.addAll(List.of("-cp", classPath, mainClass));
         command.addAll(List.of(args));
         return exec(mainClass, command);
+    }
+
+    /** The JVM options of a flow's JVM that uses Hazelcast, as ./baton gives them (scripts/jvm-options.sh). */
+    private static List<String> hazelcastJvmOptions() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", "-c", ". scripts/jvm-options.sh && baton_jvm_options . "
+                + Runtime.version().feature() + " client").directory(Path.of("..").toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("scripts/jvm-options.sh failed: " + out);
+        return out.lines().toList();
     }
 
     private static ExampleScript exec(String file, List<String> command) throws IOException, InterruptedException {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Worker JVMs on this machine, like Dask's LocalCluster: started with this JVM's class path,
  * joined over 127.0.0.1 under a cluster name of their own, and stopped on {@link #close()} (or
- * when this JVM exits).
+ * when this JVM exits). On Java 25 and later they start from an ahead-of-time cache of their
+ * classes once one is made ({@link WorkerAotCache}).
  */
 final class LocalCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dev.baton.hazelcast");
@@ -23,9 +24,11 @@ final class LocalCluster implements AutoCloseable {
     private final List<Process> workers = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::close, "baton-local-cluster-stop");
+    private final WorkerAotCache aotCache;
 
-    private LocalCluster(String clusterName) {
+    private LocalCluster(String clusterName, WorkerAotCache aotCache) {
         this.clusterName = clusterName;
+        this.aotCache = aotCache;
     }
 
     /**
@@ -34,7 +37,10 @@ final class LocalCluster implements AutoCloseable {
      */
     static LocalCluster start(String clusterName, int workers, int threadsPerWorker, List<String> jvmOptions,
                               List<String> allowedPrefixes) {
-        LocalCluster cluster = new LocalCluster(clusterName);
+        List<String> options = new ArrayList<>(JvmOptions.forWorker());
+        options.addAll(jvmOptions); // after ours, so they win
+        WorkerAotCache aot = WorkerAotCache.forThisJvm(options);
+        LocalCluster cluster = new LocalCluster(clusterName, aot);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             List<Integer> ports = freePorts(workers);
@@ -43,9 +49,9 @@ final class LocalCluster implements AutoCloseable {
                 int port = ports.get(i);
                 List<String> command = new ArrayList<>();
                 command.add(javaCommand());
-                command.addAll(JvmOptions.forWorker());
-                command.addAll(jvmOptions); // after ours, so they win
-                command.addAll(List.of("-cp", System.getProperty("java.class.path"), HazelcastWorker.class.getName(),
+                command.addAll(aot.options());
+                command.addAll(options);
+                command.addAll(List.of("-cp", aot.classPath(), HazelcastWorker.class.getName(),
                         "--cluster-name", clusterName, "--port", String.valueOf(port), "--threads", String.valueOf(threadsPerWorker)));
                 // the first worker forms the cluster at once, the others join it: a member told of
                 // addresses not up yet tries them for seconds before it forms a cluster alone
@@ -118,6 +124,7 @@ final class LocalCluster implements AutoCloseable {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+        else aotCache.makeInBackground(javaCommand()); // unless it is there: the next cluster starts faster
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -130,7 +137,7 @@ final class LocalCluster implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    private static List<Integer> freePorts(int n) {
+    static List<Integer> freePorts(int n) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             List<Integer> ports = new ArrayList<>();
