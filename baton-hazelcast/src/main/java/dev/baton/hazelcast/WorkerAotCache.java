@@ -122,9 +122,15 @@ final class WorkerAotCache {
         }
     }
 
-    /** Marks the cache as being made; false if another JVM is making it (and has been for less than a while). */
+    /**
+     * Marks the cache as being made; false if another JVM is making it (and has been for less than
+     * a while), or if making it failed in the last day (its log says why).
+     */
     private boolean claimTraining() throws IOException {
         Files.createDirectories(file.getParent());
+        if (Files.exists(log()) && Files.getLastModifiedTime(log()).toInstant().isAfter(Instant.now().minus(Duration.ofDays(1)))) {
+            return false;
+        }
         Path marker = marker(file);
         for (int attempt = 0; attempt < 2; attempt++) {
             try {

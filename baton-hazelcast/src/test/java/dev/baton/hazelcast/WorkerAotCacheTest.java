@@ -75,6 +75,21 @@ class WorkerAotCacheTest {
     }
 
     @Test
+    void aFailureToMakeTheCacheIsNotRetriedForADay(@TempDir Path home) throws IOException {
+        assumeTrue(Runtime.version().feature() >= 25, "ahead-of-time caches made in one step need Java 25");
+        WorkerAotCache cache = WorkerAotCache.of(home, JvmOptions.forWorker(), classPathWithBatonInAJar(home));
+        Path log = cache.file().resolveSibling(cache.file().getFileName() + ".log");
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, "assembling the cache failed");
+
+        cache.makeInBackground(JAVA);
+
+        try (Stream<Path> files = Files.list(cache.file().getParent())) {
+            assertThat(files).as("no attempt started: only the log of the last").containsExactly(log);
+        }
+    }
+
+    @Test
     void withBatonOutsideAnyJarThereIsNoCache(@TempDir Path home) {
         // this module's tests load Baton from target/classes, as an IDE would
         WorkerAotCache cache = WorkerAotCache.of(home, JvmOptions.forWorker(), System.getProperty("java.class.path"));
