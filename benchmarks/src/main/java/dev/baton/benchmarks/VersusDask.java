@@ -45,15 +45,9 @@ public final class VersusDask {
             System.err.println("usage: VersusDask BATON_LINES DASK_LINES CHART.png");
             System.exit(2);
         }
-        Map<String, Double> baton = figures(Files.readAllLines(Path.of(args[0])), "bench ", "executor", "hazelcast");
-        Map<String, Double> dask = figures(Files.readAllLines(Path.of(args[1])), "peer ", "system", "dask");
         List<Row> rows;
         try {
-            rows = List.of(
-                    overhead("fanout", baton, dask),
-                    overhead("chain", baton, dask),
-                    speedup("sleep50ms", baton, dask, null),
-                    speedup("cpu", baton, dask, MIN_CPU_SPEEDUP));
+            rows = rows(Files.readAllLines(Path.of(args[0])), Files.readAllLines(Path.of(args[1])));
         } catch (IllegalArgumentException e) {
             System.err.println("VersusDask: " + e.getMessage());
             System.exit(1);
@@ -78,6 +72,21 @@ public final class VersusDask {
             System.err.println("VersusDask: could not draw the chart (" + e + "); the figures above stand."
                     + " On Debian, 'apt-get install fonts-dejavu-core' gives Java a font.");
         }
+    }
+
+    /**
+     * The compared cases, from the lines of {@code benchmarks/run} and of dask-bench.
+     *
+     * @throws IllegalArgumentException if either lacks a figure, naming it
+     */
+    static List<Row> rows(List<String> batonLines, List<String> daskLines) {
+        Map<String, Double> baton = figures(batonLines, "bench ", "executor", "hazelcast");
+        Map<String, Double> dask = figures(daskLines, "peer ", "system", "dask");
+        return List.of(
+                overhead("fanout", baton, dask),
+                overhead("chain", baton, dask),
+                speedup("sleep50ms", baton, dask, null),
+                speedup("cpu", baton, dask, MIN_CPU_SPEEDUP));
     }
 
     /**
