@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 
 /**
  * An ahead-of-time cache for a local cluster's worker JVMs (Java 25 and later: JEP 483 and 514).
@@ -43,8 +45,8 @@ final class WorkerAotCache {
     static final String PROPERTY = "baton.hazelcast.aotCache";
     private static final Logger LOG = LoggerFactory.getLogger("dev.baton.hazelcast");
     private static final int KEEP = 4;
-    /** A training still marked after this long died: another may start. */
-    private static final Duration TRAINING_GIVEN_UP = Duration.ofMinutes(10);
+    /** A making still marked after this long died: another may start. */
+    private static final Duration GIVEN_UP = Duration.ofMinutes(10);
     private static final String RECORD = "--record";
     /** The JDK's own notes about a cache (it fell back to a normal start, or made one), kept out of the flow's console. */
     private static final List<String> QUIET = List.of("-Xlog:aot=off", "-Xlog:cds=off");
@@ -79,6 +81,11 @@ final class WorkerAotCache {
         return new WorkerAotCache(file, List.copyOf(jars), List.copyOf(others), List.copyOf(workerOptions));
     }
 
+    /** The cache for the workers this JVM would start with {@code workerOptions}, in BATON_HOME. */
+    static WorkerAotCache forThisJvm(List<String> workerOptions) {
+        return of(BatonHome.path(), workerOptions, System.getProperty("java.class.path"));
+    }
+
     /** The workers' class path: the jars, then the rest (class directories), as absolute paths. */
     String classPath() {
         List<String> all = new ArrayList<>(jars);
@@ -111,7 +118,7 @@ final class WorkerAotCache {
     void makeInBackground(String java) {
         if (file == null || Files.isRegularFile(file)) return;
         try {
-            if (!claimTraining()) return;
+            if (!claim()) return;
             List<String> command = new ArrayList<>(List.of(java, "-cp", jarsClassPath(), WorkerAotCache.class.getName(),
                     file.toString(), java, jarsClassPath()));
             command.addAll(workerOptions);
@@ -126,7 +133,7 @@ final class WorkerAotCache {
      * Marks the cache as being made; false if another JVM is making it (and has been for less than
      * a while), or if making it failed in the last day (its log says why).
      */
-    private boolean claimTraining() throws IOException {
+    private boolean claim() throws IOException {
         Files.createDirectories(file.getParent());
         if (Files.exists(log()) && Files.getLastModifiedTime(log()).toInstant().isAfter(Instant.now().minus(Duration.ofDays(1)))) {
             return false;
@@ -136,9 +143,9 @@ final class WorkerAotCache {
             try {
                 Files.createFile(marker);
                 return true;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 FileTime since = Files.getLastModifiedTime(marker);
-                if (since.toInstant().isAfter(Instant.now().minus(TRAINING_GIVEN_UP))) return false;
+                if (since.toInstant().isAfter(Instant.now().minus(GIVEN_UP))) return false;
                 Files.deleteIfExists(marker);
             }
         }
@@ -244,7 +251,7 @@ final class WorkerAotCache {
         }
         String entry = HazelcastWorker.class.getName().replace('.', '/') + ".class";
         for (String jar : jars) {
-            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar)) {
+            try (ZipFile zip = new ZipFile(jar)) {
                 if (zip.getEntry(entry) != null) return true;
             } catch (IOException e) {
                 // not a jar
@@ -270,10 +277,5 @@ final class WorkerAotCache {
             System.exit(2);
         }
         make(Path.of(args[0]), args[1], args[2], Arrays.asList(args).subList(3, args.length));
-    }
-
-    /** The cache for the workers this JVM would start with {@code workerOptions}, in BATON_HOME. */
-    static WorkerAotCache forThisJvm(List<String> workerOptions) {
-        return of(BatonHome.path(), workerOptions, System.getProperty("java.class.path"));
     }
 }
