@@ -20,11 +20,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -77,7 +79,8 @@ final class WorkerAotCache {
         }
         boolean usable = Runtime.version().feature() >= 25 && !"false".equals(System.getProperty(PROPERTY))
                 && holdsTheWorker(jars);
-        Path file = usable ? home.resolve("aot").resolve("worker-" + key(workerOptions, jars) + ".aot") : null;
+        String key = usable ? key(workerOptions, jars) : null;
+        Path file = key != null ? home.resolve("aot").resolve("worker-" + key + ".aot") : null;
         return new WorkerAotCache(file, List.copyOf(jars), List.copyOf(others), List.copyOf(workerOptions));
     }
 
@@ -221,7 +224,12 @@ final class WorkerAotCache {
         for (Path old : newestFirst.subList(Math.min(KEEP, newestFirst.size()), newestFirst.size())) Files.deleteIfExists(old);
     }
 
-    /** Which cache: the JDK, the worker options and each jar (path, size, time). */
+    /**
+     * Which cache: the JDK, the worker options and each jar: its path, size and time (what the JDK
+     * checks before it uses a cache) and its entries' names and CRCs (so that a jar rebuilt with a
+     * constant time and the same size, as some build tools do, still needs a new cache). Null if a
+     * jar cannot be read: no cache then, rather than a wrong one.
+     */
     private static String key(List<String> workerOptions, List<String> jars) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -231,10 +239,20 @@ final class WorkerAotCache {
             for (String jar : jars) {
                 Path p = Path.of(jar);
                 s.append(jar).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+                sha.update(s.toString().getBytes(StandardCharsets.UTF_8));
+                s.setLength(0);
+                try (ZipFile zip = new ZipFile(jar)) {
+                    for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                        ZipEntry entry = e.nextElement();
+                        s.append(entry.getName()).append(' ').append(entry.getCrc()).append('\n');
+                    }
+                }
             }
-            return HexFormat.of().formatHex(sha.digest(s.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+            sha.update(s.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException | IOException e) {
-            return "unkeyed-" + UUID.randomUUID(); // never found again: no cache rather than a wrong one
+            LOG.debug("no ahead-of-time cache for the workers: {}", e.toString());
+            return null;
         }
     }
 

@@ -75,6 +75,41 @@ class WorkerAotCacheTest {
     }
 
     @Test
+    void aJarRebuiltWithTheSameSizeAndTimeNeedsAnotherCache(@TempDir Path home) throws IOException {
+        assumeTrue(Runtime.version().feature() >= 25, "ahead-of-time caches made in one step need Java 25");
+        Path app = home.resolve("app.jar");
+        FileTime buildTime = FileTime.fromMillis(1_700_000_000_000L); // as build tools that fix times write it
+        storedJar(app, "version 1");
+        Files.setLastModifiedTime(app, buildTime);
+        String classPath = classPathWithBatonInAJar(home) + File.pathSeparator + app;
+        Path first = WorkerAotCache.of(home, JvmOptions.forWorker(), classPath).file();
+        long size = Files.size(app);
+
+        storedJar(app, "version 2");
+        Files.setLastModifiedTime(app, buildTime);
+
+        assertThat(Files.size(app)).isEqualTo(size);
+        assertThat(WorkerAotCache.of(home, JvmOptions.forWorker(), classPath).file()).isNotEqualTo(first);
+    }
+
+    /** A jar with one uncompressed entry holding {@code text}: same-length texts give same-size jars. */
+    private static void storedJar(Path jar, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            JarEntry entry = new JarEntry("com/acme/version.txt");
+            entry.setMethod(JarEntry.STORED);
+            entry.setSize(bytes.length);
+            entry.setCrc(crc.getValue());
+            entry.setTime(0);
+            out.putNextEntry(entry);
+            out.write(bytes);
+            out.closeEntry();
+        }
+    }
+
+    @Test
     void aFailureToMakeTheCacheIsNotRetriedForADay(@TempDir Path home) throws IOException {
         assumeTrue(Runtime.version().feature() >= 25, "ahead-of-time caches made in one step need Java 25");
         WorkerAotCache cache = WorkerAotCache.of(home, JvmOptions.forWorker(), classPathWithBatonInAJar(home));
