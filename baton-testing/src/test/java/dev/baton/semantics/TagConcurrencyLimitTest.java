@@ -8,10 +8,13 @@ import dev.baton.FlowRun;
 import dev.baton.FlowRunHandle;
 import dev.baton.Task;
 import dev.baton.Task0;
+import dev.baton.TaskFuture;
 import dev.baton.testing.BatonTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -104,6 +107,110 @@ class TagConcurrencyLimitTest {
         FlowRun<Void> run = flow.run();
 
         assertThat(run.state()).hasToString("Completed('All states completed.')");
+    }
+
+    @Test
+    void taskRunsWaitingForATagSlotLeaveTheExecutorsSlotsToOthers() {
+        ConcurrencyLimits.set("db", 1);
+        CountDownLatch plainDone = new CountDownLatch(2);
+        Gauge gauge = new Gauge();
+        // the query holding the tag's slot waits for the untagged runs, which need the executor's
+        // other slot: the queries waiting for the tag must not sit on it
+        Task0<String> query = Task.named("query").tags("db").of(() -> {
+            gauge.enter();
+            try {
+                return plainDone.await(5, TimeUnit.SECONDS) ? "after the untagged runs" : "alone, the untagged runs stuck";
+            } finally {
+                gauge.exit();
+            }
+        });
+        Task0<String> plain = Task.named("plain").of(() -> {
+            gauge.enter();
+            try {
+                Thread.sleep(20);
+                plainDone.countDown();
+                return "ran";
+            } finally {
+                gauge.exit();
+            }
+        });
+        Flow0<List<String>> flow = Flow.named("f").executor(new ConcurrentExecutor(2)).of(() -> {
+            List<TaskFuture<String>> queries = List.of(query.submit(), query.submit(), query.submit());
+            plain.submit();
+            plain.submit();
+            return queries.stream().map(TaskFuture::result).toList();
+        });
+
+        FlowRun<List<String>> run = flow.run();
+
+        assertThat(run.result()).containsOnly("after the untagged runs");
+        assertThat(gauge.max.get()).as("bodies running at once, with ConcurrentExecutor(2)").isEqualTo(2);
+    }
+
+    @Test
+    void manyWaitingAndRetryingRunsNeverExceedTheExecutorsMaximum() {
+        ConcurrencyLimits.set("db", 1);
+        Gauge all = new Gauge(), tagged = new Gauge();
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Integer> query = Task.named("query").tags("db").retries(2).retryDelay(Duration.ofMillis(5)).of(() -> {
+            all.enter();
+            tagged.enter();
+            try {
+                Thread.sleep(2);
+                if (calls.incrementAndGet() % 3 == 0) throw new IllegalStateException("every third call fails");
+                return 1;
+            } finally {
+                tagged.exit();
+                all.exit();
+            }
+        });
+        Task0<Integer> plain = Task.named("plain").retries(1).of(() -> {
+            all.enter();
+            try {
+                Thread.sleep(1);
+                if (calls.incrementAndGet() % 5 == 0) throw new IllegalStateException("every fifth call fails");
+                return 1;
+            } finally {
+                all.exit();
+            }
+        });
+        Flow0<Integer> flow = Flow.named("f").executor(new ConcurrentExecutor(3)).of(() -> {
+            List<TaskFuture<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 60; i++) futures.add(i % 2 == 0 ? query.submit() : plain.submit());
+            int done = 0;
+            for (TaskFuture<Integer> f : futures) if (f.await().isCompleted()) done++;
+            return done;
+        });
+
+        FlowRun<Integer> run = flow.run();
+
+        assertThat(run.taskRuns()).hasSize(60).allSatisfy(t -> assertThat(t.state().isFinal()).isTrue());
+        assertThat(all.max.get()).as("bodies at once, with ConcurrentExecutor(3)").isLessThanOrEqualTo(3);
+        assertThat(tagged.max).as("tagged bodies at once, with a limit of 1").hasValue(1);
+    }
+
+    @Test
+    void aTaskRunWaitingForItsRetryLeavesItsExecutorSlotToOthers() {
+        CountDownLatch plainRan = new CountDownLatch(1);
+        AtomicInteger attempts = new AtomicInteger();
+        Task0<String> flaky = Task.named("flaky").retries(1).retryDelay(Duration.ofSeconds(1)).of(() -> {
+            if (attempts.incrementAndGet() == 1) throw new IllegalStateException("first attempt fails");
+            return plainRan.getCount() == 0 ? "retried after the untagged run" : "retried before it";
+        });
+        Task0<String> plain = Task.named("plain").of(() -> {
+            plainRan.countDown();
+            return "ran";
+        });
+        Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor(1)).of(() -> {
+            TaskFuture<String> first = flaky.submit();
+            plain.submit();
+            return first.result();
+        });
+
+        FlowRun<String> run = flow.run();
+
+        assertThat(run.result()).isEqualTo("retried after the untagged run");
+        assertThat(names(Traces.taskRun(run, "flaky-0"))).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
     }
 
     @Test

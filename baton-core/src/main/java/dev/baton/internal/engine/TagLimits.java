@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Concurrency limits by tag within this process: at most N task runs carrying a tag run at
@@ -100,7 +101,10 @@ public final class TagLimits implements ConcurrencySlots {
             for (String tag : new TreeSet<>(tags)) {
                 Slots s = limits.get(tag);
                 if (s == null) continue;
-                s.semaphore().acquire();
+                Semaphore semaphore = s.semaphore();
+                // a run waiting here gives its executor's slot back meanwhile (tryAcquire with a
+                // timeout keeps the semaphore's first come, first served order; without, it barges)
+                if (!semaphore.tryAcquire(0, TimeUnit.SECONDS)) RunnerSlot.whileWaiting(semaphore::acquire);
                 if (taken == null) taken = new ArrayList<>(2);
                 taken.add(s.semaphore());
             }

@@ -102,7 +102,8 @@ final class TaskAttempts {
                 }
                 case Decision.Wait w -> {
                     try {
-                        engine.clock().sleep(w.delay());
+                        // not running yet: the executor's slot is free for other task runs meanwhile
+                        RunnerSlot.whileWaiting(() -> engine.clock().sleep(w.delay()));
                     } catch (InterruptedException e) {
                         interrupted(e);
                         return false;
