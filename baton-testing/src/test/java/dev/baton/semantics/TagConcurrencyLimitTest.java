@@ -152,28 +152,9 @@ class TagConcurrencyLimitTest {
         ConcurrencyLimits.set("db", 1);
         Gauge all = new Gauge(), tagged = new Gauge();
         AtomicInteger calls = new AtomicInteger();
-        Task0<Integer> query = Task.named("query").tags("db").retries(2).retryDelay(Duration.ofMillis(5)).of(() -> {
-            all.enter();
-            tagged.enter();
-            try {
-                Thread.sleep(2);
-                if (calls.incrementAndGet() % 3 == 0) throw new IllegalStateException("every third call fails");
-                return 1;
-            } finally {
-                tagged.exit();
-                all.exit();
-            }
-        });
-        Task0<Integer> plain = Task.named("plain").retries(1).of(() -> {
-            all.enter();
-            try {
-                Thread.sleep(1);
-                if (calls.incrementAndGet() % 5 == 0) throw new IllegalStateException("every fifth call fails");
-                return 1;
-            } finally {
-                all.exit();
-            }
-        });
+        Task0<Integer> query = Task.named("query").tags("db").retries(2).retryDelay(Duration.ofMillis(5))
+                .of(() -> failingEvery(3, calls, all, tagged));
+        Task0<Integer> plain = Task.named("plain").retries(1).of(() -> failingEvery(5, calls, all));
         Flow0<Integer> flow = Flow.named("f").executor(new ConcurrentExecutor(3)).of(() -> {
             List<TaskFuture<Integer>> futures = new ArrayList<>();
             for (int i = 0; i < 60; i++) futures.add(i % 2 == 0 ? query.submit() : plain.submit());
@@ -187,6 +168,18 @@ class TagConcurrencyLimitTest {
         assertThat(run.taskRuns()).hasSize(60).allSatisfy(t -> assertThat(t.state().isFinal()).isTrue());
         assertThat(all.max.get()).as("bodies at once, with ConcurrentExecutor(3)").isLessThanOrEqualTo(3);
         assertThat(tagged.max).as("tagged bodies at once, with a limit of 1").hasValue(1);
+    }
+
+    /** A body of 2 ms, inside {@code gauges}, that fails on every {@code n}th of the {@code calls}. */
+    private static int failingEvery(int n, AtomicInteger calls, Gauge... gauges) throws InterruptedException {
+        for (Gauge g : gauges) g.enter();
+        try {
+            Thread.sleep(2);
+            if (calls.incrementAndGet() % n == 0) throw new IllegalStateException("call " + calls.get() + " fails");
+            return 1;
+        } finally {
+            for (Gauge g : gauges) g.exit();
+        }
     }
 
     @Test
