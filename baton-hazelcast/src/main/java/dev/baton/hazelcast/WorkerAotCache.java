@@ -125,7 +125,7 @@ final class WorkerAotCache {
             List<String> command = new ArrayList<>(List.of(java, "-cp", jarsClassPath(), WorkerAotCache.class.getName(),
                     file.toString(), java, jarsClassPath()));
             command.addAll(workerOptions);
-            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile()).start();
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(file).toFile()).start();
             LOG.debug("making the workers' ahead-of-time cache {} in the background", file);
         } catch (IOException | RuntimeException e) {
             LOG.debug("could not start making the workers' ahead-of-time cache {}", file, e);
@@ -138,7 +138,7 @@ final class WorkerAotCache {
      */
     private boolean claim() throws IOException {
         Files.createDirectories(file.getParent());
-        if (Files.exists(log()) && Files.getLastModifiedTime(log()).toInstant().isAfter(Instant.now().minus(Duration.ofDays(1)))) {
+        if (Files.exists(log(file)) && Files.getLastModifiedTime(log(file)).toInstant().isAfter(Instant.now().minus(Duration.ofDays(1)))) {
             return false;
         }
         Path marker = marker(file);
@@ -155,8 +155,9 @@ final class WorkerAotCache {
         return false;
     }
 
-    private Path log() {
-        return file.resolveSibling(file.getFileName() + ".log");
+    /** Where making {@code cache} writes what its JVMs print: kept after a failure, deleted after success. */
+    private static Path log(Path cache) {
+        return cache.resolveSibling(cache.getFileName() + ".log");
     }
 
     private static Path marker(Path cache) {
@@ -174,7 +175,7 @@ final class WorkerAotCache {
         Path dir = Files.createDirectories(cache.getParent());
         String stem = cache.getFileName() + "." + UUID.randomUUID();
         Path configuration = dir.resolve(stem + ".conf"), unfinished = dir.resolve(stem + ".tmp");
-        Path log = dir.resolve(cache.getFileName() + ".log");
+        Path log = log(cache);
         try {
             List<String> record = new ArrayList<>(List.of(java));
             record.addAll(workerOptions);
