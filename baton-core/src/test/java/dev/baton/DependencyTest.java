@@ -292,10 +292,12 @@ class DependencyTest {
             events.add("second");
             return s;
         });
+        Task0<String> probe = probe(events);
         AtomicReference<String> heldState = new AtomicReference<>();
-        Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor()).of(() -> {
+        Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor(2)).of(() -> {
             TaskFuture<String> f = first.submit();
             TaskFuture<String> s = second.waitFor(f).submit("own");
+            probe.call(); // a "second" that did not wait would have run before it
             heldState.set(s.state().name());
             gate.countDown();
             return s.result();
@@ -305,7 +307,7 @@ class DependencyTest {
 
         assertThat(run.result()).isEqualTo("own");
         assertThat(heldState.get()).isEqualTo("Pending");
-        assertThat(events).containsExactly("first", "second");
+        assertThat(events).containsExactly("probe", "first", "second");
         assertThat(runNames(run.taskRuns().get(1).upstream())).containsExactly("first-0");
     }
 
@@ -470,6 +472,19 @@ class DependencyTest {
 
     // ----- ordering under the concurrent executor -----
 
+    // These flows use ConcurrentExecutor(2) with one task run held at a gate: the other slot drains
+    // the executor's queue in submission order, so once a probe submitted after a downstream run has
+    // run, that downstream run would have run first had it been handed over too early. That shows
+    // it waited, where a sleep could only give it a chance to show that it did not.
+
+    /** A task that notes "probe" in {@code events}. */
+    private static Task0<String> probe(Queue<String> events) {
+        return Task.named("probe").of(() -> {
+            events.add("probe");
+            return "probed";
+        });
+    }
+
     @Test
     void downstreamNeverStartsBeforeItsUpstreamFinishes() throws Exception {
         CountDownLatch upStarted = new CountDownLatch(1), release = new CountDownLatch(1);
@@ -485,13 +500,14 @@ class DependencyTest {
             events.add("down:start(" + x + ")");
             return x * 2;
         });
+        Task0<String> probe = probe(events);
         AtomicReference<List<String>> eventsWhileHeld = new AtomicReference<>();
         AtomicReference<String> downStateWhileHeld = new AtomicReference<>();
-        Flow0<Integer> flow = Flow.named("ordered").executor(new ConcurrentExecutor()).of(() -> {
+        Flow0<Integer> flow = Flow.named("ordered").executor(new ConcurrentExecutor(2)).of(() -> {
             TaskFuture<Integer> u = up.submit();
             TaskFuture<Integer> d = down.submit(u);
             assertThat(upStarted.await(10, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(50); // give a wrongly-started downstream the chance to show itself
+            probe.call(); // a wrongly-started downstream would have run before it
             eventsWhileHeld.set(List.copyOf(events));
             downStateWhileHeld.set(d.state().name());
             release.countDown();
@@ -501,9 +517,9 @@ class DependencyTest {
         FlowRun<Integer> run = completed(flow.run());
 
         assertThat(run.result()).isEqualTo(10);
-        assertThat(eventsWhileHeld.get()).containsExactly("up:start");
+        assertThat(eventsWhileHeld.get()).containsExactly("up:start", "probe");
         assertThat(downStateWhileHeld.get()).isEqualTo("Pending");
-        assertThat(events).containsExactly("up:start", "up:end", "down:start(5)");
+        assertThat(events).containsExactly("up:start", "probe", "up:end", "down:start(5)");
     }
 
     @Test
@@ -519,11 +535,13 @@ class DependencyTest {
             events.add("join:start");
             return l + "+" + r;
         });
-        Flow0<String> flow = Flow.named("diamond").executor(new ConcurrentExecutor()).of(() -> {
+        Task0<String> probe = probe(events);
+        Flow0<String> flow = Flow.named("diamond").executor(new ConcurrentExecutor(2)).of(() -> {
             TaskFuture<String> l = branch.submit("left"), r = branch.submit("right");
             TaskFuture<String> j = join.submit(l, r);
             releaseRight.countDown();
             r.await();
+            probe.call(); // a join started by the right branch alone would have run before it
             String afterRight = j.state().name();
             releaseLeft.countDown();
             return afterRight + ":" + j.result();
@@ -532,7 +550,7 @@ class DependencyTest {
         FlowRun<String> run = completed(flow.run());
 
         assertThat(run.result()).isEqualTo("Pending:left+right");
-        assertThat(events).containsExactly("right:end", "left:end", "join:start");
+        assertThat(events).containsExactly("right:end", "probe", "left:end", "join:start");
         assertThat(runNames(run.taskRuns().get(2).upstream())).containsExactly("branch-0", "branch-1");
     }
 

@@ -129,21 +129,41 @@ class ExecutorTest {
     }
 
     @Test
-    void maxConcurrencyIsNeverExceeded() {
-        AtomicInteger running = new AtomicInteger(), max = new AtomicInteger();
+    void maxConcurrencyIsNeverExceeded() throws Exception {
+        // bodies wait at a gate the test opens one body at a time, and only once two are inside again:
+        // so two always overlap (a maximum of 2 is seen for certain), and the 18 queued runs, all
+        // submitted, have every chance to start too if the cap does not hold
+        AtomicInteger running = new AtomicInteger(), max = new AtomicInteger(), finished = new AtomicInteger();
+        java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(0);
+        CountDownLatch allSubmitted = new CountDownLatch(1);
         Task1<Integer, Integer> work = Task.named("work").of(i -> {
             max.accumulateAndGet(running.incrementAndGet(), Math::max);
-            Thread.sleep(15);
+            gate.acquire();
             running.decrementAndGet();
+            finished.incrementAndGet();
             return i;
         });
         Flow0<List<Integer>> flow = Flow.named("capped").executor(new ConcurrentExecutor(2)).of(() -> {
             List<TaskFuture<Integer>> fs = new ArrayList<>();
             for (int i = 0; i < 20; i++) fs.add(work.submit(i));
+            allSubmitted.countDown();
             return fs.stream().map(TaskFuture::result).toList();
         });
 
-        FlowRun<List<Integer>> run = completed(flow.run());
+        FlowRunHandle<List<Integer>> handle = flow.start();
+        try {
+            assertThat(allSubmitted.await(Eventually.PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            for (int done = 0; done < 20; done++) {
+                int left = 20 - done;
+                Eventually.until(() -> running.get() >= Math.min(2, left), "two bodies run at once");
+                gate.release();
+                int next = done + 1;
+                Eventually.until(() -> finished.get() >= next, "a released body finishes");
+            }
+        } finally {
+            gate.release(20); // a failed wait must not leave the bodies blocked
+        }
+        FlowRun<List<Integer>> run = completed(handle.await(Eventually.PATIENCE).orElseThrow());
 
         assertThat(run.result()).hasSize(20).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
         assertThat(max.get()).isEqualTo(2);

@@ -130,4 +130,13 @@ public final class TagLimits implements ConcurrencySlots {
     int holders() {
         return held.size();
     }
+
+    /**
+     * How many runs wait for a slot of {@code tag} now (0 for a tag without a limit): lets a test
+     * see that a run has queued instead of sleeping and hoping it has.
+     */
+    public int waiting(String tag) {
+        Slots s = limits.get(tag);
+        return s == null ? 0 : s.semaphore().getQueueLength();
+    }
 }

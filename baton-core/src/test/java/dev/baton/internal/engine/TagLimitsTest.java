@@ -1,5 +1,6 @@
 package dev.baton.internal.engine;
 
+import dev.baton.Eventually;
 import dev.baton.internal.orchestration.ConcurrencySlots.Acquisition;
 import org.junit.jupiter.api.Test;
 
@@ -7,10 +8,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The in-process slot keeper: slots held by run id, waiters woken by a release, all-or-none on interrupt. */
 class TagLimitsTest {
@@ -29,13 +28,22 @@ class TagLimitsTest {
         return f;
     }
 
+    /**
+     * Returns once {@code acquiring} waits in the queue of {@code tag}, failing the test if it got
+     * its slots instead: a queued run shows the limit holds, with no guess at how long to wait.
+     */
+    private void queued(String tag, CompletableFuture<Acquisition> acquiring) {
+        Eventually.until(() -> limits.waiting(tag) == 1 || acquiring.isDone(), "a run waits for a slot of " + tag);
+        assertThat(acquiring).as("acquired while the limit was reached").isNotDone();
+    }
+
     @Test
     void aSecondRunWaitsUntilTheFirstReleasesItsSlot() throws Exception {
         limits.set("db", 1);
         assertThat(limits.acquire(a, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
 
         CompletableFuture<Acquisition> second = acquireInThread(b, Set.of("db"));
-        assertThatThrownBy(() -> second.get(100, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        queued("db", second);
         limits.release(a);
 
         assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(Acquisition.ACQUIRED);
@@ -52,7 +60,7 @@ class TagLimitsTest {
 
         limits.acquire(b, Set.of("db"));
         CompletableFuture<Acquisition> third = acquireInThread(a, Set.of("db"));
-        assertThatThrownBy(() -> third.get(100, TimeUnit.MILLISECONDS)).as("still a limit of one").isInstanceOf(TimeoutException.class);
+        queued("db", third); // still a limit of one
         limits.release(b);
         assertThat(third.get(5, TimeUnit.SECONDS)).isEqualTo(Acquisition.ACQUIRED);
     }
@@ -77,9 +85,9 @@ class TagLimitsTest {
                 // gives a-tag back
             }
         });
-        Thread.sleep(100);
+        Eventually.until(() -> limits.waiting("b-tag") == 1, "the waiter holds a-tag and waits for b-tag");
         waiter.interrupt();
-        waiter.join(5_000);
+        assertThat(waiter.join(Eventually.PATIENCE)).as("the interrupted waiter ended").isTrue();
 
         assertThat(limits.holders()).isEqualTo(1);
         assertThat(acquireInThread(b, Set.of("a-tag")).get(5, TimeUnit.SECONDS)).isEqualTo(Acquisition.ACQUIRED);

@@ -1,6 +1,7 @@
 package dev.baton.internal.store;
 
 import dev.baton.Clock;
+import dev.baton.Eventually;
 import dev.baton.internal.orchestration.ConcurrencySlots.Acquisition;
 import org.junit.jupiter.api.Test;
 
@@ -141,12 +142,10 @@ class SharedTagSlotsTest {
         assertThat(service.held).contains(a);
 
         service.down = false;
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (slots.unreleased() > 0 && System.nanoTime() < deadline) {
-            clock.advance(SharedTagSlots.OUTAGE_RETRY);
-            Thread.sleep(10);
-        }
-        assertThat(slots.unreleased()).isZero();
+        Eventually.until(() -> clock.sleepers() == 1, "the background releaser waits for its next try");
+        assertThat(slots.unreleased()).as("not before its next try").isEqualTo(1);
+        clock.advance(SharedTagSlots.OUTAGE_RETRY);
+        Eventually.until(() -> slots.unreleased() == 0, "the release is delivered");
         assertThat(service.held).doesNotContain(a);
     }
 
@@ -221,6 +220,7 @@ class SharedTagSlotsTest {
     /** Time moves only when told to; a sleep ends once it has been moved far enough. */
     static final class ManualClock implements Clock {
         private long nanos = 1_000_000_000_000L;
+        private int sleepers;
 
         @Override
         public synchronized long epochNanos() {
@@ -235,7 +235,17 @@ class SharedTagSlotsTest {
         @Override
         public synchronized void sleep(Duration duration) throws InterruptedException {
             long until = nanos + duration.toNanos();
-            while (nanos < until) wait();
+            sleepers++;
+            try {
+                while (nanos < until) wait();
+            } finally {
+                sleepers--;
+            }
+        }
+
+        /** How many threads sleep on this clock now. */
+        synchronized int sleepers() {
+            return sleepers;
         }
 
         @Override
