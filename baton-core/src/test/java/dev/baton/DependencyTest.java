@@ -297,9 +297,12 @@ class DependencyTest {
         Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor(2)).of(() -> {
             TaskFuture<String> f = first.submit();
             TaskFuture<String> s = second.waitFor(f).submit("own");
-            probe.call(); // a "second" that did not wait would have run before it
-            heldState.set(s.state().name());
-            gate.countDown();
+            try {
+                ran(probe); // a "second" that did not wait would have run before it
+                heldState.set(s.state().name());
+            } finally {
+                gate.countDown();
+            }
             return s.result();
         });
 
@@ -485,6 +488,11 @@ class DependencyTest {
         });
     }
 
+    /** Runs {@code probe} and waits for it; a downstream run blocking the free slot fails the test rather than hanging it. */
+    private static void ran(Task0<String> probe) throws java.util.concurrent.TimeoutException {
+        probe.submit().result(java.time.Duration.ofSeconds(20));
+    }
+
     @Test
     void downstreamNeverStartsBeforeItsUpstreamFinishes() throws Exception {
         CountDownLatch upStarted = new CountDownLatch(1), release = new CountDownLatch(1);
@@ -506,11 +514,14 @@ class DependencyTest {
         Flow0<Integer> flow = Flow.named("ordered").executor(new ConcurrentExecutor(2)).of(() -> {
             TaskFuture<Integer> u = up.submit();
             TaskFuture<Integer> d = down.submit(u);
-            assertThat(upStarted.await(10, TimeUnit.SECONDS)).isTrue();
-            probe.call(); // a wrongly-started downstream would have run before it
-            eventsWhileHeld.set(List.copyOf(events));
-            downStateWhileHeld.set(d.state().name());
-            release.countDown();
+            try {
+                assertThat(upStarted.await(10, TimeUnit.SECONDS)).isTrue();
+                ran(probe); // a wrongly-started downstream would have run before it
+                eventsWhileHeld.set(List.copyOf(events));
+                downStateWhileHeld.set(d.state().name());
+            } finally {
+                release.countDown();
+            }
             return d.result();
         });
 
@@ -540,10 +551,14 @@ class DependencyTest {
             TaskFuture<String> l = branch.submit("left"), r = branch.submit("right");
             TaskFuture<String> j = join.submit(l, r);
             releaseRight.countDown();
-            r.await();
-            probe.call(); // a join started by the right branch alone would have run before it
-            String afterRight = j.state().name();
-            releaseLeft.countDown();
+            String afterRight;
+            try {
+                r.await();
+                ran(probe); // a join started by the right branch alone would have run before it
+                afterRight = j.state().name();
+            } finally {
+                releaseLeft.countDown();
+            }
             return afterRight + ":" + j.result();
         });
 

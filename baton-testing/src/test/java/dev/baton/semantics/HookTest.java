@@ -142,14 +142,17 @@ class HookTest {
     }
 
     @Test
-    void onFailureIsCalledForATimedOutRun() {
+    void onFailureIsCalledForATimedOutRun(FakeClock clock) {
         Task0<Integer> task = hooked("slow").timeout(Duration.ofMillis(100)).of(() -> {
-            Thread.sleep(10_000);
+            Thread.sleep(10_000); // until the timeout interrupts it
             return 1;
         });
         Flow0<Void> flow = Flow.named("f").procedure(task::submit);
 
-        flow.run();
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> clock.pendingTimers() == 1, "the attempt runs, its timeout set");
+        clock.advance(Duration.ofMillis(100));
+        assertThat(handle.await(Traces.PATIENCE)).as("the timed-out run finished").isPresent();
 
         assertThat(calls).containsExactly("failed slow-0 TimedOut('Task run 'slow-0' exceeded its timeout of 100 ms')");
     }

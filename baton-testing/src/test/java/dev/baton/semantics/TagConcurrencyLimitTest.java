@@ -9,7 +9,10 @@ import dev.baton.FlowRunHandle;
 import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.TaskFuture;
+import dev.baton.internal.engine.EngineServices;
+import dev.baton.internal.engine.TagLimits;
 import dev.baton.testing.BatonTest;
+import dev.baton.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +25,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.baton.semantics.Traces.PATIENCE;
 import static dev.baton.semantics.Traces.names;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,6 +52,11 @@ class TagConcurrencyLimitTest {
         }
     }
 
+    /** How many task runs of this test wait for a slot of {@code tag} now (asked on the test's thread). */
+    private static int waiting(String tag) {
+        return EngineServices.current().tagLimits().waiting(tag);
+    }
+
     @Test
     void eachTestStartsWithoutLimits() {
         assertThat(ConcurrencyLimits.all()).isEmpty();
@@ -69,12 +78,13 @@ class TagConcurrencyLimitTest {
     void aLimitCapsTaggedRunsAcrossFlowRunsStartedAtOnce() {
         ConcurrencyLimits.set("db", 2);
         Gauge gauge = new Gauge();
-        // with the limit, runs pass the barrier two by two; without it, more would be inside at once
-        CyclicBarrier pairs = new CyclicBarrier(2);
+        // the runs wait at a gate until all eight have either a slot or a place in the queue for one:
+        // with the limit that is two inside and six waiting; without it, more would be inside
+        CountDownLatch gate = new CountDownLatch(1);
         Task0<Integer> query = Task.named("query").tags("db").of(() -> {
             gauge.enter();
             try {
-                pairs.await(5, TimeUnit.SECONDS);
+                gate.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             } finally {
                 gauge.exit();
             }
@@ -85,6 +95,9 @@ class TagConcurrencyLimitTest {
         });
 
         FlowRunHandle<Void> a = flow.start(), b = flow.start();
+        Traces.until(() -> gauge.now.get() + waiting("db") == 8, "every run is inside or waits for a slot");
+        assertThat(gauge.now).as("runs inside at once").hasValue(2);
+        gate.countDown();
         FlowRun<Void> runA = a.await(), runB = b.await();
 
         assertThat(runA.state()).hasToString("Completed('All states completed.')");
@@ -183,11 +196,16 @@ class TagConcurrencyLimitTest {
     }
 
     @Test
-    void aTaskRunWaitingForItsRetryLeavesItsExecutorSlotToOthers() {
-        CountDownLatch plainRan = new CountDownLatch(1);
+    void aTaskRunWaitingForItsRetryLeavesItsExecutorSlotToOthers(FakeClock clock) {
+        // on fake time the retry is due at once: the untagged run gets the slot only if the waiting
+        // run gives it back (it takes one again ahead of the queue, so without that it would go first)
+        CountDownLatch plainRan = new CountDownLatch(1), plainQueued = new CountDownLatch(1);
         AtomicInteger attempts = new AtomicInteger();
         Task0<String> flaky = Task.named("flaky").retries(1).retryDelay(Duration.ofSeconds(1)).of(() -> {
-            if (attempts.incrementAndGet() == 1) throw new IllegalStateException("first attempt fails");
+            if (attempts.incrementAndGet() == 1) {
+                Traces.await(plainQueued, "the untagged run was submitted");
+                throw new IllegalStateException("first attempt fails");
+            }
             return plainRan.getCount() == 0 ? "retried after the untagged run" : "retried before it";
         });
         Task0<String> plain = Task.named("plain").of(() -> {
@@ -197,6 +215,7 @@ class TagConcurrencyLimitTest {
         Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor(1)).of(() -> {
             TaskFuture<String> first = flaky.submit();
             plain.submit();
+            plainQueued.countDown();
             return first.result();
         });
 
@@ -240,8 +259,8 @@ class TagConcurrencyLimitTest {
         FlowRunHandle<String> holder = Flow.named("holder").of(hold::call).start();
         assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
         FlowRunHandle<String> waiter = Flow.named("f").of(query::call).start();
-        Traces.until(() -> !waiter.flowRun().taskRuns().isEmpty(), "the task run was created");
-        boolean heldBack = waiter.await(Duration.ofMillis(100)).isEmpty();
+        Traces.until(() -> waiting("db") == 1 || waiter.isDone(), "the task run waits for a slot");
+        boolean heldBack = !waiter.isDone();
 
         ConcurrencyLimits.set("db", 2);
 
@@ -256,10 +275,11 @@ class TagConcurrencyLimitTest {
         ConcurrencyLimits.set("db", 5);
         ConcurrencyLimits.set("gpu", 1);
         Gauge gauge = new Gauge();
+        CountDownLatch gate = new CountDownLatch(1); // held until every run is inside or queued
         Task0<Integer> train = Task.named("train").tags("db", "gpu").of(() -> {
             gauge.enter();
             try {
-                Thread.sleep(20);
+                gate.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             } finally {
                 gauge.exit();
             }
@@ -269,7 +289,10 @@ class TagConcurrencyLimitTest {
             for (int i = 0; i < 4; i++) train.submit();
         });
 
-        FlowRun<Void> run = flow.run();
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> gauge.now.get() + waiting("gpu") == 4, "every run is inside or waits for a gpu slot");
+        gate.countDown();
+        FlowRun<Void> run = handle.await();
 
         assertThat(run.state()).hasToString("Completed('All states completed.')");
         assertThat(gauge.max).as("the gpu limit of 1 decides").hasValue(1);
@@ -280,10 +303,11 @@ class TagConcurrencyLimitTest {
         ConcurrencyLimits.set("db", 1);
         CountDownLatch secondSubmitted = new CountDownLatch(1), otherRan = new CountDownLatch(1);
         AtomicInteger attempts = new AtomicInteger();
+        TagLimits limits = EngineServices.current().tagLimits(); // the body's thread does not inherit the test's services
         Task0<Boolean> flaky = Task.named("flaky").tags("db").retries(1).of(() -> {
             if (attempts.incrementAndGet() == 1) {
                 Traces.await(secondSubmitted, "the other run was submitted");
-                Thread.sleep(100); // lets the other run queue for the slot
+                Traces.until(() -> limits.waiting("db") == 1, "the other run waits for the slot");
                 throw new IllegalStateException("first attempt fails");
             }
             return otherRan.getCount() == 0; // the other run used the slot in between
@@ -318,7 +342,7 @@ class TagConcurrencyLimitTest {
         Flow0<Void> flow = Flow.named("f").executor(new ConcurrentExecutor()).procedure(query::submit);
 
         FlowRunHandle<Void> handle = flow.start();
-        Traces.until(() -> !handle.flowRun().taskRuns().isEmpty(), "the task run was created");
+        Traces.until(() -> waiting("db") == 1, "the task run waits for the slot");
         handle.cancel();
         FlowRun<Void> run = handle.await();
         release.countDown();

@@ -34,10 +34,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (FAILED type, not a crash) with the limit in the message, reached long before the body's own
  * sleep would end; retries apply; flows cancel their running task runs.
  *
- * <p>Where only the timeout has to happen, the tests run on real time with a small limit. Where
- * something must happen before the limit too (a task run starts inside a flow that times out, a
- * retried attempt succeeds), they run on a {@link FakeClock} moved past the limit once that has
- * happened: on real time a loaded machine could take the whole limit first.
+ * <p>They run on a {@link FakeClock}, moved past the limit (or to just short of it) once the
+ * attempt runs and its timeout is set: on real time a loaded machine could take the whole limit
+ * before the body even starts, and a test would wait out every limit.
  */
 @BatonTest
 class TimeoutTest {
@@ -57,24 +56,21 @@ class TimeoutTest {
         });
     }
 
-    private static long millisSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
     private static <R> FlowRun<R> finished(FlowRunHandle<R> handle) {
         return handle.await(PATIENCE).orElseThrow(() -> new AssertionError("the flow run did not finish: " + handle.state()));
     }
 
     @Test
-    void aTaskRunningPastItsTimeoutEndsTimedOut() {
+    void aTaskRunningPastItsTimeoutEndsTimedOut(FakeClock clock) {
         CountDownLatch interrupted = new CountDownLatch(1);
         Task0<String> task = sleeper(Task.named("slow").timeout(LIMIT), interrupted);
         Flow0<Void> flow = Flow.named("f").procedure(task::submit);
 
-        long start = System.nanoTime();
-        FlowRun<Void> run = flow.run();
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> clock.pendingTimers() == 1, "the attempt runs, its timeout set");
+        clock.advance(LIMIT);
+        FlowRun<Void> run = finished(handle);
 
-        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
         TaskRun taskRun = run.taskRuns().get(0);
         assertThat(names(taskRun)).containsExactly("Pending", "Running", "TimedOut");
         State timedOut = taskRun.state();
@@ -87,17 +83,23 @@ class TimeoutTest {
     }
 
     @Test
-    void aTaskWithinItsTimeoutCompletes() {
+    void aTaskWithinItsTimeoutCompletes(FakeClock clock) {
+        CountDownLatch release = new CountDownLatch(1);
         Task0<Integer> task = Task.named("quick").timeout(Duration.ofSeconds(10)).of(() -> {
-            Thread.sleep(20);
+            release.await();
             return 42;
         });
         Flow0<Integer> flow = Flow.named("f").of(task::call);
 
-        FlowRun<Integer> run = flow.run();
+        FlowRunHandle<Integer> handle = flow.start();
+        Traces.until(() -> clock.pendingTimers() == 1, "the attempt runs, its timeout set");
+        clock.advance(Duration.ofSeconds(10).minusMillis(1)); // just short of the limit
+        release.countDown();
+        FlowRun<Integer> run = finished(handle);
 
         assertThat(run.result()).isEqualTo(42);
         assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "Completed");
+        assertThat(clock.pendingTimers()).as("the timeout is cancelled").isZero();
     }
 
     @Test
@@ -115,7 +117,7 @@ class TimeoutTest {
     }
 
     @Test
-    void aTaskBodyIgnoringTheInterruptIsAbandonedNotAwaited() {
+    void aTaskBodyIgnoringTheInterruptIsAbandonedNotAwaited(FakeClock clock) {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
         Task0<String> task = Task.named("stubborn").timeout(LIMIT).of(() -> {
@@ -131,19 +133,23 @@ class TimeoutTest {
         });
         Flow0<Void> flow = Flow.named("f").procedure(task::submit);
 
-        long start = System.nanoTime();
-        FlowRun<Void> run = flow.run();
-        long elapsed = millisSince(start);
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> clock.pendingTimers() == 1, "the attempt runs, its timeout set");
+        clock.advance(LIMIT);
+        FlowRun<Void> run;
+        try {
+            run = finished(handle); // the body still runs: an awaited body would keep the run from finishing
+        } finally {
+            release.countDown();
+        }
         boolean bodyFinishedFirst = finished.get();
-        release.countDown();
 
-        assertThat(elapsed).isLessThan(PATIENCE.toMillis());
         assertThat(bodyFinishedFirst).as("the flow run ended while the body still ran").isFalse();
         assertThat(run.taskRuns().get(0).state()).hasToString("TimedOut('Task run 'stubborn-0' exceeded its timeout of 150 ms')");
     }
 
     @Test
-    void timedOutAttemptsAreRetried() {
+    void timedOutAttemptsAreRetried(FakeClock clock) {
         AtomicInteger calls = new AtomicInteger();
         Task0<String> task = Task.named("slow").timeout(LIMIT).retries(1).of(() -> {
             calls.incrementAndGet();
@@ -152,10 +158,13 @@ class TimeoutTest {
         });
         Flow0<Void> flow = Flow.named("f").procedure(task::submit);
 
-        long start = System.nanoTime();
-        FlowRun<Void> run = flow.run();
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> calls.get() == 1 && clock.pendingTimers() == 1, "the first attempt runs, its timeout set");
+        clock.advance(LIMIT);
+        Traces.until(() -> calls.get() == 2 && clock.pendingTimers() == 1, "the second attempt runs, its timeout set");
+        clock.advance(LIMIT);
+        FlowRun<Void> run = finished(handle);
 
-        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
         assertThat(calls).hasValue(2);
         TaskRun taskRun = run.taskRuns().get(0);
         assertThat(names(taskRun)).containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "TimedOut");
@@ -182,7 +191,7 @@ class TimeoutTest {
     }
 
     @Test
-    void aTimeoutAppliesToEachAttemptOnTheConcurrentExecutor() {
+    void aTimeoutAppliesToEachAttemptOnTheConcurrentExecutor(FakeClock clock) {
         CountDownLatch interrupted = new CountDownLatch(2);
         Task0<String> task = sleeper(Task.named("slow").timeout(LIMIT), interrupted);
         Flow0<Void> flow = Flow.named("f").executor(new ConcurrentExecutor()).procedure(() -> {
@@ -190,10 +199,11 @@ class TimeoutTest {
             task.submit();
         });
 
-        long start = System.nanoTime();
-        FlowRun<Void> run = flow.run();
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> clock.pendingTimers() == 2, "both attempts run, their timeouts set");
+        clock.advance(LIMIT);
+        FlowRun<Void> run = finished(handle);
 
-        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
         assertThat(run.taskRuns()).extracting(t -> t.state().toString()).containsExactlyInAnyOrder(
                 "TimedOut('Task run 'slow-0' exceeded its timeout of 150 ms')",
                 "TimedOut('Task run 'slow-1' exceeded its timeout of 150 ms')");
@@ -202,14 +212,15 @@ class TimeoutTest {
     }
 
     @Test
-    void anAsyncTaskTimesOut() {
+    void anAsyncTaskTimesOut(FakeClock clock) {
         AsyncTask0<String> task = Task.named("slow").timeout(LIMIT).async(() -> new CompletableFuture<String>());
         AsyncFlow0<Void> flow = Flow.named("f").async(() -> task.call().handle((v, t) -> null));
 
-        long start = System.nanoTime();
-        FlowRun<Void> run = flow.run();
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> clock.pendingTimers() == 1, "the attempt runs, its timeout set");
+        clock.advance(LIMIT);
+        FlowRun<Void> run = finished(handle);
 
-        assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
         TaskRun taskRun = run.taskRuns().get(0);
         assertThat(names(taskRun)).containsExactly("Pending", "Running", "TimedOut");
         assertThat(taskRun.state()).hasToString("TimedOut('Task run 'slow-0' exceeded its timeout of 150 ms')");
@@ -286,13 +297,20 @@ class TimeoutTest {
     }
 
     @Test
-    void aFlowWithinItsTimeoutCompletes() {
+    void aFlowWithinItsTimeoutCompletes(FakeClock clock) {
+        CountDownLatch release = new CountDownLatch(1);
         Flow0<String> flow = Flow.named("f").timeout(Duration.ofSeconds(10)).of(() -> {
-            Thread.sleep(20);
+            release.await();
             return "done";
         });
 
-        assertThat(flow.run().result()).isEqualTo("done");
+        FlowRunHandle<String> handle = flow.start();
+        Traces.until(() -> clock.pendingTimers() == 1, "the flow run's timeout is set");
+        clock.advance(Duration.ofSeconds(10).minusMillis(1)); // just short of the limit
+        release.countDown();
+
+        assertThat(finished(handle).result()).isEqualTo("done");
+        assertThat(clock.pendingTimers()).as("the timeout is cancelled").isZero();
     }
 
     @Test
