@@ -53,6 +53,7 @@ final class WorkerChannels {
         final List<Finished> finished = new ArrayList<>(); // not yet taken by an exchange; guarded by this
         boolean closed;
         long exchanges; // the newest exchange's number: only it waits
+        int waiting; // exchanges waiting for outcomes now; guarded by this
 
         Channel(UUID client) {
             this.client = client;
@@ -107,12 +108,26 @@ final class WorkerChannels {
             long ticket = ++channel.exchanges;
             channel.notifyAll(); // an older exchange waiting here goes back
             long deadline = System.nanoTime() + waitMillis * 1_000_000;
-            while (channel.finished.isEmpty() && !channel.closed && channel.exchanges == ticket) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) break;
-                channel.wait(left);
+            channel.waiting++;
+            try {
+                while (channel.finished.isEmpty() && !channel.closed && channel.exchanges == ticket) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) break;
+                    channel.wait(left);
+                }
+            } finally {
+                channel.waiting--;
             }
             return take(channel);
+        }
+    }
+
+    /** How many exchanges of channel {@code id} wait for outcomes now: lets a test see one waiting. */
+    int waitingExchanges(UUID id) {
+        Channel channel = channels.get(id);
+        if (channel == null) return 0;
+        synchronized (channel) {
+            return channel.waiting;
         }
     }
 

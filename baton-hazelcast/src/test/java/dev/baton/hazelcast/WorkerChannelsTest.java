@@ -37,6 +37,15 @@ class WorkerChannelsTest {
         return answer;
     }
 
+    /** Returns once an exchange waits on the channel (polling: nothing else shows it). */
+    private void untilAnExchangeWaits() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (channels.waitingExchanges(channel) == 0) {
+            assertTrue(System.nanoTime() < deadline, "no exchange waits on the channel after 20 s");
+            Thread.sleep(1);
+        }
+    }
+
     @Test
     void anExchangeWithNothingToTakeWaitsItsTimeThenGoesBackEmpty() throws Exception {
         long start = System.nanoTime();
@@ -50,7 +59,7 @@ class WorkerChannelsTest {
     @Test
     void aNewerExchangeSendsTheWaitingOneBack() throws Exception {
         CompletableFuture<Messages.Outcomes> older = exchangeAsync(30_000);
-        Thread.sleep(200); // the older one is waiting on the worker by now
+        untilAnExchangeWaits(); // the older one
         CompletableFuture<Messages.Outcomes> newer = exchangeAsync(300);
         // without the hand-over the older exchange would hold its thread (and its calls' outcomes) for 30 s
         Messages.Outcomes back = older.get(10, TimeUnit.SECONDS);
@@ -62,7 +71,7 @@ class WorkerChannelsTest {
     @Test
     void aClosedChannelAnswersUnknownAtOnceAndStaysClosed() throws Exception {
         CompletableFuture<Messages.Outcomes> waiting = exchangeAsync(30_000);
-        Thread.sleep(200);
+        untilAnExchangeWaits();
         channels.close(channel);
         assertFalse(waiting.get(10, TimeUnit.SECONDS).known, "the waiting exchange learns the channel is gone");
         Messages.Outcomes late = exchange(30_000);

@@ -57,6 +57,11 @@ class TagConcurrencyLimitTest {
         return EngineServices.current().tagLimits().waiting(tag);
     }
 
+    /** The finished run of {@code handle}; fails the test (rather than hanging it) if it does not finish. */
+    private static <R> FlowRun<R> finished(FlowRunHandle<R> handle) {
+        return handle.await(PATIENCE).orElseThrow(() -> new AssertionError("the flow run did not finish: " + handle.state()));
+    }
+
     @Test
     void eachTestStartsWithoutLimits() {
         assertThat(ConcurrencyLimits.all()).isEmpty();
@@ -98,7 +103,7 @@ class TagConcurrencyLimitTest {
         Traces.until(() -> gauge.now.get() + waiting("db") == 8, "every run is inside or waits for a slot");
         assertThat(gauge.now).as("runs inside at once").hasValue(2);
         gate.countDown();
-        FlowRun<Void> runA = a.await(), runB = b.await();
+        FlowRun<Void> runA = finished(a), runB = finished(b);
 
         assertThat(runA.state()).hasToString("Completed('All states completed.')");
         assertThat(runB.state()).hasToString("Completed('All states completed.')");
@@ -265,9 +270,9 @@ class TagConcurrencyLimitTest {
         ConcurrencyLimits.set("db", 2);
 
         assertThat(heldBack).isTrue();
-        assertThat(waiter.await().result()).isEqualTo("ran");
+        assertThat(finished(waiter).result()).isEqualTo("ran");
         release.countDown();
-        assertThat(holder.await().result()).isEqualTo("held");
+        assertThat(finished(holder).result()).isEqualTo("held");
     }
 
     @Test
@@ -292,7 +297,7 @@ class TagConcurrencyLimitTest {
         FlowRunHandle<Void> handle = flow.start();
         Traces.until(() -> gauge.now.get() + waiting("gpu") == 4, "every run is inside or waits for a gpu slot");
         gate.countDown();
-        FlowRun<Void> run = handle.await();
+        FlowRun<Void> run = finished(handle);
 
         assertThat(run.state()).hasToString("Completed('All states completed.')");
         assertThat(gauge.max).as("the gpu limit of 1 decides").hasValue(1);
@@ -304,10 +309,12 @@ class TagConcurrencyLimitTest {
         CountDownLatch secondSubmitted = new CountDownLatch(1), otherRan = new CountDownLatch(1);
         AtomicInteger attempts = new AtomicInteger();
         TagLimits limits = EngineServices.current().tagLimits(); // the body's thread does not inherit the test's services
+        CountDownLatch otherQueued = new CountDownLatch(1);
         Task0<Boolean> flaky = Task.named("flaky").tags("db").retries(1).of(() -> {
             if (attempts.incrementAndGet() == 1) {
                 Traces.await(secondSubmitted, "the other run was submitted");
                 Traces.until(() -> limits.waiting("db") == 1, "the other run waits for the slot");
+                otherQueued.countDown(); // (a failed wait would only fail this attempt, which fails anyway)
                 throw new IllegalStateException("first attempt fails");
             }
             return otherRan.getCount() == 0; // the other run used the slot in between
@@ -320,8 +327,9 @@ class TagConcurrencyLimitTest {
             return f.result();
         });
 
-        FlowRun<Boolean> run = flow.run();
+        FlowRun<Boolean> run = finished(flow.start());
 
+        assertThat(otherQueued.getCount()).as("the other run waited for the slot held by the first attempt").isZero();
         assertThat(run.result()).isTrue();
         assertThat(names(Traces.taskRun(run, "flaky-0")))
                 .containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
@@ -344,9 +352,9 @@ class TagConcurrencyLimitTest {
         FlowRunHandle<Void> handle = flow.start();
         Traces.until(() -> waiting("db") == 1, "the task run waits for the slot");
         handle.cancel();
-        FlowRun<Void> run = handle.await();
+        FlowRun<Void> run = finished(handle);
         release.countDown();
-        assertThat(holder.await().result()).isTrue();
+        assertThat(finished(holder).result()).isTrue();
 
         assertThat(calls).hasValue(0);
         assertThat(run.state().isCancelled()).isTrue();
@@ -366,6 +374,6 @@ class TagConcurrencyLimitTest {
             return good.call();
         });
 
-        assertThat(flow.run().taskRuns()).extracting(t -> t.state().name()).containsExactly("Failed", "Failed", "Completed");
+        assertThat(finished(flow.start()).taskRuns()).extracting(t -> t.state().name()).containsExactly("Failed", "Failed", "Completed");
     }
 }

@@ -1,7 +1,6 @@
 package dev.baton.internal.store;
 
 import dev.baton.Clock;
-import dev.baton.Eventually;
 import dev.baton.internal.orchestration.ConcurrencySlots.Acquisition;
 import org.junit.jupiter.api.Test;
 
@@ -142,10 +141,10 @@ class SharedTagSlotsTest {
         assertThat(service.held).contains(a);
 
         service.down = false;
-        Eventually.until(() -> clock.sleepers() == 1, "the background releaser waits for its next try");
+        dev.baton.Eventually.until(() -> clock.sleepers() == 1, "the background releaser waits for its next try");
         assertThat(slots.unreleased()).as("not before its next try").isEqualTo(1);
         clock.advance(SharedTagSlots.OUTAGE_RETRY);
-        Eventually.until(() -> slots.unreleased() == 0, "the release is delivered");
+        dev.baton.Eventually.until(() -> slots.unreleased() == 0, "the release is delivered");
         assertThat(service.held).doesNotContain(a);
     }
 
