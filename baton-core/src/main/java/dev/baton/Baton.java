@@ -45,6 +45,17 @@ public final class Baton {
     }
 
     /**
+     * An upstream future that every run of a {@code map(...)} receives whole: each run depends on
+     * it and gets its value ({@code add.map(List.of(1, 2), unmapped(ten))}), or, for
+     * {@code unmapped(allowFailure(f))}, its final {@link State}, so the argument is typed by
+     * what the runs receive.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Iterable<T> unmapped(TaskFuture<T> upstream) {
+        return (Iterable<T>) (Iterable<?>) new Unmapped<>(upstream);
+    }
+
+    /**
      * Lets a downstream run start even if {@code upstream} fails: it waits for the upstream
      * run and receives its final {@link State} (its value, or the failure's cause) instead of
      * ending NotReady.

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.baton.Baton.allowFailure;
@@ -258,6 +259,90 @@ class MappingAnnotationsTest {
         });
 
         assertThat(flow.run().result()).containsExactly("ok 1", "Failed", "ok 3");
+    }
+
+    @Test
+    void waitForAllowFailureRunsTheCleanUpAfterAFailedUpstream() {
+        AtomicBoolean cleanedUp = new AtomicBoolean();
+        Task0<Void> cleanup = Task.named("cleanup").procedure(() -> cleanedUp.set(true));
+        Flow0<Void> flow = Flow.named("f").procedure(() -> cleanup.waitFor(allowFailure(fails.submit())).submit());
+
+        FlowRun<Void> run = flow.run();
+
+        assertThat(cleanedUp).isTrue();
+        TaskRun downstream = Traces.taskRun(run, "cleanup-0");
+        assertThat(names(downstream)).containsExactly("Pending", "Running", "Completed");
+        assertThat(downstream.upstream()).extracting(TaskRun::name).containsExactly("fails-0");
+        assertThat(run.state()).hasToString("Failed('1/2 states failed.')"); // the load's failure still counts
+    }
+
+    @Test
+    void waitForAllowFailureWaitsForARunningUpstream() {
+        CountDownLatch release = new CountDownLatch(1);
+        Task0<Integer> slow = Task.named("slow").of(() -> {
+            Traces.await(release, "released");
+            throw new IllegalStateException("late failure");
+        });
+        Task0<String> after = Task.named("after").of(() -> "ran");
+        Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor()).of(() -> {
+            TaskFuture<String> a = after.waitFor(allowFailure(slow.submit())).submit();
+            boolean startedEarly = a.isDone();
+            release.countDown();
+            return startedEarly + " " + a.result();
+        });
+
+        assertThat(flow.run().result()).isEqualTo("false ran");
+    }
+
+    @Test
+    void waitForTheSameFutureDirectlyBesidesAllowFailureStillMakesTheRunNotReady() {
+        Task0<String> after = Task.named("after").of(() -> "ran");
+        Flow0<Void> flow = Flow.named("f").procedure(() -> {
+            TaskFuture<Integer> f = fails.submit();
+            after.waitFor(allowFailure(f)).waitFor(f).submit();
+        });
+
+        assertThat(Traces.taskRun(flow.run(), "after-0").state().isNotReady()).isTrue();
+    }
+
+    @Test
+    void allowFailureInWaitForAndADirectArgumentOfAnotherUpstream() {
+        Task0<Integer> ok = Task.named("ok").of(() -> 1);
+        Task1<Integer, Integer> inc = Task.named("inc").of(x -> x + 1);
+        Flow0<Integer> flow = Flow.named("f").of(() -> inc.waitFor(allowFailure(fails.submit())).submit(ok.submit()).result());
+
+        assertThat(flow.run().result()).isEqualTo(2);
+    }
+
+    @Test
+    void waitForAllowFailureAppliesToEveryMappedRun() {
+        Task1<Integer, Integer> inc = Task.named("inc").of(x -> x + 1);
+        Flow0<List<Object>> flow = Flow.named("f").of(() ->
+                results(inc.waitFor(allowFailure(fails.submit())).map(List.of(1, 2))));
+
+        assertThat(flow.run().result()).containsExactly(2, 3);
+    }
+
+    @Test
+    void allowFailureInsideARecordAndAMapArgument() {
+        record Holder(Object state, int n) {}
+        Task2<Holder, java.util.Map<String, Object>, String> describe = Task.named("describe").of((h, m) ->
+                ((State) h.state()).name() + " " + h.n() + " " + ((State) m.get("k")).name());
+        Flow0<String> flow = Flow.named("f").of(() -> {
+            TaskFuture<Integer> f = fails.submit();
+            return describe.submit(new Holder(allowFailure(f), 7), java.util.Map.of("k", allowFailure(f))).result();
+        });
+
+        assertThat(flow.run().result()).isEqualTo("Failed 7 Failed");
+    }
+
+    @Test
+    void unmappedAllowFailureGivesEveryMappedRunTheFailedState() {
+        Task2<Integer, State, String> describe = Task.named("describe").of((x, s) -> x + " " + s.name());
+        Flow0<List<Object>> flow = Flow.named("f").of(() ->
+                results(describe.map(List.of(1, 2), unmapped(allowFailure(fails.submit())))));
+
+        assertThat(flow.run().result()).containsExactly("1 Failed", "2 Failed");
     }
 
     // ----- quote -----

@@ -38,34 +38,32 @@ final class Arguments {
     private Arguments() {}
 
     /**
-     * What a run's arguments refer to: the distinct upstream futures, in order of first
-     * appearance, and whether the arguments must be resolved before the run (they hold
-     * futures or quoted values).
+     * What a run's arguments and {@code waitFor} refer to: the distinct upstream futures, in
+     * order of first appearance; those referred to only through {@code allowFailure(...)}, whose
+     * failure does not stop the run; and whether the arguments must be resolved before the run
+     * (they hold futures or quoted values).
      */
-    record Upstream(List<TaskRunFuture<?>> futures, boolean needsResolving) {
-        static final Upstream NONE = new Upstream(List.of(), false);
+    record Upstream(List<TaskRunFuture<?>> futures, List<TaskRunFuture<?>> failureAllowed, boolean needsResolving) {
+        static final Upstream NONE = new Upstream(List.of(), List.of(), false);
     }
 
     /** The upstream futures in {@code args} and {@code waitFor}. */
     static Upstream upstreamOf(Object[] args, TaskFuture<?>[] waitFor) {
-        List<TaskRunFuture<?>> found = null;
+        List<Object> found = null; // direct references (TaskRunFuture) and allowFailure ones (FailureAllowed)
         for (Object arg : args) {
             found = collect(arg, found, 0);
         }
         if (waitFor != null) {
             for (TaskFuture<?> f : waitFor) found = collect(f, found, 0);
         }
-        return found == null ? Upstream.NONE : new Upstream(distinct(found), true);
+        return found == null ? Upstream.NONE : upstream(found);
     }
 
-    private static List<TaskRunFuture<?>> collect(Object v, List<TaskRunFuture<?>> found, int depth) {
+    private static List<Object> collect(Object v, List<Object> found, int depth) {
         if (isPlain(v) || depth > MAX_DEPTH) return found;
-        if (v instanceof TaskRunFuture<?> f) {
+        if (v instanceof TaskRunFuture<?> || v instanceof FailureAllowed) {
             if (found == null) found = new ArrayList<>(4);
-            found.add(f);
-        } else if (v instanceof FailureAllowed a) {
-            if (found == null) found = new ArrayList<>(4);
-            found.add(a.upstream());
+            found.add(v);
         } else if (v instanceof Quoted<?>) {
             if (found == null) found = new ArrayList<>(4); // not a dependency, but it must be unwrapped
         } else if (v instanceof TaskFuture<?> other) {
@@ -96,39 +94,28 @@ final class Arguments {
                 || (v.getClass().isArray() && v.getClass().getComponentType().isPrimitive());
     }
 
-    private static List<TaskRunFuture<?>> distinct(List<TaskRunFuture<?>> found) {
-        if (found.size() < 2) return found;
-        Set<TaskRunFuture<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>(found.size() * 2));
-        List<TaskRunFuture<?>> out = new ArrayList<>(found.size());
-        for (TaskRunFuture<?> f : found) if (seen.add(f)) out.add(f);
-        return out;
-    }
-
     /**
-     * True if every reference to {@code upstream} in {@code args} is wrapped in
-     * {@code allowFailure(...)}: then its failure does not stop the run.
+     * The distinct upstream runs of {@code found}; a run's failure is allowed only if every
+     * reference to it is wrapped in {@code allowFailure(...)}, as Prefect decides per reference.
      */
-    static boolean allowsFailureOf(Object[] args, TaskRunFuture<?> upstream) {
-        boolean[] seen = new boolean[2]; // [0]: referenced directly, [1]: through allowFailure
-        for (Object a : args) scan(a, upstream, seen, 0);
-        return seen[1] && !seen[0];
-    }
-
-    private static void scan(Object v, TaskRunFuture<?> target, boolean[] seen, int depth) {
-        if (isPlain(v) || depth > MAX_DEPTH || v instanceof Quoted<?>) return;
-        if (v == target) seen[0] = true;
-        else if (v instanceof FailureAllowed a) seen[1] |= a.upstream() == target;
-        else if (v instanceof Collection<?> c) for (Object e : c) scan(e, target, seen, depth + 1);
-        else if (v instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                scan(e.getKey(), target, seen, depth + 1);
-                scan(e.getValue(), target, seen, depth + 1);
-            }
-        } else if (v instanceof Object[] a) for (Object e : a) scan(e, target, seen, depth + 1);
-        else if (v instanceof Optional<?> o) o.ifPresent(x -> scan(x, target, seen, depth + 1));
-        else if (v instanceof Record r) {
-            for (Method accessor : RecordShape.of(r.getClass()).accessors) scan(RecordShape.read(accessor, r), target, seen, depth + 1);
+    private static Upstream upstream(List<Object> found) {
+        if (found.size() == 1 && found.get(0) instanceof TaskRunFuture<?> only) {
+            return new Upstream(List.of(only), List.of(), true); // the common case: one plain future
         }
+        Set<TaskRunFuture<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>(found.size() * 2));
+        Set<TaskRunFuture<?>> direct = Collections.newSetFromMap(new IdentityHashMap<>(found.size() * 2));
+        List<TaskRunFuture<?>> futures = new ArrayList<>(found.size());
+        for (Object o : found) {
+            TaskRunFuture<?> f = o instanceof FailureAllowed a ? a.upstream() : (TaskRunFuture<?>) o;
+            if (seen.add(f)) futures.add(f);
+            if (o == f) direct.add(f);
+        }
+        List<TaskRunFuture<?>> allowed = List.of();
+        if (direct.size() < futures.size()) {
+            allowed = new ArrayList<>(futures.size() - direct.size());
+            for (TaskRunFuture<?> f : futures) if (!direct.contains(f)) allowed.add(f);
+        }
+        return new Upstream(futures, allowed, true);
     }
 
     /** {@code args} with every future replaced by its value; the array itself if none held one. */

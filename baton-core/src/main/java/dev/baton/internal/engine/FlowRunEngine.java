@@ -420,7 +420,7 @@ public final class FlowRunEngine extends RunScope {
             for (int i = 0; i < upstreamRecords.length; i++) upstreamRecords[i] = upstream.get(i).record();
         }
         TaskRunRecord run = newTaskRun(task, upstreamRecords);
-        TaskRunFuture<T> future = new TaskRunFuture<>(this, run, args, upstream);
+        TaskRunFuture<T> future = new TaskRunFuture<>(this, run, args, upstream, found.failureAllowed());
         future.start();
         return future;
     }

@@ -51,6 +51,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     final TaskRunRecord record;
     private Object[] args;                    // until the body has them
     private List<TaskRunFuture<?>> upstream;  // until this run is ready
+    private List<TaskRunFuture<?>> failureAllowed; // upstream runs referred to only through allowFailure, until ready
     @SuppressWarnings("unused") private int waiting;  // upstream runs not yet settled, +1 while registering
     private Object value;                     // published by the volatile write of `settled`
     private volatile State settled;           // the final (or NotReady) state, once there is one
@@ -65,11 +66,13 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
      */
     private TaskAttempts attempts;
 
-    TaskRunFuture(FlowRunEngine engine, TaskRunRecord record, Object[] args, List<TaskRunFuture<?>> upstream) {
+    TaskRunFuture(FlowRunEngine engine, TaskRunRecord record, Object[] args, List<TaskRunFuture<?>> upstream,
+                  List<TaskRunFuture<?>> failureAllowed) {
         this.engine = engine;
         this.record = record;
         this.args = args;
         this.upstream = upstream;
+        this.failureAllowed = failureAllowed;
     }
 
     /** Hands the run to the executor now, or once its upstream runs have settled. */
@@ -94,13 +97,14 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
             return;
         }
         for (TaskRunFuture<?> u : upstream) {
-            if (!u.settled.isCompleted() && !Arguments.allowsFailureOf(args, u)) {
+            if (!u.settled.isCompleted() && !failureAllowed.contains(u)) {
                 settle(State.of(StateType.PENDING, "NotReady", engine.now(),
                         "Upstream task run '" + u.record.name() + "' did not reach a 'COMPLETED' state.", null));
                 return;
             }
         }
         upstream = List.of();
+        failureAllowed = List.of();
         try {
             args = Arguments.resolve(args);
         } catch (RuntimeException e) {
@@ -240,6 +244,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         value = result; // published by the volatile write of `settled` below
         args = null;
         upstream = List.of();
+        failureAllowed = List.of();
         TaskOptions options = record.task().options();
         if (!options.plain()) Hooks.forTask(this, options, state);
         List<Runnable> waitingRuns;
