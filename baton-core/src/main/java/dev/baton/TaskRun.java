@@ -21,6 +21,20 @@ public interface TaskRun {
     /** The name of the task this is a run of. */
     String taskName();
 
+    /**
+     * Which call of its task this run is within its flow run's attempt, from 0: the run of the
+     * third {@code fetch.submit(...)} the flow's body makes has call position 2. The task's name
+     * and the call position identify a call across the attempts of a flow run: when a flow run is
+     * retried, a call whose earlier run completed gets that run back instead of running again
+     * (a call whose earlier run did not complete gets a new run, with the same call position).
+     * Positions count calls in the order the flow's body makes them, whatever the executor.
+     *
+     * @return the call position, or -1 if the run was recorded without one (by an older Baton)
+     */
+    default int callPosition() {
+        return -1;
+    }
+
     /** The version of the task, if it has one. */
     default Optional<String> taskVersion() {
         return Optional.empty();

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.baton.semantics.Traces.names;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * Subflows, after Prefect 2's TestSubflowCalls and the subflow cases of TestFlowCall: a flow
@@ -222,5 +224,63 @@ class SubflowTest {
 
         assertThat(childThread.get()).isSameAs(parentThread.get());
         assertThat(run.taskRuns().get(0).state().isFinal()).isTrue();
+    }
+
+    // ----- a retried parent, after Prefect 2's TestFlowRetries -----
+
+    @Test
+    void aChildThatCompletedIsNotRunAgainWhenItsParentRetries(RecordedRuns runs) {
+        AtomicInteger parentBodies = new AtomicInteger(), childBodies = new AtomicInteger();
+        Flow0<String> once = Flow.named("once").of(() -> "child " + childBodies.incrementAndGet());
+        Flow0<String> parent = Flow.named("parent").retries(1).of(() -> {
+            FlowRun<String> childRun = once.run();
+            if (parentBodies.incrementAndGet() == 1) throw new IllegalStateException("parent broke");
+            return childRun.result() + " in attempt " + parentBodies.get();
+        });
+
+        FlowRun<String> run = parent.run();
+
+        assertThat(run.result()).isEqualTo("child 1 in attempt 2");
+        assertThat(childBodies).as("the child ran once").hasValue(1);
+        assertThat(runs.flowRuns("once")).as("one child flow run").hasSize(1);
+        assertThat(run.taskRuns()).extracting(TaskRun::name).containsExactly("once-0");
+        assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "Completed");
+    }
+
+    @Test
+    void aChildStartedByAParentIsNotStartedAgainWhenItCompletedBeforeTheRetry(RecordedRuns runs) {
+        AtomicInteger parentBodies = new AtomicInteger(), childBodies = new AtomicInteger();
+        Flow0<Integer> once = Flow.named("once").of(childBodies::incrementAndGet);
+        Flow0<Integer> parent = Flow.named("parent").retries(1).of(() -> {
+            int value = once.start().await().result();
+            if (parentBodies.incrementAndGet() == 1) throw new IllegalStateException("parent broke");
+            return value;
+        });
+
+        assertThat(parent.run().result()).isEqualTo(1);
+        assertThat(childBodies).hasValue(1);
+        assertThat(runs.flowRuns("once")).hasSize(1);
+    }
+
+    @Test
+    void aChildThatFailedRunsAgainAsANewFlowRunWhenItsParentRetries(RecordedRuns runs) {
+        AtomicInteger parentBodies = new AtomicInteger(), childBodies = new AtomicInteger();
+        Flow0<String> flaky = Flow.named("flaky_child").of(() -> {
+            if (childBodies.incrementAndGet() == 1) throw new IllegalStateException("child broke");
+            return "child " + childBodies.get();
+        });
+        Flow0<String> parent = Flow.named("parent").retries(1).of(() -> {
+            parentBodies.incrementAndGet();
+            return flaky.call();
+        });
+
+        FlowRun<String> run = parent.run();
+
+        assertThat(run.result()).isEqualTo("child 2");
+        assertThat(childBodies).hasValue(2);
+        assertThat(runs.flowRuns("flaky_child")).extracting(r -> r.state().name())
+                .containsExactlyInAnyOrder("Failed", "Completed");
+        assertThat(run.taskRuns()).extracting(TaskRun::name, TaskRun::callPosition)
+                .containsExactly(tuple("flaky_child-0", 0), tuple("flaky_child-1", 0));
     }
 }

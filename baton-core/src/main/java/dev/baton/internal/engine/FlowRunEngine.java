@@ -34,8 +34,9 @@ import java.util.function.BiConsumer;
  * task call and hands the ready ones to the flow's executor, waits for all of them, then
  * decides the final state the Prefect 2 way. Every state is proposed to the flow run policy,
  * whose rules decide retries (AwaitingRetry, then Retrying once due) and keep a finished run
- * finished. Retries re-run the body; a timeout or a cancellation stops the body and the
- * running task runs.
+ * finished. Retries re-run the body, where a call whose task run (or child flow run) completed
+ * in an earlier attempt gets that run back instead of running again ({@link CompletedCalls}); a
+ * timeout or a cancellation stops the body and the running task runs.
  */
 public final class FlowRunEngine extends RunScope {
     private final FlowRunRecord<Object> record;
@@ -48,8 +49,12 @@ public final class FlowRunEngine extends RunScope {
     /** Task runs not yet settled, plus one for the body while it runs. */
     private final AtomicLong outstanding = new AtomicLong();
     private volatile CompletableFuture<Void> drained;
-    private final ConcurrentHashMap<String, AtomicInteger> runCounters = new ConcurrentHashMap<>();
+    private final CallCounts calls = new CallCounts();
+    /** What completed, for the next attempt to reuse; null if the run cannot retry, and once it has ended. */
+    private volatile CompletedCalls completed;
     private final AtomicInteger failedRuns = new AtomicInteger(), cancelledRuns = new AtomicInteger();
+    /** Calls of this attempt that got a completed run of an earlier attempt back. */
+    private final AtomicInteger reusedRuns = new AtomicInteger();
     private int firstTaskRunOfAttempt;
     /** Task runs whose bodies are running, tracked only when the run can be cancelled. */
     private final Set<TaskRunFuture<?>> running;
@@ -64,17 +69,19 @@ public final class FlowRunEngine extends RunScope {
     /** Child flow runs still running, when this run can be cancelled: a cancellation reaches them. */
     private final Set<FlowRunEngine> children;
 
-    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, boolean cancellable) {
+    /** @param position the call's position among the parent's calls of {@code flow}, if there is a parent */
+    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, int position, boolean cancellable) {
         this.parent = parent;
         // a child flow run records where its parent does, whichever thread it runs on
         this.services = parent != null ? parent.services : EngineServices.current();
         this.clock = services.clock();
-        this.standIn = parent != null ? parent.beginSubflow(flow) : null;
+        this.standIn = parent != null ? parent.beginSubflow(flow, position) : null;
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id(),
                 standIn == null ? null : standIn.id(), services.store());
         FlowOptions options = flow.options();
         this.retries = options.retries() == 0 ? null
                 : new Transition.Retries(options.retries(), this::retryDelay, this::retryIf);
+        this.completed = retries == null ? null : new CompletedCalls();
         boolean stoppable = cancellable || flow.options().timeout() != null || parent != null && parent.running != null;
         this.running = stoppable ? ConcurrentHashMap.newKeySet() : null;
         this.children = stoppable ? ConcurrentHashMap.newKeySet() : null;
@@ -88,21 +95,34 @@ public final class FlowRunEngine extends RunScope {
     /** Runs {@code flow} with {@code parameters} on the calling thread and returns its finished record. */
     @SuppressWarnings("unchecked")
     static <R> FlowRunRecord<R> run(FlowDefinition flow, Object[] parameters) {
-        FlowRunEngine engine = new FlowRunEngine(flow, parameters, callerEngine(), false);
-        engine.execute();
+        FlowRunEngine engine = newOrCompleted(flow, parameters, false);
+        if (!engine.finished.isDone()) engine.execute();
         return (FlowRunRecord<R>) (FlowRunRecord<?>) engine.record;
     }
 
     /** Starts {@code flow} on a new thread and returns its engine, which the handle cancels and awaits. */
     static FlowRunEngine start(FlowDefinition flow, Object[] parameters) {
-        FlowRunEngine engine = new FlowRunEngine(flow, parameters, callerEngine(), true);
-        Thread.ofVirtual().name("baton-flow-" + engine.record.name()).start(engine::execute);
+        FlowRunEngine engine = newOrCompleted(flow, parameters, true);
+        if (!engine.finished.isDone()) Thread.ofVirtual().name("baton-flow-" + engine.record.name()).start(engine::execute);
         return engine;
     }
 
-    private static FlowRunEngine callerEngine() {
+    /**
+     * The engine of a new run of {@code flow}, or, for a subflow call whose child flow run completed
+     * in an earlier attempt of the parent, that finished run's engine: the call gets it back.
+     */
+    private static FlowRunEngine newOrCompleted(FlowDefinition flow, Object[] parameters, boolean cancellable) {
         RunScope caller = RunScope.current();
-        return caller == null ? null : caller.engine();
+        FlowRunEngine parent = caller == null ? null : caller.engine();
+        if (parent == null) return new FlowRunEngine(flow, parameters, null, 0, cancellable);
+        int position = parent.calls.of(flow.name()).nextPosition(parent.attempts);
+        CompletedCalls done = parent.completed;
+        FlowRunEngine earlier = done == null ? null : done.subflow(flow.name(), position);
+        if (earlier != null) {
+            parent.reused("Subflow run '" + earlier.record.name() + "'");
+            return earlier;
+        }
+        return new FlowRunEngine(flow, parameters, parent, position, cancellable);
     }
 
     private void execute() {
@@ -163,6 +183,7 @@ public final class FlowRunEngine extends RunScope {
                 fin = ended = d.state() != null ? d.state() : record.state();
                 break;
             }
+            completed = null; // no attempt follows: let the values go
             try {
                 session.close();
             } catch (RuntimeException e) {
@@ -182,7 +203,7 @@ public final class FlowRunEngine extends RunScope {
         if (RunLog.FLOW_RUNS.isInfoEnabled() || !fin.isCompleted()) {
             RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin, null);
         }
-        if (standIn != null) parent.endSubflow(standIn, fin);
+        if (standIn != null) parent.endSubflow(this, fin);
         services.store().flowRunFinished(record);
     }
 
@@ -231,6 +252,7 @@ public final class FlowRunEngine extends RunScope {
         drained = new CompletableFuture<>();
         failedRuns.set(0);
         cancelledRuns.set(0);
+        reusedRuns.set(0);
         firstTaskRunOfAttempt = record.taskRunCount();
         timedOut = false;
         Attempt result = flow.options().timeout() == null ? invokeBody(flow) : invokeBodyWithTimeout(flow);
@@ -409,8 +431,21 @@ public final class FlowRunEngine extends RunScope {
 
     // ----- task runs -----
 
-    /** Creates a task run of {@code task} and starts it once its upstream futures have resolved. */
+    /**
+     * Creates a task run of {@code task} and starts it once its upstream futures have resolved;
+     * on a retry, a call whose run completed in an earlier attempt gets that run back instead.
+     */
     <T> TaskRunFuture<T> submit(TaskDefinition task, Object[] args, TaskFuture<?>[] waitFor) {
+        CallCounts.Counter counter = calls.of(task.name());
+        int position = counter.nextPosition(attempts);
+        CompletedCalls done = completed;
+        if (done != null) {
+            TaskRunFuture<T> earlier = done.taskRun(task.name(), position);
+            if (earlier != null) {
+                reused("Task run '" + earlier.record.name() + "'");
+                return earlier;
+            }
+        }
         Arguments.Upstream found = Arguments.upstreamOf(args, waitFor);
         List<TaskRunFuture<?>> upstream = found.futures();
         if (upstream.isEmpty() && found.needsResolving()) args = Arguments.resolve(args);
@@ -419,21 +454,29 @@ public final class FlowRunEngine extends RunScope {
             upstreamRecords = new TaskRunRecord[upstream.size()];
             for (int i = 0; i < upstreamRecords.length; i++) upstreamRecords[i] = upstream.get(i).record();
         }
-        TaskRunRecord run = newTaskRun(task, upstreamRecords);
+        TaskRunRecord run = newTaskRun(task, counter, position, upstreamRecords);
         TaskRunFuture<T> future = new TaskRunFuture<>(this, run, args, upstream, found.failureAllowed());
         future.start();
         return future;
     }
 
-    private TaskRunRecord newTaskRun(TaskDefinition task, TaskRunRecord[] upstream) {
+    /** A call gets back a run that completed in an earlier attempt; {@code what} names it for the log. */
+    private void reused(String what) {
+        reusedRuns.incrementAndGet();
+        if (RunLog.FLOW_RUNS.isInfoEnabled()) {
+            RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, what + " completed in an earlier attempt: reusing its result"
+                    + " instead of running it again", null);
+        }
+    }
+
+    private TaskRunRecord newTaskRun(TaskDefinition task, CallCounts.Counter counter, int position, TaskRunRecord[] upstream) {
         // joining and finishing race: the run is over once nothing is outstanding, and then stays over
         if (outstanding.getAndUpdate(n -> n == 0 ? 0 : n + 1) == 0) {
             throw new IllegalStateException("Task '" + task.name() + "' was called after flow run '" + record.name()
                     + "' had finished. Call tasks while the flow's body runs; in async flows, return the stage that"
                     + " calls them so the flow run waits for it.");
         }
-        int index = runCounters.computeIfAbsent(task.name(), k -> new AtomicInteger()).getAndIncrement();
-        TaskRunRecord run = new TaskRunRecord(task, record, index, upstream);
+        TaskRunRecord run = new TaskRunRecord(task, record, counter.nextRunIndex(), position, upstream);
         record.addTaskRun(run);
         run.append(State.of(StateType.PENDING, null, now(), null, null));
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
@@ -443,18 +486,21 @@ public final class FlowRunEngine extends RunScope {
     }
 
     /** The task run standing for a subflow run in this (the parent) flow run. */
-    private TaskRunRecord beginSubflow(FlowDefinition child) {
-        TaskRunRecord run = newTaskRun(child.subflowTask(), null);
+    private TaskRunRecord beginSubflow(FlowDefinition child, int position) {
+        TaskRunRecord run = newTaskRun(child.subflowTask(), calls.of(child.name()), position, null);
         run.append(State.of(StateType.RUNNING, null, now(), null, null));
         return run;
     }
 
-    /** The subflow run ended in {@code state}: its task run here ends alike, counting as a task run's outcome. */
-    private void endSubflow(TaskRunRecord run, State state) {
+    /** The subflow run {@code child} ended in {@code state}: its task run here ends alike, counting as a task run's outcome. */
+    private void endSubflow(FlowRunEngine child, State state) {
+        TaskRunRecord run = child.standIn;
         State mirrored = State.of(state.type(), state.name(), now(), state.message().orElse(null),
                 state.isCompleted() ? null : state.cause().orElse(null));
         run.append(mirrored);
         countOutcome(mirrored);
+        CompletedCalls done = completed;
+        if (done != null && mirrored.isCompleted()) done.subflowCompleted(run, child);
         taskRunDone();
     }
 
@@ -490,6 +536,8 @@ public final class FlowRunEngine extends RunScope {
 
     void taskRunSettled(TaskRunFuture<?> run, State state) {
         boolean bad = countOutcome(state);
+        CompletedCalls done = completed;
+        if (done != null && state.isCompleted()) done.taskRunCompleted(run);
         if (bad ? RunLog.TASK_RUNS.isErrorEnabled() : RunLog.TASK_RUNS.isInfoEnabled()) {
             RunLog.log(RunLog.TASK_RUNS, bad ? Level.ERROR : Level.INFO, run, "Finished in state " + state,
                     state.cause().orElse(null));
@@ -512,7 +560,7 @@ public final class FlowRunEngine extends RunScope {
 
     private State finalState(Object returned, Throwable thrown) {
         return FinalState.of(returned, thrown, timedOut, cancelling.get(), failedRuns.get(), cancelledRuns.get(),
-                record.taskRunCount() - firstTaskRunOfAttempt, now());
+                record.taskRunCount() - firstTaskRunOfAttempt + reusedRuns.get(), now());
     }
 
     // ----- what task runs need -----

@@ -16,13 +16,19 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     private final TaskDefinition task;
     private final FlowRunRecord<?> flowRun;
     private final int index;
+    private final int position;
     private final TaskRunRecord[] upstream;
 
-    TaskRunRecord(TaskDefinition task, FlowRunRecord<?> flowRun, int index, TaskRunRecord[] upstream) {
+    /**
+     * @param index    the run's number among its task's runs in the flow run, for its name
+     * @param position the call's position among its task's calls in the attempt (see {@link CallCounts})
+     */
+    TaskRunRecord(TaskDefinition task, FlowRunRecord<?> flowRun, int index, int position, TaskRunRecord[] upstream) {
         super(Ids.msb(), Ids.lsb());
         this.task = task;
         this.flowRun = flowRun;
         this.index = index;
+        this.position = position;
         this.upstream = upstream;
     }
 
@@ -38,6 +44,11 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     @Override
     public String name() {
         return task.name() + "-" + index;
+    }
+
+    @Override
+    public int callPosition() {
+        return position;
     }
 
     @Override
