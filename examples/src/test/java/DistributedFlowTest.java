@@ -23,7 +23,7 @@ class DistributedFlowTest {
         assertThat(Collections.frequency(printed, "AAAA")).isEqualTo(15);
         assertThat(Collections.frequency(printed, "BBBB")).isEqualTo(10);
         assertThat(switches(printed)).as("switches between AAAA and BBBB in %s", printed).isGreaterThanOrEqualTo(10);
-        assertThat(run.stdout()).contains("Task run 'print_values-0' - Finished in state Completed()")
+        assertThat(run.stderr()).contains("Task run 'print_values-0' - Finished in state Completed()")
                 .contains("Task run 'print_values-1' - Finished in state Completed()")
                 .contains("Finished in state Completed('All states completed.')");
         Matcher done = Pattern.compile("task runs done in ([0-9.]+) s").matcher(run.stdout());

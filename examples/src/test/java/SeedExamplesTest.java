@@ -26,7 +26,7 @@ class SeedExamplesTest {
         assertThat(Collections.frequency(printed, "BBBB")).isEqualTo(10);
         // both task runs print while the other one is still running: the output switches back and forth
         assertThat(switches(printed)).as("switches between AAAA and BBBB in %s", printed).isGreaterThanOrEqualTo(10);
-        assertThat(run.stdout()).contains("Finished in state Completed('All states completed.')");
+        assertThat(run.stderr()).contains("Finished in state Completed('All states completed.')");
         System.out.println("ParallelFlow: " + lastLine(run.stdout()));
     }
 
@@ -38,8 +38,8 @@ class SeedExamplesTest {
         List<String> printed = run.printed("AAAA|BBBB");
         assertThat(printed).containsExactlyElementsOf(concat(Collections.nCopies(15, "AAAA"), Collections.nCopies(10, "BBBB")));
         // the first task run finished before the second was even created
-        assertThat(run.stdout().indexOf("Task run 'print_values-0' - Finished in state Completed()"))
-                .isLessThan(run.stdout().indexOf("Created task run 'print_values-1'"));
+        assertThat(run.stderr().indexOf("Task run 'print_values-0' - Finished in state Completed()"))
+                .isLessThan(run.stderr().indexOf("Created task run 'print_values-1'"));
         System.out.println("SequentialFlow: " + lastLine(run.stdout()));
     }
 
@@ -48,8 +48,10 @@ class SeedExamplesTest {
         ExampleScript run = ExampleScript.run("AsyncFlow.java");
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(String.join(" ", run.printed("[0-9a-z]"))).isEqualTo("1 2 a 6 b 7 c 8 d 9");
-        assertThat(run.stdout()).contains("Finished in state Completed()");
+        // the log lines go to standard error: standard output holds what the flow printed, and only that
+        assertThat(run.stdout()).isEqualTo("1 2 a 6 b 7 c 8 d 9 " + System.lineSeparator() + "Completed()"
+                + System.lineSeparator());
+        assertThat(run.stderr()).contains("Finished in state Completed()");
     }
 
     @Test
@@ -59,7 +61,7 @@ class SeedExamplesTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).contains("IllegalStateException: Your task is async, but your flow is synchronous."
                 + " Async tasks may only be called from async flows.");
-        assertThat(run.stdout()).contains("Finished in state Failed('Flow run encountered an exception:"
+        assertThat(run.stderr()).contains("Finished in state Failed('Flow run encountered an exception:"
                 + " IllegalStateException: Your task is async, but your flow is synchronous.");
     }
 

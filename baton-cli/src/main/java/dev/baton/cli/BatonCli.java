@@ -68,13 +68,29 @@ public final class BatonCli implements Callable<Integer> {
         CommandLine cli = new CommandLine(BatonCli.class, new CommandFactory(env));
         cli.setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(new Failures(env))
-                .setParameterExceptionHandler(Failures::usage);
+                .setParameterExceptionHandler(Failures::usage)
+                .setExecutionStrategy(BatonCli::executeKnownCommand);
         cli.getCommandSpec().versionProvider(() -> new String[] {"baton " + version()});
         // help in colour on the same terms as the output: a terminal, no NO_COLOR
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(env.colours(false) ? CommandLine.Help.Ansi.ON
                 : CommandLine.Help.Ansi.OFF));
         addHelpOptions(cli);
         return cli;
+    }
+
+    /**
+     * Runs the command picocli parsed, unless an argument where a command is expected named none:
+     * picocli drops that error when {@code --help} follows ({@code baton deployment --help} would
+     * print the top-level help and exit 0), so it is raised here whatever options came with it.
+     */
+    private static int executeKnownCommand(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            CommandLine command = p.commandSpec().commandLine();
+            if (!command.getSubcommands().isEmpty() && !p.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(command, p.unmatched());
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** Gives every command but {@code help} itself a {@code -h, --help} option. */

@@ -4,6 +4,7 @@ import dev.baton.client.ApiException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * How a command's failure reaches the user: one line on standard error, no stack trace (unless
@@ -35,11 +36,25 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     static int usage(CommandLine.ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
-        err.println("baton: " + oneLine(e.getMessage()));
+        String unknown = unknownCommand(e);
+        err.println("baton: " + (unknown != null ? "Unknown command '" + unknown + "' for '"
+                + command.getCommandSpec().qualifiedName() + "'" : oneLine(e.getMessage())));
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return CommandLine.ExitCode.USAGE;
+    }
+
+    /**
+     * The word given where {@code e}'s command expects one of its commands ({@code baton
+     * deployment}), or null when the error is another.
+     */
+    private static String unknownCommand(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched)) return null;
+        if (e.getCommandLine().getSubcommands().isEmpty()) return null;
+        List<String> args = unmatched.getUnmatched();
+        if (args.isEmpty() || args.get(0).startsWith("-")) return null;
+        return args.get(0);
     }
 
     static String oneLine(String message) {

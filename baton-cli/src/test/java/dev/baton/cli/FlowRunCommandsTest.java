@@ -14,9 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +130,28 @@ class FlowRunCommandsTest {
         assertThat(cli.run("flow-run", "ls", "--state", "finished").err())
                 .contains("--state", "COMPLETED", "finished");
         assertThat(cli.run("flow-run", "inspect", "not-an-id").err()).contains("'not-an-id' is not a flow run id");
+    }
+
+    @Test
+    void lsShowsAFlowRunWhoseProcessWasKilledAsCrashedOnceItsHeartbeatIsStale(@TempDir Path own) throws Exception {
+        Path home = own.resolve("home");
+        Cli cli = Cli.embedded(home).with("BATON_CRASH_TIMEOUT", "3s");
+        try (RunningFlow flow = RunningFlow.start(home, Duration.ofMillis(200), Map.of())) {
+            // alive: its heartbeats keep it Running, whoever reads
+            assertThat(lsRow(cli, "long_running")).contains("Running");
+
+            flow.kill9();
+            // no flow process opens the database again: reading the runs finds the crash
+            String row = flow.await("the killed flow run listed as Crashed", () -> {
+                String r = lsRow(cli, "long_running");
+                return r.contains("Crashed") ? Optional.of(r) : Optional.empty();
+            });
+            assertThat(row).doesNotContain("Running");
+            String inspect = cli.run("flow-run", "inspect", row.substring(0, 36)).out();
+            assertThat(inspect).contains("crash timeout", "its process (" + flow.pid() + "@");
+            assertThat(line(section(inspect, "Task runs").lines().toList(), "block-0")).contains("Crashed");
+            assertThat(line(section(inspect, "Task runs").lines().toList(), "quick-0")).contains("Completed");
+        }
     }
 
     // ----- inspect -----
@@ -290,6 +315,15 @@ class FlowRunCommandsTest {
     }
 
     // ----- helpers -----
+
+    /** The one row of {@code flow-run ls --name name}. */
+    static String lsRow(Cli cli, String name) {
+        Cli.Result r = cli.run("flow-run", "ls", "--name", name);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> rows = r.out().lines().skip(1).toList();
+        assertThat(rows).as(r.toString()).hasSize(1);
+        return rows.get(0);
+    }
 
     /** The lines of {@code out} from the one starting with {@code heading} to the next blank line. */
     static String section(String out, String heading) {

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -143,6 +144,21 @@ public final class JdbcRunHistory implements RunHistory {
     public Page<LogLine> logs(LogFilter filter) {
         Objects.requireNonNull(filter, "filter");
         return read("log lines", c -> queries.logs(c, filter));
+    }
+
+    /**
+     * One crash detection pass over this history's database ({@link CrashDetector}): each flow
+     * run whose process has not been heard of for longer than {@code timeout} is marked CRASHED,
+     * with its unfinished task runs, and the slots they held are freed. A reader that makes one
+     * first (the CLI does) shows a flow run whose process was killed as Crashed, not as Running
+     * with a growing duration until another flow process opens the database. It costs one query
+     * when no run is stale. Returns the ids of the flow runs it marked.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException if the database cannot be read, saying why
+     */
+    public List<UUID> markCrashed(Duration timeout) {
+        return new CrashDetector(db, store, CrashDetector.checked(timeout), Clock.system()).detect();
     }
 
     // ----- concurrency limits -----
