@@ -204,8 +204,18 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
                         + " known limit ({}) holds within this process only", t, description, lastProblem, limit);
             }
         }
-        if (!mayHaveLanded) takenWithoutService.add(runId);
-        took(runId, tags, known);
+        // no service arbitrates now: checking the count and taking the slot are one step
+        synchronized (heldHere) {
+            if (!holders.containsKey(runId)) {
+                for (String t : tags) {
+                    Integer limit = known.get(t);
+                    AtomicInteger here = heldHere.get(t);
+                    if (limit != null && here != null && here.get() >= limit) return new Acquisition.RetryAfter(retryAfter, t);
+                }
+            }
+            if (!mayHaveLanded) takenWithoutService.add(runId);
+            took(runId, tags, known);
+        }
         return Acquisition.ACQUIRED;
     }
 
