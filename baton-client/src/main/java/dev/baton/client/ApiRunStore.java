@@ -5,8 +5,6 @@ import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.RunEvent;
-import dev.baton.internal.history.RunEvents;
-import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.orchestration.ConcurrencySlots;
 import dev.baton.internal.store.InMemoryRunStore;
 import dev.baton.internal.store.RunStore;
@@ -14,29 +12,33 @@ import dev.baton.internal.store.SharedTagSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Client mode: records the runs of this process on a Baton API server ({@code BATON_API_URL})
  * instead of a database. The engine's calls only append to an {@link Outbox}; one sender thread
  * turns what is there into {@link RunEvent}s and posts them in batches, in order. If the server
- * cannot be reached the flow goes on: events wait in the outbox (bounded; the engine waits when
- * it is full rather than lose any) and are delivered, in order, once the server answers again.
+ * cannot be reached the flow goes on at full speed: events wait in the outbox (bounded; the
+ * engine waits when it is full rather than lose any) and are delivered, in order, once the
+ * server answers again.
  *
- * <p>When a flow run finishes, the store waits (up to the flush timeout) until everything
- * about it has been delivered; on JVM shutdown it tries once more for what is left. While flow
- * runs are running, the sender also sends heartbeats, so the server can tell a live process
- * from a dead one.
+ * <p>When a flow run finishes, the store waits until everything about it has been delivered,
+ * while the server answers and up to the delivery timeout; when the server does not answer it
+ * does not wait at all. On close (the JVM's shutdown, Ctrl-C included) it gives delivery up to
+ * the delivery timeout, then writes what is left to the {@link Spool} under {@code BATON_HOME},
+ * says so on stderr, and the next process in client mode on that {@code BATON_HOME} delivers it
+ * first. While flow runs are running, the sender also sends heartbeats, so the server can tell a
+ * live process from a dead one.
  *
  * <p>This process's own runs are also kept in memory, so {@link #flowRuns()} answers without the
  * server.
@@ -47,20 +49,49 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     /** Events per request: large enough to amortise a round trip, well under the server's limit. */
     static final int MAX_BATCH = 5_000;
 
+    /** How long the sender may take to stop once told to, after the delivery timeout. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
     private final ApiSettings settings;
     private final Options options;
     private final Outbox outbox;
     private final EventSender sender;
+    private final OutboxEvents events;
+    private final Spool spool; // null: nowhere to keep what is left at close
     private final InMemoryRunStore local = new InMemoryRunStore(1_000);
     private final Thread senderThread;
     private final Thread shutdownHook;
-    private volatile boolean closed;
-    private volatile SharedTagSlots slots; // made on first use
+    private final CountDownLatch senderStopped = new CountDownLatch(1);
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final AtomicBoolean warnedClosed = new AtomicBoolean();
+    private volatile boolean closing;        // delivering what is left, then stopping
+    private volatile boolean closed;         // what was left is spooled: nothing more is taken
+    private boolean spooling;                // guarded by events: close took over from the sender
+    private volatile EventSender.Batch inFlight; // this process's batch being delivered, not yet handled
+    private volatile SharedTagSlots slots;   // made on first use
 
-    /** Tunables: outbox capacity, flush timeout, heartbeat interval, retry backoff. */
-    public record Options(int capacity, Duration flushTimeout, Duration heartbeatInterval, Duration maxBackoff) {
+    /**
+     * Tunables.
+     *
+     * @param capacity          events the outbox holds before the engine waits for room
+     * @param deliveryTimeout   how long a finished flow run waits for its events to be delivered
+     *                          (while the server answers), and close for everything left
+     * @param heartbeatInterval how often running flow runs are said to be alive
+     * @param maxBackoff        the longest pause between two attempts to deliver a batch
+     * @param spool             where what is left at close is written (null: it is reported lost)
+     */
+    public record Options(int capacity, Duration deliveryTimeout, Duration heartbeatInterval, Duration maxBackoff,
+                          Path spool) {
+        /** The default delivery timeout: long enough for a live server, short enough for Ctrl-C. */
+        public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+
+        /** Options without a spool. */
+        public Options(int capacity, Duration deliveryTimeout, Duration heartbeatInterval, Duration maxBackoff) {
+            this(capacity, deliveryTimeout, heartbeatInterval, maxBackoff, null);
+        }
+
         public static Options defaults() {
-            return new Options(1_000_000, Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            return new Options(1_000_000, DEFAULT_DELIVERY_TIMEOUT, Duration.ofSeconds(5), Duration.ofSeconds(5), null);
         }
     }
 
@@ -68,7 +99,9 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         this.settings = settings;
         this.options = options;
         this.outbox = new Outbox(options.capacity());
-        this.sender = new EventSender(settings, options.maxBackoff());
+        this.sender = new EventSender(settings, options.maxBackoff(), outbox::wake);
+        this.events = new OutboxEvents(processName());
+        this.spool = options.spool() == null ? null : new Spool(options.spool());
         this.senderThread = Thread.ofPlatform().name("baton-api-sender").daemon().unstarted(this::sendLoop);
         this.shutdownHook = Thread.ofPlatform().name("baton-api-shutdown").unstarted(this::close);
         senderThread.start();
@@ -119,8 +152,11 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
 
     private void append(byte kind, Object run, State state) {
         if (closed) {
-            LOG.error("Baton API store is closed: {} of {} was NOT reported to {}", state == null ? "the creation"
-                    : "state " + state, run, settings.url());
+            // the process is exiting and what was left is spooled already; said once
+            if (warnedClosed.compareAndSet(false, true)) {
+                LOG.warn("Baton API store is closed: {} of {} (and what follows) is NOT reported to {}", state == null
+                        ? "the creation" : "state " + state, run, settings.url());
+            }
             return;
         }
         try {
@@ -132,21 +168,33 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         }
     }
 
-    /** Waits until everything about {@code run} (and all reported before it) is on the server, up to the flush timeout. */
+    /**
+     * Waits until everything about {@code run} (and all reported before it) is on the server, while
+     * the server answers and up to the delivery timeout: a server that does not answer costs the
+     * flow no time (its events wait, and are spooled if the process exits first).
+     */
     @Override
     public void flowRunFinished(FlowRun<?> run) {
         append(Outbox.FLOW_RUN_FINISHED, run, null);
-        if (!flush(options.flushTimeout())) {
-            LOG.warn("Flow run '{}': the Baton API server at {} has not taken all of its records yet ({} events"
-                    + " waiting); they are kept and sent while this process runs", run.name(), settings.url(),
-                    outbox.pending());
+        boolean delivered;
+        try {
+            delivered = outbox.awaitHandled(outbox.appended(), options.deliveryTimeout(),
+                    () -> closing || sender.failing());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!delivered && !sender.failing() && !closing) {
+            LOG.warn("Flow run '{}': the Baton API server at {} has not taken all of its records within {} ms ({}"
+                    + " events waiting); they are sent while this process runs, and spooled if it exits first",
+                    run.name(), settings.url(), options.deliveryTimeout().toMillis(), outbox.pending());
         }
     }
 
     /** Waits until everything reported so far is delivered (or given up on, and logged); false if time ran out. */
     public boolean flush(Duration timeout) {
         try {
-            return outbox.awaitHandled(outbox.appended(), timeout);
+            return outbox.awaitHandled(outbox.appended(), timeout, () -> false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -177,7 +225,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
      * The server's tag concurrency limits ({@code ./baton concurrency-limit create TAG N} with
      * {@code BATON_API_URL} set), applied to this process's task runs: a tag's limit holds across
      * every process reporting to the server. A limit created or changed takes effect within
-     * about 2 s; see {@link ApiConcurrencySlots}.
+     * about 2 s; a server that cannot be reached holds no run up (see {@link SharedTagSlots}).
      */
     @Override
     public ConcurrencySlots concurrencySlots() {
@@ -191,45 +239,117 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         return s;
     }
 
-    /** Delivers what is waiting (up to the flush timeout) and stops the sender. Idempotent. */
+    /**
+     * Delivers what is waiting, for up to the delivery timeout (no longer: on Ctrl-C too), writes
+     * what is left to the spool (saying so on stderr) and stops the sender. Idempotent.
+     */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        SharedTagSlots s = slots;
-        if (s != null) s.close(); // delivers slot releases still pending
+        if (!closeStarted.compareAndSet(false, true)) return;
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // called by the hook itself
         }
-        if (!flush(options.flushTimeout())) {
-            LOG.error("Closing with {} events not delivered to the Baton API server at {}: they are NOT recorded",
-                    outbox.pending(), settings.url());
+        long deadline = System.nanoTime() + options.deliveryTimeout().toNanos();
+        closing = true;
+        SharedTagSlots s = slots;
+        // slot releases still pending, beside the events and never past the deadline
+        Thread releases = s == null ? null : Thread.ofVirtual().name("baton-slots-close").start(s::close);
+        sender.wakeUp();
+        outbox.wake();
+        try {
+            if (!senderStopped.await(options.deliveryTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                senderThread.interrupt(); // ends a request in flight: its batch is spooled with its id
+                senderStopped.await(STOP_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            if (releases != null) releases.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        spoolWhatIsLeft();
         senderThread.interrupt();
+    }
+
+    /** Writes what was not delivered to the spool, in order, with the batch ids it had. */
+    private void spoolWhatIsLeft() {
+        List<EventSender.Batch> batches = new ArrayList<>();
+        synchronized (events) {
+            spooling = true;
+            closed = true;
+            EventSender.Batch current = inFlight;
+            if (current != null) batches.add(current);
+            List<Outbox.Entry> left = new ArrayList<>();
+            outbox.drain(left);
+            for (int i = 0; i < left.size(); i += MAX_BATCH) {
+                List<RunEvent> chunk = new ArrayList<>(Math.min(MAX_BATCH, left.size() - i));
+                for (Outbox.Entry e : left.subList(i, Math.min(left.size(), i + MAX_BATCH))) chunk.add(events.event(e));
+                batches.add(sender.batch(chunk));
+            }
+        }
+        // a heartbeat delivered late would make a dead process's runs look alive for a while
+        List<EventSender.Batch> kept = new ArrayList<>(batches.size());
+        long count = 0;
+        for (EventSender.Batch b : batches) {
+            List<RunEvent> without = b.events().stream().filter(e -> !(e instanceof RunEvent.Heartbeat)).toList();
+            if (without.isEmpty()) continue;
+            kept.add(new EventSender.Batch(b.id(), without));
+            count += without.size();
+        }
+        if (kept.isEmpty()) return;
+        String why = sender.lastProblem() == null ? "it did not take them in time" : sender.lastProblem();
+        if (spool == null) {
+            LOG.error("Closing with {} run events not delivered to the Baton API server at {} ({}): they are NOT"
+                    + " recorded", count, settings.url(), why);
+            return;
+        }
+        try {
+            Path file = spool.write(settings.url().toString(), sender.clientId(), kept);
+            System.err.println("Baton: " + count + " run events could NOT be delivered to the Baton API server at "
+                    + settings.url() + " within " + options.deliveryTimeout().toMillis() + " ms ("
+                    + ApiSettings.DELIVERY_TIMEOUT_ENVIRONMENT + "): " + why + ".\n"
+                    + "Baton: they are kept in " + file + "\n"
+                    + "Baton: and will be delivered by the next process that runs flows with this BATON_HOME and "
+                    + ApiSettings.URL_ENVIRONMENT + "=" + settings.url() + " (or now: ./baton spool deliver).");
+            System.err.flush();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Closing with {} run events not delivered to the Baton API server at {} ({}), and they could"
+                    + " NOT be written to the spool {}: {}. They are NOT recorded", count, settings.url(), why,
+                    spool.directory(), e.toString());
+        }
     }
 
     // ----- the sender thread -----
 
     private void sendLoop() {
-        String process = processName();
-        Map<UUID, int[]> nextOrdinal = new HashMap<>();
-        Set<UUID> running = new LinkedHashSet<>();
         List<Outbox.Entry> taken = new ArrayList<>(MAX_BATCH);
         long nextHeartbeat = System.nanoTime() + options.heartbeatInterval().toNanos();
         try {
+            deliverSpooled();
             while (true) {
                 taken.clear();
-                long wait = Math.max(1, nextHeartbeat - System.nanoTime());
-                outbox.take(taken, MAX_BATCH, running.isEmpty() ? Long.MAX_VALUE : wait);
-                List<RunEvent> events = new ArrayList<>(taken.size() + 1);
-                for (Outbox.Entry e : taken) events.add(event(e, process, nextOrdinal, running));
-                if (!running.isEmpty() && System.nanoTime() >= nextHeartbeat) {
-                    events.add(new RunEvent.Heartbeat(List.copyOf(running), Instant.now()));
-                    nextHeartbeat = System.nanoTime() + options.heartbeatInterval().toNanos();
+                long wait;
+                synchronized (events) {
+                    wait = closing ? 0 : events.anyRunning() ? Math.max(1, nextHeartbeat - System.nanoTime())
+                            : Long.MAX_VALUE;
                 }
-                if (!events.isEmpty()) sender.deliver(events);
+                outbox.take(taken, MAX_BATCH, wait, () -> closing);
+                if (taken.isEmpty() && closing) return; // everything delivered
+                List<RunEvent> batch = new ArrayList<>(taken.size() + 1);
+                synchronized (events) {
+                    if (spooling) return; // close took over: it spools what is left
+                    for (Outbox.Entry e : taken) batch.add(events.event(e));
+                    if (!closing && events.anyRunning() && System.nanoTime() >= nextHeartbeat) {
+                        batch.add(events.heartbeat());
+                        nextHeartbeat = System.nanoTime() + options.heartbeatInterval().toNanos();
+                    }
+                    if (!batch.isEmpty()) inFlight = sender.batch(batch);
+                }
+                EventSender.Batch current = inFlight;
+                if (current != null && sender.deliver(current, () -> closing) == EventSender.Outcome.NOT_DELIVERED) {
+                    return; // closing with the server away: close spools the batch and what follows
+                }
+                inFlight = null;
                 outbox.handled(taken.size());
             }
         } catch (InterruptedException stop) {
@@ -237,34 +357,47 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         } catch (RuntimeException | Error e) {
             LOG.error("The Baton API sender stopped: runs of this process are no longer reported to {}",
                     settings.url(), e);
+        } finally {
+            senderStopped.countDown();
         }
     }
 
-    private static RunEvent event(Outbox.Entry e, String process, Map<UUID, int[]> nextOrdinal, Set<UUID> running) {
-        return switch (e.kind()) {
-            case Outbox.FLOW_RUN_STARTED -> {
-                FlowRun<?> run = (FlowRun<?>) e.run();
-                running.add(run.id());
-                yield RunEvents.flowRunCreated(run, process);
+    /**
+     * Delivers what earlier processes on this {@code BATON_HOME} left in the spool for this
+     * server, file by file, oldest first, each batch with its own id; a file goes once all of it
+     * is in. Files for other servers are left alone.
+     */
+    private void deliverSpooled() throws InterruptedException {
+        if (spool == null) return;
+        for (Path file : spool.files()) {
+            if (closing) return;
+            Optional<Spool.Taken> taken = spool.take(file);
+            if (taken.isEmpty()) continue; // another process delivers it
+            try (Spool.Taken t = taken.get()) {
+                Spool.Content content;
+                try {
+                    content = t.read();
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("Cannot read the spool file {} ({}); it is left where it is", file, e.getMessage());
+                    continue;
+                }
+                if (!settings.url().toString().equals(content.header().server())) {
+                    LOG.info("The spool file {} holds {} run events for the Baton API server at {}, not {}: it is"
+                            + " delivered by a process reporting there", file, content.header().events(),
+                            content.header().server(), settings.url());
+                    continue;
+                }
+                for (EventSender.Batch b : content.batches()) {
+                    if (sender.deliver(b, () -> closing) == EventSender.Outcome.NOT_DELIVERED) return;
+                }
+                t.delete();
+                LOG.info("Delivered {} run events that an earlier process left in {} to the Baton API server at {}",
+                        content.header().events(), file, settings.url());
+            } catch (IOException e) {
+                LOG.warn("Delivered the spool file {} but could not delete it ({}); delivering it again is harmless",
+                        file, e.getMessage());
             }
-            case Outbox.TASK_RUN_CREATED -> {
-                TaskRun run = (TaskRun) e.run();
-                yield RunEvents.taskRunCreated(run, nextOrdinal.computeIfAbsent(run.flowRunId(), k -> new int[1])[0]++);
-            }
-            case Outbox.TASK_RUN_STATE -> {
-                TaskRun run = (TaskRun) e.run();
-                yield new RunEvent.TaskRunState(run.flowRunId(), run.id(), StateRecord.of(e.state()));
-            }
-            case Outbox.FLOW_RUN_STATE -> new RunEvent.FlowRunState(((FlowRun<?>) e.run()).id(), StateRecord.of(e.state()));
-            case Outbox.LOG -> new RunEvent.Log((LogLine) e.run());
-            case Outbox.FLOW_RUN_FINISHED -> {
-                UUID id = ((FlowRun<?>) e.run()).id();
-                running.remove(id);
-                nextOrdinal.remove(id);
-                yield new RunEvent.FlowRunFinished(id);
-            }
-            default -> throw new IllegalStateException("unknown outbox entry kind " + e.kind());
-        };
+        }
     }
 
     private static String processName() {

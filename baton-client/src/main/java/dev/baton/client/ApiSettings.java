@@ -21,6 +21,13 @@ public record ApiSettings(URI url, String apiKey) {
     public static final String KEY_PROPERTY = "baton.api.key";
     /** How often a process in client mode tells the server its running flow runs are alive (as for the database store). */
     public static final String HEARTBEAT_INTERVAL_ENVIRONMENT = "BATON_HEARTBEAT_INTERVAL";
+    /**
+     * How long a process in client mode gives the server to take its run events when it exits
+     * (and a finished flow run, while the server answers) before what is left goes to the spool.
+     */
+    public static final String DELIVERY_TIMEOUT_ENVIRONMENT = "BATON_DELIVERY_TIMEOUT";
+    /** The system property for {@value #DELIVERY_TIMEOUT_ENVIRONMENT}, which wins. */
+    public static final String DELIVERY_TIMEOUT_PROPERTY = "baton.delivery.timeout";
 
 
     public ApiSettings {
@@ -59,6 +66,18 @@ public record ApiSettings(URI url, String apiKey) {
      */
     static Duration heartbeatInterval(Duration fallback) {
         return ConfiguredDuration.fromEnvironment(HEARTBEAT_INTERVAL_ENVIRONMENT, fallback);
+    }
+
+    /**
+     * The delivery timeout from {@value #DELIVERY_TIMEOUT_PROPERTY} or
+     * {@value #DELIVERY_TIMEOUT_ENVIRONMENT}, else {@code fallback}.
+     *
+     * @throws IllegalArgumentException if it is set to something that is not a positive duration, saying which forms work
+     */
+    static Duration deliveryTimeout(Duration fallback) {
+        String property = System.getProperty(DELIVERY_TIMEOUT_PROPERTY);
+        if (property != null && !property.isBlank()) return ConfiguredDuration.parse(DELIVERY_TIMEOUT_PROPERTY, property);
+        return ConfiguredDuration.fromEnvironment(DELIVERY_TIMEOUT_ENVIRONMENT, fallback);
     }
 
     private static String setting(String property, String environment) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -55,15 +56,41 @@ final class Outbox {
         }
     }
 
-    /** Moves up to {@code max} entries into {@code into}, waiting up to {@code waitNanos} for the first. */
-    void take(List<Entry> into, int max, long waitNanos) throws InterruptedException {
+    /**
+     * Moves up to {@code max} entries into {@code into}, waiting up to {@code waitNanos} for the
+     * first, or until {@code stop} holds (checked whenever {@link #wake} is called).
+     */
+    void take(List<Entry> into, int max, long waitNanos, BooleanSupplier stop) throws InterruptedException {
         lock.lock();
         try {
             long left = waitNanos;
-            while (entries.isEmpty() && left > 0) left = notEmpty.awaitNanos(left);
+            while (entries.isEmpty() && left > 0 && !stop.getAsBoolean()) left = notEmpty.awaitNanos(left);
             int n = Math.min(max, entries.size());
             for (int i = 0; i < n; i++) into.add(entries.pollFirst());
             if (n > 0) notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves every entry left into {@code into} (the store is closing: they go to the spool). */
+    void drain(List<Entry> into) {
+        lock.lock();
+        try {
+            into.addAll(entries);
+            entries.clear();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every thread waiting in {@link #take} or {@link #awaitHandled}, to look at the store's state again. */
+    void wake() {
+        lock.lock();
+        try {
+            notEmpty.signalAll();
+            progress.signalAll();
         } finally {
             lock.unlock();
         }
@@ -101,13 +128,16 @@ final class Outbox {
         }
     }
 
-    /** Waits until the first {@code count} entries ever put are handled; false if {@code timeout} ran out. */
-    boolean awaitHandled(long count, Duration timeout) throws InterruptedException {
+    /**
+     * Waits until the first {@code count} entries ever put are handled; false if {@code timeout}
+     * ran out or {@code giveUp} holds (checked whenever {@link #wake} is called).
+     */
+    boolean awaitHandled(long count, Duration timeout, BooleanSupplier giveUp) throws InterruptedException {
         long left = timeout.toNanos();
         lock.lock();
         try {
             while (handled < count) {
-                if (left <= 0) return false;
+                if (left <= 0 || giveUp.getAsBoolean()) return false;
                 left = progress.awaitNanos(left);
             }
             return true;

@@ -42,10 +42,10 @@ class BatchIdsAndSettingsTest {
         server.start();
         try {
             EventSender sender = new EventSender(ApiSettings.of("http://127.0.0.1:" + server.getAddress().getPort()
-                    + "/api", null), Duration.ofMillis(50));
+                    + "/api", null), Duration.ofMillis(50), () -> {});
             List<RunEvent> batch = List.of(new RunEvent.Heartbeat(List.of(UUID.randomUUID()), Instant.now()));
-            sender.deliver(batch);
-            sender.deliver(batch);
+            assertThat(sender.deliver(sender.batch(batch), () -> false)).isEqualTo(EventSender.Outcome.DELIVERED);
+            assertThat(sender.deliver(sender.batch(batch), () -> false)).isEqualTo(EventSender.Outcome.DELIVERED);
             assertThat(sender.refused()).isZero();
         } finally {
             server.stop(0);

@@ -26,17 +26,21 @@ import java.util.concurrent.locks.ReentrantLock;
  *       limit, fetched on demand and at most {@link #LIMITS_REFRESH} old when a tagged run asks,
  *       so a limit created or changed takes effect within about 2 s. A run none of whose tags is
  *       in the set never reaches the service; an untagged run is not even asked about.</li>
- *   <li><b>Outages wait, they do not fail.</b> If the service cannot be reached while a run asks
- *       for slots, the answer is "retry after {@link #OUTAGE_RETRY}" (the run stays Pending), with
- *       one warning per outage. A release that cannot be delivered is retried in the background
- *       until it is (and once more when the store closes); the same run asking for slots again
+ *   <li><b>An outage neither stops nor slows the flow.</b> If the limits cannot be read (the
+ *       service cannot be reached, or refuses: a wrong key), a tagged run goes on without the
+ *       service's limits. If they were read before and the service cannot be reached when a run
+ *       asks for a slot, the limits last read hold within this process alone until it answers
+ *       again (a run over one waits, Pending; the others run at once, without a round trip).
+ *       Either way the in-process limits ({@code ConcurrencyLimits}) still apply, and one
+ *       warning per tag per outage names the tag and the service. A release that cannot be
+ *       delivered is retried in the background until it is; the same run asking for slots again
  *       first delivers its pending release.</li>
  *   <li>Releases only for runs that took slots through it; and while this process itself holds
  *       every slot of a run's tag, answers "retry after" without asking (no polling storm when
  *       many local runs wait on one tag).</li>
  * </ul>
- * If the set of limited tags cannot be fetched, the last one fetched stands; before any has been,
- * every tagged run asks the service.
+ * If the set of limited tags cannot be fetched, the last one fetched stands; while it is being
+ * fetched again during an outage, runs go on with what is known rather than wait for the answer.
  */
 public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SharedTagSlots.class);
@@ -44,7 +48,7 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
     /** The longest the known set of limited tags is used before it is fetched again. */
     public static final Duration LIMITS_REFRESH = Duration.ofSeconds(2);
 
-    /** How long a run waits before asking again when the service cannot be reached. */
+    /** How often releases that could not be delivered are tried again. */
     public static final Duration OUTAGE_RETRY = Duration.ofSeconds(1);
 
     /**
@@ -81,6 +85,7 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
     private volatile Duration retryAfter;    // the service's last "retry after", for the answers given without it
     private final ReentrantLock fetching = new ReentrantLock();
     private volatile Map<String, Integer> limits; // by tag; null until fetched once
+    private volatile String lastProblem = "not asked yet"; // why the service could not be reached, for warnings
     private volatile long lastFetchNanos = Long.MIN_VALUE / 2;
     private final Map<UUID, Set<String>> holders = new ConcurrentHashMap<>(); // run -> its limited tags
     private final Map<String, AtomicInteger> heldHere = new ConcurrentHashMap<>(); // slots held by this process, by tag
@@ -89,6 +94,10 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
     private final Map<UUID, ReentrantLock> unreleased = new ConcurrentHashMap<>();
     private final AtomicBoolean releaser = new AtomicBoolean();
     private final AtomicBoolean outage = new AtomicBoolean();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet(); // tags warned about in this outage
+    private final Set<UUID> takenWithoutService = ConcurrentHashMap.newKeySet(); // slots the service never heard of
+    private volatile boolean fetchedOnce; // a fetch was tried: later ones never hold a run up
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
@@ -111,7 +120,17 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
     public boolean mayLimit(Set<String> tags) {
         if (tags.isEmpty()) return false;
         Map<String, Integer> known = limits();
-        if (known == null) return true;
+        if (known == null) {
+            // never read: the run goes on without the service's limits (the in-process ones still hold)
+            for (String tag : tags) {
+                if (warned.add(tag)) {
+                    LOG.warn("Could not read the concurrency limits at {} ({}): task runs tagged '{}' run without its"
+                            + " limits until they can be read (limits set in this process with ConcurrencyLimits"
+                            + " still apply)", description, lastProblem, tag);
+                }
+            }
+            return false;
+        }
         for (String tag : tags) {
             if (known.containsKey(tag)) return true;
         }
@@ -143,31 +162,61 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
     private Acquisition acquire(UUID runId, UUID flowRunId, Set<String> tags) throws InterruptedException {
         if (!mayLimit(tags)) return Acquisition.ACQUIRED;
         Map<String, Integer> known = limits();
+        if (known == null) return Acquisition.ACQUIRED; // could not be read after all: see mayLimit
         String tag = tags.iterator().next();
-        if (known != null) {
-            for (String t : tags) {
-                Integer limit = known.get(t);
-                if (limit == null) continue;
-                tag = t;
-                // this process alone fills the tag: no need to ask (a slot it gives back is seen at the next try)
-                AtomicInteger here = heldHere.get(t);
-                if (here != null && here.get() >= limit && !holders.containsKey(runId)) {
-                    return new Acquisition.RetryAfter(retryAfter, t);
-                }
+        for (String t : tags) {
+            Integer limit = known.get(t);
+            if (limit == null) continue;
+            tag = t;
+            // this process alone fills the tag: no need to ask (a slot it gives back is seen at the next try)
+            AtomicInteger here = heldHere.get(t);
+            if (here != null && here.get() >= limit && !holders.containsKey(runId)) {
+                return new Acquisition.RetryAfter(retryAfter, t);
             }
         }
-        if (!deliverPending(runId)) return new Acquisition.RetryAfter(OUTAGE_RETRY, tag);
+        // during an outage the limits last read hold in this process alone; no run waits for an answer
+        if (outage.get()) return takeWithoutService(runId, tags, known, false);
+        if (!deliverPending(runId)) return takeWithoutService(runId, tags, known, false);
         Acquisition answer;
         try {
             answer = service.acquire(runId, flowRunId, tags);
         } catch (Unavailable e) {
             unavailable("take concurrency slots of tags " + tags, e);
-            return new Acquisition.RetryAfter(OUTAGE_RETRY, tag);
+            return takeWithoutService(runId, tags, known, true); // the request may have landed: release it later
         }
         reachable();
         if (answer instanceof Acquisition.Acquired) took(runId, tags, known);
         else if (answer instanceof Acquisition.RetryAfter later) retryAfter = later.delay();
         return answer;
+    }
+
+    /**
+     * Takes the slots of {@code runId} in this process only, under the limits last read, the
+     * service being out of reach; {@code mayHaveLanded}: the service may have taken them even so,
+     * so they are released there too.
+     */
+    private Acquisition takeWithoutService(UUID runId, Set<String> tags, Map<String, Integer> known,
+                                           boolean mayHaveLanded) {
+        for (String t : tags) {
+            Integer limit = known.get(t);
+            if (limit != null && warned.add(t)) {
+                LOG.warn("Could not take a concurrency slot of tag '{}' at {} ({}): until it answers, the tag's last"
+                        + " known limit ({}) holds within this process only", t, description, lastProblem, limit);
+            }
+        }
+        // no service arbitrates now: checking the count and taking the slot are one step
+        synchronized (heldHere) {
+            if (!holders.containsKey(runId)) {
+                for (String t : tags) {
+                    Integer limit = known.get(t);
+                    AtomicInteger here = heldHere.get(t);
+                    if (limit != null && here != null && here.get() >= limit) return new Acquisition.RetryAfter(retryAfter, t);
+                }
+            }
+            if (!mayHaveLanded) takenWithoutService.add(runId);
+            took(runId, tags, known);
+        }
+        return Acquisition.ACQUIRED;
     }
 
     private void took(UUID runId, Set<String> tags, Map<String, Integer> known) {
@@ -184,7 +233,8 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
         Set<String> limited = holders.remove(runId);
         if (limited == null) return;
         for (String t : limited) heldHere.get(t).decrementAndGet();
-        if (!tryRelease(runId)) {
+        if (takenWithoutService.remove(runId)) return; // the service never heard of them
+        if (outage.get() || !tryRelease(runId)) {
             unreleased.put(runId, new ReentrantLock());
             startReleaser();
         }
@@ -240,25 +290,49 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
         });
     }
 
-    /** The limits by tag, at most {@link #LIMITS_REFRESH} old (or as last known during an outage); null if never known. */
+    /**
+     * The limits by tag, at most {@link #LIMITS_REFRESH} old (or as last known during an outage);
+     * null if they could never be read. Only the first read holds runs up (they wait for its
+     * answer); later ones are made by one run while the others go on with what is known, and
+     * during an outage in the background, so an unreachable service costs no run any time.
+     */
     Map<String, Integer> limits() {
         Map<String, Integer> known = limits;
         long now = clock.epochNanos();
         if (now - lastFetchNanos < LIMITS_REFRESH.toNanos()) return known;
-        // one thread fetches; the others go on with what is known (or wait for it, if nothing is)
-        if (known != null ? fetching.tryLock() : lockUninterruptibly()) {
+        if (!fetchedOnce) {
+            fetching.lock();
             try {
-                if (clock.epochNanos() - lastFetchNanos >= LIMITS_REFRESH.toNanos()) fetch();
+                if (!fetchedOnce) fetch();
             } finally {
                 fetching.unlock();
             }
+            return limits;
         }
+        if (outage.get()) {
+            if (refreshing.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("baton-limits-refresh").start(() -> {
+                    try {
+                        fetchIfDue();
+                    } finally {
+                        refreshing.set(false);
+                    }
+                });
+            }
+            return known;
+        }
+        fetchIfDue();
         return limits;
     }
 
-    private boolean lockUninterruptibly() {
-        fetching.lock();
-        return true;
+    /** Fetches the limits unless another thread is at it or has just done it. */
+    private void fetchIfDue() {
+        if (!fetching.tryLock()) return;
+        try {
+            if (clock.epochNanos() - lastFetchNanos >= LIMITS_REFRESH.toNanos()) fetch();
+        } finally {
+            fetching.unlock();
+        }
     }
 
     private void fetch() {
@@ -270,23 +344,27 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warn("Could not read the concurrency limits from {}: {}", description, e.getMessage(), e);
+            // refused (a wrong key, not a Baton server): runs go on as in an outage, and are told so once per tag
+            lastProblem = e.getMessage();
+            outage.set(true);
         } finally {
             lastFetchNanos = clock.epochNanos();
+            fetchedOnce = true;
         }
     }
 
     private void unavailable(String action, Unavailable e) {
+        lastProblem = e.getMessage();
         if (outage.compareAndSet(false, true)) {
-            LOG.warn("Could not {} at {}: {}. Task runs with limited tags wait (Pending) and ask again every {} s;"
-                    + " slot releases are retried until delivered", action, description, e.getMessage(),
-                    OUTAGE_RETRY.toSeconds());
+            LOG.debug("Could not {} at {}: {}", action, description, e.getMessage());
         }
     }
 
     private void reachable() {
         if (outage.get() && outage.compareAndSet(true, false)) {
-            LOG.info("Concurrency slots at {} can be reached again", description);
+            warned.clear();
+            LOG.info("Concurrency limits at {} can be reached again: tagged task runs take their slots there",
+                    description);
         }
     }
 
@@ -300,12 +378,15 @@ public final class SharedTagSlots implements ConcurrencySlots, AutoCloseable {
         return unreleased.size();
     }
 
-    /** Tries once more to deliver the releases that are still pending, then stops retrying them. */
+    /**
+     * Tries once more to deliver the releases that are still pending (unless the service is known
+     * to be out of reach), then stops retrying them.
+     */
     @Override
     public void close() {
         closed = true;
         for (UUID id : Set.copyOf(unreleased.keySet())) {
-            if (!deliverPending(id)) {
+            if (outage.get() || !deliverPending(id)) { // no waiting for a service known to be out of reach
                 LOG.warn("Closing with {} concurrency slot release(s) not delivered to {}: those slots stay taken"
                         + " until released (./baton concurrency-limit inspect TAG shows them)", unreleased.size(),
                         description);

@@ -1,8 +1,15 @@
 package dev.baton.internal.store;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.baton.Clock;
 import dev.baton.internal.orchestration.ConcurrencySlots.Acquisition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The keeper a store offers over its database or server: no round trip for runs without limited
- * tags, limits read again at most every 2 s, outages waited out, releases delivered in the end.
+ * tags, limits read again at most every 2 s, an outage that neither stops nor slows runs (the
+ * limits last read hold within the process), releases delivered in the end.
  * On a clock that moves only when told to.
  */
 class SharedTagSlotsTest {
@@ -26,6 +34,35 @@ class SharedTagSlotsTest {
     private final FakeService service = new FakeService();
     private final SharedTagSlots slots = new SharedTagSlots(service, "the fake service", clock, Duration.ofMillis(300));
     private final UUID a = new UUID(0, 1), b = new UUID(0, 2), flow = new UUID(1, 0);
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final Logger slotsLogger = (Logger) LoggerFactory.getLogger(SharedTagSlots.class);
+
+    @BeforeEach
+    void captureLog() {
+        log.start();
+        slotsLogger.addAppender(log);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        slotsLogger.detachAppender(log);
+    }
+
+    private List<String> warnings() {
+        return log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
+
+    /** Lets the background read of the limits run until the service is heard again (it refreshes every 2 s). */
+    private void awaitReachable() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("reached again"))) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the limits were not read again");
+            clock.advance(SharedTagSlots.LIMITS_REFRESH);
+            slots.mayLimit(Set.of("db"));
+            Thread.onSpinWait();
+        }
+    }
 
     @Test
     void runsWithoutALimitedTagNeverReachTheService() throws Exception {
@@ -102,30 +139,63 @@ class SharedTagSlotsTest {
     }
 
     @Test
-    void anUnreachableServiceMakesRunsWaitNotFail() throws Exception {
+    void anUnreachableServiceLeavesTheLimitsLastReadHoldingWithinThisProcessAndAsksNothingMeanwhile() throws Exception {
         service.limits.put("db", 1);
         assertThat(slots.mayLimit(Set.of("db"))).isTrue();
         service.down = true;
 
-        assertThat(slots.acquire(a, Set.of("db"))).isEqualTo(new Acquisition.RetryAfter(SharedTagSlots.OUTAGE_RETRY, "db"));
+        assertThat(slots.acquire(a, Set.of("db"))).as("goes on: the slot is taken here").isEqualTo(Acquisition.ACQUIRED);
+        assertThat(slots.acquire(b, Set.of("db"))).as("the last limit read holds in this process")
+                .isInstanceOf(Acquisition.RetryAfter.class);
+        int failedCalls = service.failedCalls;
+        slots.release(a);
+        assertThat(slots.acquire(b, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+        slots.release(b);
+        assertThat(service.failedCalls).as("no run waited on the service during the outage").isEqualTo(failedCalls);
+        assertThat(warnings()).singleElement().asString().contains("'db'", "the fake service", "limit (1)",
+                "within this process");
+
         clock.advance(Duration.ofSeconds(3));
         assertThat(slots.mayLimit(Set.of("db"))).as("the limits last read stand during an outage").isTrue();
         assertThat(slots.mayLimit(Set.of("http"))).isFalse();
 
+        // back: once the limits are read again, runs take their slots from the service again
         service.down = false;
-        assertThat(slots.acquire(a, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+        awaitReachable();
+        UUID c = new UUID(0, 3);
+        assertThat(slots.acquire(c, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
+        assertThat(service.calls).contains("acquire " + c).doesNotContain("acquire " + b);
     }
 
     @Test
-    void beforeTheLimitsAreKnownEveryTaggedRunAsksTheService() throws Exception {
+    void limitsThatCannotBeReadLetTaggedRunsGoOnWithOneWarningPerTag() throws Exception {
         service.down = true;
-        assertThat(slots.mayLimit(Set.of("anything"))).isTrue();
-        assertThat(slots.acquire(a, Set.of("anything"))).isInstanceOf(Acquisition.RetryAfter.class);
+        assertThat(slots.mayLimit(Set.of("anything"))).isFalse();
+        assertThat(slots.acquire(a, Set.of("anything"))).isEqualTo(Acquisition.ACQUIRED);
+        assertThat(slots.acquire(b, Set.of("anything", "other"))).isEqualTo(Acquisition.ACQUIRED);
+        slots.release(a);
+        slots.release(b);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(slots.mayLimit(Set.of("anything"))).isFalse();
+
+        assertThat(service.calls).as("no slot asked for, no release sent").isEmpty();
+        assertThat(warnings()).hasSize(2);
+        assertThat(warnings().get(0)).contains("'anything'", "the fake service", "connection refused",
+                "without its limits", "ConcurrencyLimits");
+        assertThat(warnings().get(1)).contains("'other'");
+    }
+
+    @Test
+    void limitsRefusedByTheServiceAreTreatedAsUnreadable() throws Exception {
+        service.refuse = true;
+        assertThat(slots.mayLimit(Set.of("db"))).isFalse();
+        assertThat(warnings()).singleElement().asString().contains("'db'", "refused: wrong key");
     }
 
     @Test
     void aRefusalFailsTheRun() {
         service.limits.put("db", 1);
+        assertThat(slots.mayLimit(Set.of("db"))).isTrue();
         service.refuse = true;
         assertThatThrownBy(() -> slots.acquire(a, Set.of("db"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("refused");
@@ -155,6 +225,7 @@ class SharedTagSlotsTest {
         service.down = true;
         slots.release(a);
         service.down = false;
+        awaitReachable();
 
         assertThat(slots.acquire(a, Set.of("db"))).isEqualTo(Acquisition.ACQUIRED);
         assertThat(service.calls).containsSubsequence("release " + a, "acquire " + a);
@@ -179,15 +250,19 @@ class SharedTagSlotsTest {
         final List<String> calls = new ArrayList<>();
         final List<UUID> flowRuns = new ArrayList<>();
         volatile boolean down, refuse;
-        int limitReads;
+        int limitReads, failedCalls;
 
         private void check() {
-            if (down) throw new SharedTagSlots.Unavailable("connection refused", null);
+            if (down) {
+                failedCalls++;
+                throw new SharedTagSlots.Unavailable("connection refused", null);
+            }
         }
 
         @Override
         public synchronized Map<String, Integer> limits() {
             check();
+            if (refuse) throw new IllegalStateException("refused: wrong key");
             limitReads++;
             return Map.copyOf(limits);
         }
