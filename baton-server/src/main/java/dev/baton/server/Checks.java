@@ -130,8 +130,12 @@ final class Checks {
                     text("name", e.name(), 600, true);
                     text("taskName", e.taskName(), 500, true);
                     text("taskVersion", e.taskVersion(), 200, false);
+                    if (e.callPosition() != null && e.callPosition() < 0) {
+                        throw ApiError.badRequest("Field 'callPosition' must be 0 or more, not " + e.callPosition());
+                    }
                     yield new RunEvent.TaskRunCreated(e.id(), e.flowRunId(), e.ordinal(), e.name(), e.taskName(),
-                            e.taskVersion(), tags("tags", e.tags()), ids("upstream", e.upstream()), e.subflowRunId());
+                            e.taskVersion(), tags("tags", e.tags()), ids("upstream", e.upstream()), e.subflowRunId(),
+                            e.callPosition());
                 }
                 case RunEvent.FlowRunState e -> new RunEvent.FlowRunState(required("flowRunId", e.flowRunId()),
                         state("state", e.state(), now));

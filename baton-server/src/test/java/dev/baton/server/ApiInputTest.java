@@ -111,6 +111,9 @@ class ApiInputTest {
                 + UUID.randomUUID() + "\"}]"), 400, "state");
         assertError(http.post("/api/events", "[{\"kind\": \"flow_run_state\", \"flowRunId\": \"x\"}]"), 400,
                 "flowRunId", "UUID");
+        assertError(http.post("/api/events", "[{\"kind\": \"task_run_created\", \"id\": \"" + UUID.randomUUID()
+                + "\", \"flowRunId\": \"" + UUID.randomUUID() + "\", \"ordinal\": 0, \"name\": \"t-0\","
+                + " \"taskName\": \"t\", \"callPosition\": -1}]"), 400, "callPosition", "0 or more");
         assertError(http.post("/api/flow_runs", "{\"flowName\": \"f\", \"name\": \"a\\u0000b\"}"), 400, "NUL");
         assertError(http.post("/api/flow_runs", "{\"flowName\": \"" + "x".repeat(501) + "\"}"), 400, "flowName",
                 "500");

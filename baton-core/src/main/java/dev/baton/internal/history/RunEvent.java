@@ -32,9 +32,20 @@ public sealed interface RunEvent {
     record FlowRunCreated(UUID id, String name, String flowName, String parameters, UUID parentFlowRunId,
                           UUID parentTaskRunId, Set<String> tags, Instant created, String process) implements RunEvent {}
 
-    /** A task run was created: the {@code ordinal}-th of its flow run, with the task runs it waits for. */
+    /**
+     * A task run was created: the {@code ordinal}-th of its flow run, with the task runs it waits for;
+     * {@code callPosition} (null if not known) is which call of its task it is in its flow run's
+     * attempt (see {@code TaskRun.callPosition()}).
+     */
     record TaskRunCreated(UUID id, UUID flowRunId, int ordinal, String name, String taskName, String taskVersion,
-                          Set<String> tags, List<UUID> upstream, UUID subflowRunId) implements RunEvent {}
+                          Set<String> tags, List<UUID> upstream, UUID subflowRunId, Integer callPosition)
+            implements RunEvent {
+        /** A task run created with no call position (through the API, or by an older Baton). */
+        public TaskRunCreated(UUID id, UUID flowRunId, int ordinal, String name, String taskName, String taskVersion,
+                              Set<String> tags, List<UUID> upstream, UUID subflowRunId) {
+            this(id, flowRunId, ordinal, name, taskName, taskVersion, tags, upstream, subflowRunId, null);
+        }
+    }
 
     /** A flow run entered {@code state}. */
     record FlowRunState(UUID flowRunId, StateRecord state) implements RunEvent {}

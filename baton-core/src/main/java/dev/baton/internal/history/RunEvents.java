@@ -48,7 +48,8 @@ public final class RunEvents {
         List<java.util.UUID> ids = new ArrayList<>(upstream.size());
         for (TaskRun u : upstream) ids.add(u.id());
         return new RunEvent.TaskRunCreated(run.id(), run.flowRunId(), ordinal, run.name(), run.taskName(),
-                run.taskVersion().orElse(null), run.tags(), ids, null);
+                run.taskVersion().orElse(null), run.tags(), ids, null,
+                run.callPosition() < 0 ? null : run.callPosition());
     }
 
     /**

@@ -124,6 +124,7 @@ final class Batch {
         int ordinal;
         String name, taskName, taskVersion, tags;
         UUID subflowRunId;
+        int callPosition = -1; // -1: not known
 
         TaskRow(UUID id, UUID flowRunId, boolean insert) {
             super(id, insert);

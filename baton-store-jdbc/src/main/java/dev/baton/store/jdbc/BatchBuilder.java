@@ -91,6 +91,7 @@ final class BatchBuilder {
         row.taskName = run.taskName();
         row.taskVersion = run.taskVersion().orElse(null);
         row.tags = tags(run.tags());
+        row.callPosition = run.callPosition();
         List<TaskRun> upstream = run.upstream();
         for (int i = 0; i < upstream.size(); i++) g.edges.add(new Batch.Edge(row.id, i, upstream.get(i).id()));
         g.taskInserts.add(row);

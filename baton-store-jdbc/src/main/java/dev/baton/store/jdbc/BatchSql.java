@@ -24,7 +24,7 @@ final class BatchSql implements AutoCloseable {
     private static final String FLOW_RUN_COLUMNS = "id, name, flow_name, parameters, parent_flow_run_id,"
             + " parent_task_run_id, state_type, state_name, created_ns, start_ns, end_ns, tags, process, heartbeat_ns";
     private static final String TASK_RUN_COLUMNS = "id, flow_run_id, ordinal, name, task_name, task_version, tags,"
-            + " state_type, state_name, start_ns, end_ns, subflow_run_id";
+            + " state_type, state_name, start_ns, end_ns, subflow_run_id, call_position";
     private static final String UPSTREAM_COLUMNS = "flow_run_id, task_run_id, ordinal, upstream_task_run_id";
     private static final String FLOW_RUN_STATE_COLUMNS = "flow_run_id, seq, type, name, timestamp_ns, message,"
             + " scheduled_ns, result_ref";
@@ -275,6 +275,8 @@ final class BatchSql implements AutoCloseable {
         Database.setLong(s, 10, r.startNs, r.hasStart);
         Database.setLong(s, 11, r.endNs, r.hasEnd);
         db.setUuid(s, 12, r.subflowRunId);
+        if (r.callPosition >= 0) s.setInt(13, r.callPosition);
+        else s.setNull(13, java.sql.Types.INTEGER);
         s.addBatch();
         taskRuns++;
     }

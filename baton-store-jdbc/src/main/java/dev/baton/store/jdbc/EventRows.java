@@ -130,6 +130,7 @@ final class EventRows {
         row.taskVersion = e.taskVersion();
         row.tags = tags(e.tags());
         row.subflowRunId = e.subflowRunId();
+        if (e.callPosition() != null) row.callPosition = e.callPosition();
         List<UUID> upstream = e.upstream() == null ? List.of() : e.upstream();
         for (int i = 0; i < upstream.size(); i++) g.edges.add(new Batch.Edge(e.id(), i, upstream.get(i)));
         g.taskInserts.add(row);

@@ -94,8 +94,8 @@ final class RunReader {
                 }
             }
             LinkedHashMap<UUID, StoredTaskRun> runs = new LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, name, task_name, task_version, tags FROM task_run"
-                    + " WHERE flow_run_id = ? ORDER BY ordinal")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT id, name, task_name, task_version, tags, call_position"
+                    + " FROM task_run WHERE flow_run_id = ? ORDER BY ordinal")) {
                 db.setUuid(s, 1, flowRunId);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -130,14 +130,14 @@ final class RunReader {
 
     /** An upstream task run of another flow run: read alone, its own upstream runs not followed. */
     private TaskRun elsewhere(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT id, name, task_name, task_version, tags, flow_run_id"
-                + " FROM task_run WHERE id = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT id, name, task_name, task_version, tags, call_position,"
+                + " flow_run_id FROM task_run WHERE id = ?")) {
             db.setUuid(s, 1, id);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
-                    return new StoredTaskRun(id, null, "<not recorded>", "<not recorded>", null, Set.of(), List.of());
+                    return new StoredTaskRun(id, null, "<not recorded>", "<not recorded>", null, Set.of(), List.of(), -1);
                 }
-                UUID flowRunId = db.getUuid(r, 6);
+                UUID flowRunId = db.getUuid(r, 7);
                 List<State> history = new ArrayList<>();
                 try (PreparedStatement hs = c.prepareStatement("SELECT " + STATE_COLUMNS + " FROM task_run_state"
                         + " WHERE flow_run_id = ? AND task_run_id = ? ORDER BY seq")) {
@@ -152,11 +152,14 @@ final class RunReader {
         }
     }
 
+    /** The task run in columns id, name, task_name, task_version, tags, call_position. */
     private static StoredTaskRun taskRun(UUID id, UUID flowRunId, ResultSet r, List<State> history) throws SQLException {
         Set<String> tags = Json.readStrings(r.getString(5));
+        int position = r.getInt(6);
+        if (r.wasNull()) position = -1; // recorded before call positions were
         return new StoredTaskRun(id, flowRunId, r.getString(2), r.getString(3), r.getString(4),
                 tags.isEmpty() ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(tags)),
-                history == null ? List.of() : List.copyOf(history));
+                history == null ? List.of() : List.copyOf(history), position);
     }
 
     /** The state in columns seq, type, name, timestamp_ns, message, scheduled_ns from {@code i}. */

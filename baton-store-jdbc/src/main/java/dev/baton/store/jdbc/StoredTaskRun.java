@@ -17,10 +17,11 @@ final class StoredTaskRun implements TaskRun {
     private final String taskVersion;
     private final Set<String> tags;
     private final List<State> history;
+    private final int callPosition;
     private List<TaskRun> upstream = List.of(); // set once by the reader, before anyone sees the run
 
     StoredTaskRun(UUID id, UUID flowRunId, String name, String taskName, String taskVersion, Set<String> tags,
-                  List<State> history) {
+                  List<State> history, int callPosition) {
         this.id = id;
         this.flowRunId = flowRunId;
         this.name = name;
@@ -28,6 +29,7 @@ final class StoredTaskRun implements TaskRun {
         this.taskVersion = taskVersion;
         this.tags = tags;
         this.history = history;
+        this.callPosition = callPosition;
     }
 
     void upstream(List<TaskRun> runs) {
@@ -39,6 +41,8 @@ final class StoredTaskRun implements TaskRun {
     @Override public String name() { return name; }
 
     @Override public String taskName() { return taskName; }
+
+    @Override public int callPosition() { return callPosition; }
 
     @Override public Optional<String> taskVersion() { return Optional.ofNullable(taskVersion); }
 

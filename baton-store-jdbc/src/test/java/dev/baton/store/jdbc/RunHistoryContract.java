@@ -349,7 +349,7 @@ abstract class RunHistoryContract {
                         Set.of("remote", "eu"), t0, "4242@worker-7"),
                 new RunEvent.FlowRunState(flowRunId, pending),
                 new RunEvent.FlowRunState(flowRunId, running),
-                new RunEvent.TaskRunCreated(a, flowRunId, 0, "load-0", "load", "2", Set.of("io"), List.of(), null),
+                new RunEvent.TaskRunCreated(a, flowRunId, 0, "load-0", "load", "2", Set.of("io"), List.of(), null, 0),
                 new RunEvent.TaskRunState(flowRunId, a, pending),
                 new RunEvent.TaskRunCreated(b, flowRunId, 1, "sum-0", "sum", null, Set.of(), List.of(a), null),
                 new RunEvent.TaskRunState(flowRunId, a, running),
@@ -394,6 +394,9 @@ abstract class RunHistoryContract {
                 .containsExactly("loading", "summing");
         assertThat(history.flowRuns(filter(null, null, null, null, Set.of("remote", "eu"), 0, 10)).items())
                 .extracting(FlowRunSummary::id).containsExactly(flowRunId);
+        // the call position a reporter gave is kept; a run reported without one has none
+        assertThat(second.flowRun(flowRunId).orElseThrow().taskRuns()).extracting(TaskRun::callPosition)
+                .containsExactly(0, -1);
 
         Database db = database();
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(

@@ -195,8 +195,13 @@ abstract class RunStoreContract {
     @Test
     void flowRetriesAndTheirMessagesRoundTrip() {
         AtomicInteger attempts = new AtomicInteger();
+        Task1<Integer, Integer> checked = Task.named("checked").of(x -> {
+            if (x < 0) throw new IllegalArgumentException("negative");
+            return x;
+        });
         Flow0<String> flow = Flow.named("retried").retries(1).retryDelay(Duration.ofMillis(1)).of(() -> {
-            square.call(attempts.get());
+            checked.submit(3); // completes in the first attempt: the retry reuses it
+            checked.submit(attempts.get() == 0 ? -1 : 4); // fails in the first attempt: the retry runs it again
             if (attempts.incrementAndGet() == 1) throw new IllegalStateException("first attempt fails");
             return "done";
         });
@@ -209,7 +214,9 @@ abstract class RunStoreContract {
                 .containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
         assertThat(stored.history().get(2).message()).get().asString().contains("first attempt fails");
         assertThat(stored.history().get(2).scheduledTime()).isPresent();
-        assertThat(stored.taskRuns()).extracting(t -> t.name()).containsExactly("square-0", "square-1");
+        // each call's position is recorded: the rerun of the second call has the failed run's position
+        assertThat(stored.taskRuns()).extracting(t -> t.name() + " " + t.state().name() + " " + t.callPosition())
+                .containsExactly("checked-0 Completed 0", "checked-1 Failed 1", "checked-2 Completed 1");
     }
 
     @Test

@@ -32,6 +32,7 @@ final class SameRun {
         assertThat(stored.id()).as(what + " id").isEqualTo(live.id());
         assertThat(stored.name()).as(what + " name").isEqualTo(live.name());
         assertThat(stored.taskName()).as(what + " task name").isEqualTo(live.taskName());
+        assertThat(stored.callPosition()).as(what + " call position").isEqualTo(live.callPosition());
         assertThat(stored.taskVersion()).as(what + " task version").isEqualTo(live.taskVersion());
         assertThat(stored.tags()).as(what + " tags").isEqualTo(live.tags());
         assertThat(stored.flowRunId()).as(what + " flow run id").isEqualTo(live.flowRunId());
