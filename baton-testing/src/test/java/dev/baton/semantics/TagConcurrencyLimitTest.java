@@ -1,5 +1,6 @@
 package dev.baton.semantics;
 
+import dev.baton.Clock;
 import dev.baton.ConcurrencyLimits;
 import dev.baton.ConcurrentExecutor;
 import dev.baton.Flow;
@@ -12,7 +13,6 @@ import dev.baton.TaskFuture;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.internal.engine.TagLimits;
 import dev.baton.testing.BatonTest;
-import dev.baton.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -55,6 +55,34 @@ class TagConcurrencyLimitTest {
     /** How many task runs of this test wait for a slot of {@code tag} now (asked on the test's thread). */
     private static int waiting(String tag) {
         return EngineServices.current().tagLimits().waiting(tag);
+    }
+
+    /**
+     * Makes the engine's sleeps (a retry delay) of this test's flow runs last until {@code done} opens
+     * (or {@link Traces#PATIENCE} passes), instead of a time that a loaded machine may need all of.
+     */
+    private static void sleepsLastUntil(CountDownLatch done) {
+        EngineServices services = EngineServices.current();
+        Clock system = Clock.system();
+        java.util.concurrent.atomic.AtomicLong slept = new java.util.concurrent.atomic.AtomicLong();
+        Clock clock = new Clock() {
+            @Override
+            public long epochNanos() {
+                return system.epochNanos() + slept.get(); // a sleep moves time on by all of itself
+            }
+
+            @Override
+            public void sleep(Duration duration) throws InterruptedException {
+                done.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                slept.addAndGet(duration.toNanos());
+            }
+
+            @Override
+            public Timer schedule(Runnable action, Duration delay) {
+                return system.schedule(action, delay);
+            }
+        };
+        EngineServices.useOnThisThread(new EngineServices(services.store(), clock, services.home(), services.tagLimits()));
     }
 
     /** The finished run of {@code handle}; fails the test (rather than hanging it) if it does not finish. */
@@ -201,16 +229,14 @@ class TagConcurrencyLimitTest {
     }
 
     @Test
-    void aTaskRunWaitingForItsRetryLeavesItsExecutorSlotToOthers(FakeClock clock) {
-        // on fake time the retry is due at once: the untagged run gets the slot only if the waiting
-        // run gives it back (it takes one again ahead of the queue, so without that it would go first)
-        CountDownLatch plainRan = new CountDownLatch(1), plainQueued = new CountDownLatch(1);
+    void aTaskRunWaitingForItsRetryLeavesItsExecutorSlotToOthers() {
+        CountDownLatch plainRan = new CountDownLatch(1);
+        // the retry is due once the untagged run has run: had the waiting run kept the executor's only
+        // slot, the untagged run could not run before the retry (which would then be due after PATIENCE)
+        sleepsLastUntil(plainRan);
         AtomicInteger attempts = new AtomicInteger();
         Task0<String> flaky = Task.named("flaky").retries(1).retryDelay(Duration.ofSeconds(1)).of(() -> {
-            if (attempts.incrementAndGet() == 1) {
-                Traces.await(plainQueued, "the untagged run was submitted");
-                throw new IllegalStateException("first attempt fails");
-            }
+            if (attempts.incrementAndGet() == 1) throw new IllegalStateException("first attempt fails");
             return plainRan.getCount() == 0 ? "retried after the untagged run" : "retried before it";
         });
         Task0<String> plain = Task.named("plain").of(() -> {
@@ -220,7 +246,6 @@ class TagConcurrencyLimitTest {
         Flow0<String> flow = Flow.named("f").executor(new ConcurrentExecutor(1)).of(() -> {
             TaskFuture<String> first = flaky.submit();
             plain.submit();
-            plainQueued.countDown();
             return first.result();
         });
 

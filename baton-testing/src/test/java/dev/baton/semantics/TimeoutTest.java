@@ -137,12 +137,13 @@ class TimeoutTest {
         Traces.until(() -> clock.pendingTimers() == 1, "the attempt runs, its timeout set");
         clock.advance(LIMIT);
         FlowRun<Void> run;
+        boolean bodyFinishedFirst;
         try {
             run = finished(handle); // the body still runs: an awaited body would keep the run from finishing
+            bodyFinishedFirst = finished.get();
         } finally {
             release.countDown();
         }
-        boolean bodyFinishedFirst = finished.get();
 
         assertThat(bodyFinishedFirst).as("the flow run ended while the body still ran").isFalse();
         assertThat(run.taskRuns().get(0).state()).hasToString("TimedOut('Task run 'stubborn-0' exceeded its timeout of 150 ms')");
