@@ -309,8 +309,8 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                     + settings.url() + " within " + options.deliveryTimeout().toMillis() + " ms ("
                     + ApiSettings.DELIVERY_TIMEOUT_ENVIRONMENT + "): " + why + ".\n"
                     + "Baton: they are kept in " + file + "\n"
-                    + "Baton: and will be delivered by the next process that runs flows with this BATON_HOME and "
-                    + ApiSettings.URL_ENVIRONMENT + "=" + settings.url() + " (or now: ./baton spool deliver).");
+                    + "Baton: they will be delivered first by the next process that runs flows with this BATON_HOME"
+                    + " and " + ApiSettings.URL_ENVIRONMENT + "=" + settings.url() + " (any ./baton run).");
             System.err.flush();
         } catch (IOException | RuntimeException e) {
             LOG.error("Closing with {} run events not delivered to the Baton API server at {} ({}), and they could"
