@@ -56,6 +56,8 @@ public final class FlowRunEngine extends RunScope {
     private final AtomicBoolean cancelling = new AtomicBoolean();
     private volatile boolean timedOut;
     private volatile Thread bodyThread;
+    /** The thread waiting for the run's next attempt (a retry delay), which a cancellation wakes. */
+    private volatile Thread attemptWaiter;
     private final CompletableFuture<FlowRunRecord<Object>> finished = new CompletableFuture<>();
     /** The flow's retry options as the policy asks them (guarded: a failing condition is logged), or null. */
     private final Transition.Retries retries;
@@ -160,6 +162,10 @@ public final class FlowRunEngine extends RunScope {
                             + reject.state().message().orElse(reject.state().toString()), null);
                     continue;
                 }
+                if (isCancelling(d.state())) {
+                    fin = cancelled(); // cancelled as the attempt ended: no retry, only Cancelled may follow
+                    break;
+                }
                 fin = ended = d.state() != null ? d.state() : record.state();
                 break;
             }
@@ -174,6 +180,8 @@ public final class FlowRunEngine extends RunScope {
             Object r = returned;
             Throwable t = thrown;
             Decision d = propose(fin, false, s -> record.finish(s, r, t));
+            // cancelled as the run ended: only Cancelled may follow Cancelling
+            if (isCancelling(d.state())) d = propose(cancelled(), false, s -> record.finish(s, r, t));
             if (d.state() != null) fin = d.state(); // a final state recorded first stands
         } else {
             fin = ended;
@@ -188,10 +196,12 @@ public final class FlowRunEngine extends RunScope {
 
     /**
      * Proposes RUNNING for the next attempt until the policy accepts it, sleeping through each
-     * WAIT (a retry not yet due); null once running, else the state the run ends in instead.
+     * WAIT (a retry not yet due); null once running, else the state the run ends in instead. A
+     * cancellation ends the wait at once: the run ends Cancelled and the body does not run again.
      */
     private State enterRunning() {
         while (true) {
+            if (cancelling.get()) return cancelled();
             Decision d = propose(State.of(StateType.RUNNING, null, now(), null, null), false, record::append);
             switch (d) {
                 case Decision.Accept a -> {
@@ -199,15 +209,24 @@ public final class FlowRunEngine extends RunScope {
                     return null;
                 }
                 case Decision.Wait w -> {
+                    attemptWaiter = Thread.currentThread(); // before reading the flag that cancel() sets before reading this
                     try {
-                        clock.sleep(w.delay());
+                        if (!cancelling.get()) clock.sleep(w.delay());
                     } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return State.of(StateType.CRASHED, null, now(), "Flow run was interrupted while awaiting a retry", e);
+                        if (!cancelling.get()) {
+                            Thread.currentThread().interrupt();
+                            return State.of(StateType.CRASHED, null, now(), "Flow run was interrupted while awaiting a retry", e);
+                        }
+                    } finally {
+                        attemptWaiter = null;
+                    }
+                    if (cancelling.get()) {
+                        Thread.interrupted(); // cancel()'s wake-up call, not meant for what follows
+                        return cancelled();
                     }
                 }
                 case Decision.Reject r -> {
-                    return r.state();
+                    return isCancelling(r.state()) ? cancelled() : r.state();
                 }
                 case Decision.Abort x -> {
                     return State.of(StateType.CRASHED, null, now(), "Flow run could not start: " + x.reason(), null);
@@ -371,12 +390,26 @@ public final class FlowRunEngine extends RunScope {
         if (finished.isDone() || record.state() != null && record.state().isFinal()) return false;
         if (!cancelling.compareAndSet(false, true)) return false;
         Decision d = propose(State.of(StateType.CANCELLING, null, now(), null, null), false, record::append);
-        if (!(d instanceof Decision.Accept)) return false; // it finished meanwhile
+        if (!(d instanceof Decision.Accept)) {
+            // it finished meanwhile, or ended Cancelled at once from its retry wait, having seen the flag first
+            return d.state() != null && d.state().isCancelled();
+        }
         RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Cancelling: stopping running task runs", null);
         stopRunningWork();
         Thread body = bodyThread;
         if (body != null) body.interrupt();
+        Thread waiter = attemptWaiter;
+        if (waiter != null) waiter.interrupt(); // waiting for a retry: end the wait now
         return true;
+    }
+
+    private static boolean isCancelling(State s) {
+        return s != null && s.type() == StateType.CANCELLING;
+    }
+
+    /** The state a cancelled run ends in. */
+    private State cancelled() {
+        return State.of(StateType.CANCELLED, null, now(), "Flow run was cancelled", null);
     }
 
     private void stopRunningWork() {

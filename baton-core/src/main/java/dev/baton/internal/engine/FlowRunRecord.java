@@ -5,7 +5,6 @@ import dev.baton.FlowRunFailedException;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.Ids;
-import dev.baton.internal.orchestration.NoLeavingTerminalStates;
 import dev.baton.internal.store.RunStore;
 
 import java.util.ArrayList;
@@ -66,13 +65,14 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
 
     /**
      * Records the final state and what the body returned or threw, atomically, unless a final
-     * state is recorded already (a {@link dev.baton.internal.orchestration.StateRecorder}).
+     * state is recorded already, or the run is Cancelling and {@code finalState} is not Cancelled
+     * (a {@link dev.baton.internal.orchestration.StateRecorder}).
      *
-     * @return null if recorded, else the final state that stands
+     * @return null if recorded, else the state that stands
      */
     synchronized State finish(State finalState, R result, Throwable failure) {
         State current = state();
-        if (NoLeavingTerminalStates.refuses(current)) return current; // its result stays
+        if (refuses(current, finalState)) return current; // its result stays
         this.result = result;
         this.failure = failure;
         return append(finalState); // the same lock: nothing can come in between
