@@ -73,7 +73,10 @@ public final class FlowRunEngine extends RunScope {
         this.clock = services.clock();
         this.standIn = parent != null ? parent.beginSubflow(flow) : null;
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id(),
-                standIn == null ? null : standIn.id(), services.store());
+                standIn == null ? null : standIn.id(), services.store(), State.of(StateType.PENDING, null, now(), null, null));
+        // Pending from the moment the run can be seen (its handle, the store), before its thread starts
+        services.store().flowRunStarted(record);
+        record.announceFirst();
         FlowOptions options = flow.options();
         this.retries = options.retries() == 0 ? null
                 : new Transition.Retries(options.retries(), this::retryDelay, this::retryIf);
@@ -118,8 +121,6 @@ public final class FlowRunEngine extends RunScope {
     private void executeAttempts() {
         FlowDefinition flow = record.flow();
         FlowOptions options = flow.options();
-        services.store().flowRunStarted(record);
-        propose(State.of(StateType.PENDING, null, now(), null, null), false, record::append);
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             String created = "Created flow run '" + record.name() + "' for flow '" + flow.name() + "'";
             RunLog.FLOW_RUNS.atInfo().setMessage(created).addKeyValue("flow_run_id", record.id()).log();
@@ -466,9 +467,10 @@ public final class FlowRunEngine extends RunScope {
                     + " calls them so the flow run waits for it.");
         }
         int index = runCounters.computeIfAbsent(task.name(), k -> new AtomicInteger()).getAndIncrement();
-        TaskRunRecord run = new TaskRunRecord(task, record, index, upstream);
+        // Pending before it is listed anywhere; the store hears of the state once it knows the run
+        TaskRunRecord run = new TaskRunRecord(task, record, index, upstream, State.of(StateType.PENDING, null, now(), null, null));
         record.addTaskRun(run);
-        run.append(State.of(StateType.PENDING, null, now(), null, null));
+        run.announceFirst();
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Created task run '" + run.name() + "' for task '" + task.name() + "'", null);
         }

@@ -27,8 +27,15 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
     private volatile R result;
     private volatile Throwable failure;
 
+    /** A record with no state yet, for tests that append every state themselves. */
     FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId, UUID parentTaskRunId, RunStore store) {
-        super(Ids.msb(), Ids.lsb());
+        this(flow, parameters, parentFlowRunId, parentTaskRunId, store, null);
+    }
+
+    /** A flow run that is {@code pending} from the start (see {@link #announceFirst()}), unless that is null. */
+    FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId, UUID parentTaskRunId, RunStore store,
+                  State pending) {
+        super(Ids.msb(), Ids.lsb(), pending);
         this.flow = flow;
         this.name = RunNames.next();
         this.parameters = Collections.unmodifiableList(Arrays.asList(parameters.clone()));

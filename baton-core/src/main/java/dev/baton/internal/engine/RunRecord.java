@@ -26,6 +26,24 @@ abstract class RunRecord {
         this.idLsb = idLsb;
     }
 
+    /**
+     * A record whose history already holds {@code first} (Pending), so the run has a state from the
+     * moment anything can see it; the run store hears of it through {@link #announceFirst()}, once it
+     * has been told the run exists.
+     */
+    RunRecord(long idMsb, long idLsb, State first) {
+        this(idMsb, idLsb);
+        if (first != null) {
+            states[0] = first;
+            size = 1;
+        }
+    }
+
+    /** Tells the run store about the first state, given at construction; call it right after announcing the run. */
+    final synchronized void announceFirst() {
+        recorded(states[0]);
+    }
+
     public final UUID id() {
         return new UUID(idMsb, idLsb);
     }

@@ -18,8 +18,9 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     private final int index;
     private final TaskRunRecord[] upstream;
 
-    TaskRunRecord(TaskDefinition task, FlowRunRecord<?> flowRun, int index, TaskRunRecord[] upstream) {
-        super(Ids.msb(), Ids.lsb());
+    /** A task run that is {@code pending} from the start (see {@link #announceFirst()}). */
+    TaskRunRecord(TaskDefinition task, FlowRunRecord<?> flowRun, int index, TaskRunRecord[] upstream, State pending) {
+        super(Ids.msb(), Ids.lsb(), pending);
         this.task = task;
         this.flowRun = flowRun;
         this.index = index;
