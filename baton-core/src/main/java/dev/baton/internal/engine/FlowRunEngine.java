@@ -49,7 +49,8 @@ public final class FlowRunEngine extends RunScope {
     private final AtomicLong outstanding = new AtomicLong();
     private volatile CompletableFuture<Void> drained;
     private final ConcurrentHashMap<String, AtomicInteger> runCounters = new ConcurrentHashMap<>();
-    private final AtomicInteger failedRuns = new AtomicInteger(), cancelledRuns = new AtomicInteger();
+    private final AtomicInteger failedRuns = new AtomicInteger(), cancelledRuns = new AtomicInteger(),
+            notReadyRuns = new AtomicInteger();
     private int firstTaskRunOfAttempt;
     /** Task runs whose bodies are running, tracked only when the run can be cancelled. */
     private final Set<TaskRunFuture<?>> running;
@@ -251,6 +252,7 @@ public final class FlowRunEngine extends RunScope {
         drained = new CompletableFuture<>();
         failedRuns.set(0);
         cancelledRuns.set(0);
+        notReadyRuns.set(0);
         firstTaskRunOfAttempt = record.taskRunCount();
         timedOut = false;
         Attempt result = flow.options().timeout() == null ? invokeBody(flow) : invokeBodyWithTimeout(flow);
@@ -536,6 +538,7 @@ public final class FlowRunEngine extends RunScope {
         boolean bad = type == StateType.FAILED || type == StateType.CRASHED;
         if (bad) failedRuns.incrementAndGet();
         else if (type == StateType.CANCELLED) cancelledRuns.incrementAndGet();
+        else if (!state.isFinal()) notReadyRuns.incrementAndGet();
         return bad;
     }
 
@@ -547,7 +550,7 @@ public final class FlowRunEngine extends RunScope {
 
     private State finalState(Object returned, Throwable thrown) {
         return FinalState.of(returned, thrown, timedOut, cancelling.get(), failedRuns.get(), cancelledRuns.get(),
-                record.taskRunCount() - firstTaskRunOfAttempt, now());
+                notReadyRuns.get(), record.taskRunCount() - firstTaskRunOfAttempt, now());
     }
 
     // ----- what task runs need -----
