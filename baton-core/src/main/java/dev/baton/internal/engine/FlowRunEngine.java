@@ -161,7 +161,7 @@ public final class FlowRunEngine extends RunScope {
                 Decision d = propose(fin, true, s -> s.isFinal() ? record.finish(s, r, t) : record.append(s));
                 if (d instanceof Decision.Reject reject && reject.state().isScheduled()) {
                     RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Attempt " + attempts + " failed: "
-                            + reject.state().message().orElse(reject.state().toString()), null);
+                            + reject.state().message().orElse(reject.state().toString()), bodyFailure(fin, thrown));
                     continue;
                 }
                 if (isCancelling(d.state())) {
@@ -190,10 +190,21 @@ public final class FlowRunEngine extends RunScope {
         }
         Hooks.forFlow(this, options, fin);
         if (RunLog.FLOW_RUNS.isInfoEnabled() || !fin.isCompleted()) {
-            RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin, null);
+            // the body's exception goes with the line, stack trace and all, as a task run's does
+            RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin,
+                    bodyFailure(fin, thrown));
         }
         if (standIn != null) parent.endSubflow(standIn, fin);
         services.store().flowRunFinished(record);
+    }
+
+    /**
+     * What {@code fin} failed or crashed of when the body (or the executor) threw {@code thrown}:
+     * the exception whose stack trace the log shows; null for an outcome the body returned.
+     */
+    private static Throwable bodyFailure(State fin, Throwable thrown) {
+        if (thrown == null || fin.isCompleted() || fin.isCancelled()) return null;
+        return fin.cause().orElse(null);
     }
 
     /**
