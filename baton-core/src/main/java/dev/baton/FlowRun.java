@@ -42,7 +42,7 @@ public interface FlowRun<R> {
     /** The task run standing for this subflow run in its parent flow run (named after this flow). */
     Optional<UUID> parentTaskRunId();
 
-    /** The current state (final once {@code run(...)} has returned). */
+    /** The current state: Pending from the start, never null; final once {@code run(...)} has returned. */
     State state();
 
     /** Every state so far, oldest first. */

@@ -28,7 +28,7 @@ public interface FlowRunHandle<R> {
     /** The live record of the run: its state and task runs so far. */
     FlowRun<R> flowRun();
 
-    /** The run's current state. */
+    /** The run's current state: Pending from the moment {@code start()} returns, never null. */
     default State state() {
         return flowRun().state();
     }

@@ -49,7 +49,7 @@ public interface TaskRun {
     /** The task runs this one waited for: futures passed as arguments and {@code waitFor}. */
     List<TaskRun> upstream();
 
-    /** The current state. */
+    /** The current state: Pending from the start, never null. */
     State state();
 
     /** Every state so far, oldest first. */

@@ -125,10 +125,33 @@ class FlowFinalStateTest {
     }
 
     @Test
-    void procedureWithoutTaskRunsCompletes() {
+    void procedureWithoutTaskRunsCompletesWithoutAMessage() {
         FlowRun<Void> run = Flow.named("f").procedure(() -> {}).run();
 
-        assertThat(run.state()).hasToString("Completed('All states completed.')");
+        assertThat(run.state()).hasToString("Completed()"); // Prefect 2: nothing to aggregate, None returned
+    }
+
+    @Test
+    void procedureWithACancelledAndAFailedRunIsCancelledAsInPrefect() {
+        Flow0<State> cancelledChild = Flow.named("child").of(() -> State.cancelled("stopped"));
+        Flow0<Void> flow = Flow.named("f").procedure(() -> {
+            BOOM.submit();
+            cancelledChild.run();
+            OK.submit();
+        });
+
+        assertThat(flow.run().state()).hasToString("Cancelled('1/3 states cancelled.')");
+    }
+
+    @Test
+    void procedureCountsACrashedRunAsFailed() {
+        Flow0<State> crashedChild = Flow.named("child").of(() -> State.crashed("lost"));
+        Flow0<Void> flow = Flow.named("f").procedure(() -> {
+            crashedChild.run();
+            OK.submit();
+        });
+
+        assertThat(flow.run().state()).hasToString("Failed('1/2 states failed.')");
     }
 
     @Test
@@ -258,6 +281,47 @@ class FlowFinalStateTest {
         Flow0<List<TaskFuture<Integer>>> flow = Flow.named("f").of(() -> List.of(OK.submit(), OK.submit()));
 
         assertThat(flow.run().state()).hasToString("Completed('All states completed.')");
+    }
+
+    @Test
+    void returnedListOfACompletedAndANotReadyFutureFailsAsNotFinal() {
+        Task1<Integer, Integer> inc = Task.named("inc").of(x -> x + 1);
+        Flow0<List<TaskFuture<Integer>>> flow = Flow.named("f").of(() -> {
+            TaskFuture<Integer> notReady = inc.submit(BOOM.submit());
+            return List.of(OK.submit(), notReady);
+        });
+
+        FlowRun<List<TaskFuture<Integer>>> run = flow.run();
+
+        assertThat(run.state()).hasToString("Failed('1/2 states are not final.')");
+    }
+
+    @Test
+    void returnedListOfStatesCountsCrashedAsFailed() {
+        Flow0<List<State>> flow = Flow.named("f").of(() -> List.of(State.crashed("lost"), State.failed("x"), State.completed()));
+
+        assertThat(flow.run().state()).hasToString("Failed('2/3 states failed.')");
+    }
+
+    @Test
+    void returnedListWithACancelledAndAFailedFutureIsCancelledAsInPrefect() {
+        Flow0<List<Object>> flow = Flow.named("f").of(() -> List.of(State.cancelled("c"), BOOM.submit(), OK.submit()));
+
+        assertThat(flow.run().state()).hasToString("Cancelled('1/3 states cancelled.')");
+    }
+
+    @Test
+    void returnedListWithAFailedAndANotFinalStateCountsTheFailures() {
+        Flow0<List<State>> flow = Flow.named("f").of(() -> List.of(State.failed("x"), State.notReady("up"), State.paused()));
+
+        assertThat(flow.run().state()).hasToString("Failed('1/3 states failed.')");
+    }
+
+    @Test
+    void returnedListWithAPausedStateFailsAsNotFinal() {
+        Flow0<List<State>> flow = Flow.named("f").of(() -> List.of(State.completed(), State.paused()));
+
+        assertThat(flow.run().state()).hasToString("Failed('1/2 states are not final.')");
     }
 
     @Test

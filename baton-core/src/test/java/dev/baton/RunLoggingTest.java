@@ -116,6 +116,58 @@ class RunLoggingTest {
         assertThat(flowEvent.getLevel()).isEqualTo(Level.ERROR);
     }
 
+    /** {@code e} as the CLI's console prints it (its logback.xml pattern). */
+    private static String onTheConsole(ILoggingEvent e) {
+        ch.qos.logback.classic.PatternLayout layout = new ch.qos.logback.classic.PatternLayout();
+        layout.setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
+        layout.setPattern("%d{HH:mm:ss.SSS} | %-5level | %msg%n");
+        layout.start();
+        return layout.doLayout(e);
+    }
+
+    @Test
+    void aFlowBodysExceptionIsLoggedWithItsStackTrace() {
+        Flow1<String, Integer> flow = Flow.named("npe").of(s -> s.length());
+
+        FlowRun<Integer> run = flow.run((String) null);
+
+        ILoggingEvent e = event("Flow run '" + run.name() + "' - Finished in state " + run.state());
+        assertThat(run.state().toString()).startsWith("Failed('Flow run encountered an exception: NullPointerException: ");
+        assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+        assertThat(e.getThrowableProxy()).as("the exception goes with the line").isNotNull();
+        assertThat(e.getThrowableProxy().getClassName()).isEqualTo("java.lang.NullPointerException");
+        assertThat(onTheConsole(e)).contains("Finished in state Failed(", "java.lang.NullPointerException",
+                "\tat dev.baton.RunLoggingTest.lambda$aFlowBodysExceptionIsLoggedWithItsStackTrace$");
+    }
+
+    @Test
+    void eachFailedAttemptOfARetriedFlowIsLoggedWithItsStackTrace() {
+        AtomicInteger attempts = new AtomicInteger();
+        Flow0<Integer> flow = Flow.named("flaky").retries(1).of(() -> {
+            throw new IllegalStateException("attempt " + attempts.incrementAndGet());
+        });
+
+        FlowRun<Integer> run = flow.run();
+
+        ILoggingEvent first = appender.list.stream().filter(x -> x.getFormattedMessage().contains("Attempt 1 failed"))
+                .findFirst().orElseThrow(() -> new AssertionError("no 'Attempt 1 failed' in " + messages()));
+        assertThat(first.getLevel()).isEqualTo(Level.WARN);
+        assertThat(first.getThrowableProxy().getMessage()).isEqualTo("attempt 1");
+        ILoggingEvent last = event("Flow run '" + run.name() + "' - Finished in state " + run.state());
+        assertThat(last.getThrowableProxy().getMessage()).isEqualTo("attempt 2");
+    }
+
+    @Test
+    void aFlowRunJudgedByItsTaskRunsLogsNoStackTraceOfItsOwn() {
+        Task0<Integer> boom = Task.named("boom").of(() -> {
+            throw new IllegalStateException("x");
+        });
+        FlowRun<Void> run = Flow.named("logged").procedure(() -> boom.submit()).run();
+
+        assertThat(event("Flow run '" + run.name() + "' - Finished in state Failed('1/1 states failed.')")
+                .getThrowableProxy()).as("the task run's line has it already").isNull();
+    }
+
     // ----- Baton.logger() -----
 
     @Test

@@ -10,16 +10,21 @@ import dev.baton.FlowRunHandle;
 import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.Task1;
+import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.testing.BatonTest;
+import dev.baton.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.baton.semantics.Traces.PATIENCE;
 import static dev.baton.semantics.Traces.names;
@@ -203,6 +208,57 @@ class CancellationTest {
         assertThat(millisSince(start)).isLessThan(PATIENCE.toMillis());
         assertThat(calls).hasValue(1);
         assertThat(names(run.taskRuns().get(0))).containsExactly("Pending", "Running", "AwaitingRetry", "Cancelled");
+    }
+
+    @Test
+    void aFlowRunAwaitingItsOwnRetryEndsCancelledAtOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        List<String> hooks = new CopyOnWriteArrayList<>();
+        Flow0<Void> flow = Flow.named("etl").retries(1).retryDelay(Duration.ofMinutes(10))
+                .onCancellation((r, s) -> hooks.add("cancelled")).procedure(() -> {
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("down");
+                });
+
+        FlowRunHandle<Void> handle = flow.start();
+        Traces.until(() -> names(handle.flowRun()).contains("AwaitingRetry"), "the flow run awaits its retry");
+        boolean cancelled = handle.cancel();
+        Optional<FlowRun<Void>> ended = handle.await(PATIENCE);
+
+        assertThat(cancelled).isTrue();
+        assertThat(ended).as("the run ended without waiting for its retry").isPresent();
+        FlowRun<Void> run = ended.get();
+        assertThat(calls).as("the body did not run again").hasValue(1);
+        assertThat(names(run)).containsExactly("Pending", "Running", "AwaitingRetry", "Cancelling", "Cancelled");
+        assertThat(run.state()).hasToString("Cancelled('Flow run was cancelled')");
+        assertThat(hooks).containsExactly("cancelled");
+    }
+
+    @Test
+    void aFlowRunCancelledDuringItsRetryDelayNeverRunsItsBodyAgain(FakeClock clock) {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<FlowRunHandle<Void>> handle = new AtomicReference<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Flow0<Void> flow = Flow.named("etl").retries(1).retryDelay(Duration.ofSeconds(20)).procedure(() -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("down");
+        });
+        // 10 s into the 20 s retry delay (fake time: the wait runs the timer), the run is cancelled
+        CountDownLatch started = new CountDownLatch(1);
+        clock.schedule(() -> {
+            Traces.await(started, "start() returned the handle");
+            cancelled.set(handle.get().cancel());
+        }, Duration.ofSeconds(10));
+
+        handle.set(flow.start());
+        started.countDown();
+        FlowRun<Void> run = handle.get().await();
+
+        assertThat(cancelled).isTrue();
+        assertThat(calls).hasValue(1);
+        assertThat(names(run)).containsExactly("Pending", "Running", "AwaitingRetry", "Cancelling", "Cancelled");
+        List<State> history = run.history();
+        assertThat(history.get(3).timestamp()).isEqualTo(history.get(2).timestamp().plusSeconds(10));
     }
 
     @Test

@@ -364,10 +364,10 @@ class HookTest {
             logged = log.messages();
         }
 
-        assertThat(calls).containsExactly("first etl Completed('All states completed.')", "third etl Completed('All states completed.')");
-        assertThat(run.state()).hasToString("Completed('All states completed.')");
+        assertThat(calls).containsExactly("first etl Completed()", "third etl Completed()");
+        assertThat(run.state()).hasToString("Completed()");
         assertThat(logged).contains("Flow run '" + run.name() + "' - An onCompletion hook failed: IllegalStateException:"
-                + " hook boom; the run's state stays Completed('All states completed.')");
+                + " hook boom; the run's state stays Completed()");
     }
 
     @Test

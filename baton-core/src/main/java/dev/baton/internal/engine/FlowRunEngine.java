@@ -52,7 +52,8 @@ public final class FlowRunEngine extends RunScope {
     private final CallCounts calls = new CallCounts();
     /** What completed, for the next attempt to reuse; null if the run cannot retry, and once it has ended. */
     private volatile CompletedCalls completed;
-    private final AtomicInteger failedRuns = new AtomicInteger(), cancelledRuns = new AtomicInteger();
+    private final AtomicInteger failedRuns = new AtomicInteger(), cancelledRuns = new AtomicInteger(),
+            notReadyRuns = new AtomicInteger();
     /** Calls of this attempt that got a completed run of an earlier attempt back. */
     private final AtomicInteger reusedRuns = new AtomicInteger();
     private int firstTaskRunOfAttempt;
@@ -61,6 +62,8 @@ public final class FlowRunEngine extends RunScope {
     private final AtomicBoolean cancelling = new AtomicBoolean();
     private volatile boolean timedOut;
     private volatile Thread bodyThread;
+    /** The thread waiting for the run's next attempt (a retry delay), which a cancellation wakes. */
+    private volatile Thread attemptWaiter;
     private final CompletableFuture<FlowRunRecord<Object>> finished = new CompletableFuture<>();
     /** The flow's retry options as the policy asks them (guarded: a failing condition is logged), or null. */
     private final Transition.Retries retries;
@@ -77,7 +80,10 @@ public final class FlowRunEngine extends RunScope {
         this.clock = services.clock();
         this.standIn = parent != null ? parent.beginSubflow(flow, position) : null;
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id(),
-                standIn == null ? null : standIn.id(), services.store());
+                standIn == null ? null : standIn.id(), services.store(), State.of(StateType.PENDING, null, now(), null, null));
+        // Pending from the moment the run can be seen (its handle, the store), before its thread starts
+        services.store().flowRunStarted(record);
+        record.announceFirst();
         FlowOptions options = flow.options();
         this.retries = options.retries() == 0 ? null
                 : new Transition.Retries(options.retries(), this::retryDelay, this::retryIf);
@@ -136,8 +142,6 @@ public final class FlowRunEngine extends RunScope {
     private void executeAttempts() {
         FlowDefinition flow = record.flow();
         FlowOptions options = flow.options();
-        services.store().flowRunStarted(record);
-        propose(State.of(StateType.PENDING, null, now(), null, null), false, record::append);
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             String created = "Created flow run '" + record.name() + "' for flow '" + flow.name() + "'";
             RunLog.FLOW_RUNS.atInfo().setMessage(created).addKeyValue("flow_run_id", record.id()).log();
@@ -177,8 +181,12 @@ public final class FlowRunEngine extends RunScope {
                 Decision d = propose(fin, true, s -> s.isFinal() ? record.finish(s, r, t) : record.append(s));
                 if (d instanceof Decision.Reject reject && reject.state().isScheduled()) {
                     RunLog.log(RunLog.FLOW_RUNS, Level.WARN, this, "Attempt " + attempts + " failed: "
-                            + reject.state().message().orElse(reject.state().toString()), null);
+                            + reject.state().message().orElse(reject.state().toString()), bodyFailure(fin, thrown));
                     continue;
+                }
+                if (isCancelling(d.state())) {
+                    fin = cancelled(); // cancelled as the attempt ended: no retry, only Cancelled may follow
+                    break;
                 }
                 fin = ended = d.state() != null ? d.state() : record.state();
                 break;
@@ -195,24 +203,39 @@ public final class FlowRunEngine extends RunScope {
             Object r = returned;
             Throwable t = thrown;
             Decision d = propose(fin, false, s -> record.finish(s, r, t));
+            // cancelled as the run ended: only Cancelled may follow Cancelling
+            if (isCancelling(d.state())) d = propose(cancelled(), false, s -> record.finish(s, r, t));
             if (d.state() != null) fin = d.state(); // a final state recorded first stands
         } else {
             fin = ended;
         }
         Hooks.forFlow(this, options, fin);
         if (RunLog.FLOW_RUNS.isInfoEnabled() || !fin.isCompleted()) {
-            RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin, null);
+            // the body's exception goes with the line, stack trace and all, as a task run's does
+            RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin,
+                    bodyFailure(fin, thrown));
         }
         if (standIn != null) parent.endSubflow(this, fin);
         services.store().flowRunFinished(record);
     }
 
     /**
+     * What {@code fin} failed or crashed of when the body (or the executor) threw {@code thrown}:
+     * the exception whose stack trace the log shows; null for an outcome the body returned.
+     */
+    private static Throwable bodyFailure(State fin, Throwable thrown) {
+        if (thrown == null || fin.isCompleted() || fin.isCancelled()) return null;
+        return fin.cause().orElse(null);
+    }
+
+    /**
      * Proposes RUNNING for the next attempt until the policy accepts it, sleeping through each
-     * WAIT (a retry not yet due); null once running, else the state the run ends in instead.
+     * WAIT (a retry not yet due); null once running, else the state the run ends in instead. A
+     * cancellation ends the wait at once: the run ends Cancelled and the body does not run again.
      */
     private State enterRunning() {
         while (true) {
+            if (cancelling.get()) return cancelled();
             Decision d = propose(State.of(StateType.RUNNING, null, now(), null, null), false, record::append);
             switch (d) {
                 case Decision.Accept a -> {
@@ -220,15 +243,24 @@ public final class FlowRunEngine extends RunScope {
                     return null;
                 }
                 case Decision.Wait w -> {
+                    attemptWaiter = Thread.currentThread(); // before reading the flag that cancel() sets before reading this
                     try {
-                        clock.sleep(w.delay());
+                        if (!cancelling.get()) clock.sleep(w.delay());
                     } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return State.of(StateType.CRASHED, null, now(), "Flow run was interrupted while awaiting a retry", e);
+                        if (!cancelling.get()) {
+                            Thread.currentThread().interrupt();
+                            return State.of(StateType.CRASHED, null, now(), "Flow run was interrupted while awaiting a retry", e);
+                        }
+                    } finally {
+                        attemptWaiter = null;
+                    }
+                    if (cancelling.get()) {
+                        Thread.interrupted(); // cancel()'s wake-up call, not meant for what follows
+                        return cancelled();
                     }
                 }
                 case Decision.Reject r -> {
-                    return r.state();
+                    return isCancelling(r.state()) ? cancelled() : r.state();
                 }
                 case Decision.Abort x -> {
                     return State.of(StateType.CRASHED, null, now(), "Flow run could not start: " + x.reason(), null);
@@ -253,6 +285,7 @@ public final class FlowRunEngine extends RunScope {
         failedRuns.set(0);
         cancelledRuns.set(0);
         reusedRuns.set(0);
+        notReadyRuns.set(0);
         firstTaskRunOfAttempt = record.taskRunCount();
         timedOut = false;
         Attempt result = flow.options().timeout() == null ? invokeBody(flow) : invokeBodyWithTimeout(flow);
@@ -393,12 +426,26 @@ public final class FlowRunEngine extends RunScope {
         if (finished.isDone() || record.state() != null && record.state().isFinal()) return false;
         if (!cancelling.compareAndSet(false, true)) return false;
         Decision d = propose(State.of(StateType.CANCELLING, null, now(), null, null), false, record::append);
-        if (!(d instanceof Decision.Accept)) return false; // it finished meanwhile
+        if (!(d instanceof Decision.Accept)) {
+            // it finished meanwhile, or ended Cancelled at once from its retry wait, having seen the flag first
+            return d.state() != null && d.state().isCancelled();
+        }
         RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Cancelling: stopping running task runs", null);
         stopRunningWork();
         Thread body = bodyThread;
         if (body != null) body.interrupt();
+        Thread waiter = attemptWaiter;
+        if (waiter != null) waiter.interrupt(); // waiting for a retry: end the wait now
         return true;
+    }
+
+    private static boolean isCancelling(State s) {
+        return s != null && s.type() == StateType.CANCELLING;
+    }
+
+    /** The state a cancelled run ends in. */
+    private State cancelled() {
+        return State.of(StateType.CANCELLED, null, now(), "Flow run was cancelled", null);
     }
 
     private void stopRunningWork() {
@@ -476,9 +523,11 @@ public final class FlowRunEngine extends RunScope {
                     + "' had finished. Call tasks while the flow's body runs; in async flows, return the stage that"
                     + " calls them so the flow run waits for it.");
         }
-        TaskRunRecord run = new TaskRunRecord(task, record, counter.nextRunIndex(), position, upstream);
+        // Pending before it is listed anywhere; the store hears of the state once it knows the run
+        TaskRunRecord run = new TaskRunRecord(task, record, counter.nextRunIndex(), position, upstream,
+                State.of(StateType.PENDING, null, now(), null, null));
         record.addTaskRun(run);
-        run.append(State.of(StateType.PENDING, null, now(), null, null));
+        run.announceFirst();
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.log(RunLog.FLOW_RUNS, Level.INFO, this, "Created task run '" + run.name() + "' for task '" + task.name() + "'", null);
         }
@@ -549,6 +598,7 @@ public final class FlowRunEngine extends RunScope {
         boolean bad = type == StateType.FAILED || type == StateType.CRASHED;
         if (bad) failedRuns.incrementAndGet();
         else if (type == StateType.CANCELLED) cancelledRuns.incrementAndGet();
+        else if (!state.isFinal()) notReadyRuns.incrementAndGet();
         return bad;
     }
 
@@ -560,7 +610,7 @@ public final class FlowRunEngine extends RunScope {
 
     private State finalState(Object returned, Throwable thrown) {
         return FinalState.of(returned, thrown, timedOut, cancelling.get(), failedRuns.get(), cancelledRuns.get(),
-                record.taskRunCount() - firstTaskRunOfAttempt + reusedRuns.get(), now());
+                notReadyRuns.get(), record.taskRunCount() - firstTaskRunOfAttempt + reusedRuns.get(), now());
     }
 
     // ----- what task runs need -----

@@ -5,7 +5,6 @@ import dev.baton.FlowRunFailedException;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.Ids;
-import dev.baton.internal.orchestration.NoLeavingTerminalStates;
 import dev.baton.internal.store.RunStore;
 
 import java.util.ArrayList;
@@ -28,8 +27,15 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
     private volatile R result;
     private volatile Throwable failure;
 
+    /** A record with no state yet, for tests that append every state themselves. */
     FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId, UUID parentTaskRunId, RunStore store) {
-        super(Ids.msb(), Ids.lsb());
+        this(flow, parameters, parentFlowRunId, parentTaskRunId, store, null);
+    }
+
+    /** A flow run that is {@code pending} from the start (see {@link #announceFirst()}), unless that is null. */
+    FlowRunRecord(FlowDefinition flow, Object[] parameters, UUID parentFlowRunId, UUID parentTaskRunId, RunStore store,
+                  State pending) {
+        super(Ids.msb(), Ids.lsb(), pending);
         this.flow = flow;
         this.name = RunNames.next();
         this.parameters = Collections.unmodifiableList(Arrays.asList(parameters.clone()));
@@ -66,13 +72,14 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
 
     /**
      * Records the final state and what the body returned or threw, atomically, unless a final
-     * state is recorded already (a {@link dev.baton.internal.orchestration.StateRecorder}).
+     * state is recorded already, or the run is Cancelling and {@code finalState} is not Cancelled
+     * (a {@link dev.baton.internal.orchestration.StateRecorder}).
      *
-     * @return null if recorded, else the final state that stands
+     * @return null if recorded, else the state that stands
      */
     synchronized State finish(State finalState, R result, Throwable failure) {
         State current = state();
-        if (NoLeavingTerminalStates.refuses(current)) return current; // its result stays
+        if (refuses(current, finalState)) return current; // its result stays
         this.result = result;
         this.failure = failure;
         return append(finalState); // the same lock: nothing can come in between

@@ -1,6 +1,7 @@
 package dev.baton.internal.engine;
 
 import dev.baton.State;
+import dev.baton.internal.orchestration.CancellingEndsCancelled;
 import dev.baton.internal.orchestration.NoLeavingTerminalStates;
 
 import java.util.Arrays;
@@ -11,8 +12,8 @@ import java.util.UUID;
 /**
  * What flow run and task run records share: an id and an append-only state history.
  * One writer at a time appends (under the record's lock); readers need no lock. Once a
- * terminal state is recorded nothing more is: the record enforces the first orchestration
- * rule itself, atomically, so it holds on the fast path too and concurrent proposals of
+ * terminal state is recorded nothing more is, and after Cancelling only Cancelled: the record
+ * enforces these orchestration rules itself, atomically, so it holds on the fast path too and concurrent proposals of
  * terminal states leave exactly one in the history.
  */
 abstract class RunRecord {
@@ -25,25 +26,49 @@ abstract class RunRecord {
         this.idLsb = idLsb;
     }
 
+    /**
+     * A record whose history already holds {@code first} (Pending), so the run has a state from the
+     * moment anything can see it; the run store hears of it through {@link #announceFirst()}, once it
+     * has been told the run exists.
+     */
+    RunRecord(long idMsb, long idLsb, State first) {
+        this(idMsb, idLsb);
+        if (first != null) {
+            states[0] = first;
+            size = 1;
+        }
+    }
+
+    /** Tells the run store about the first state, given at construction; call it right after announcing the run. */
+    final synchronized void announceFirst() {
+        recorded(states[0]);
+    }
+
     public final UUID id() {
         return new UUID(idMsb, idLsb);
     }
 
     /**
      * Appends {@code state} to the history, where it becomes the current state, unless the
-     * current state is terminal ({@link NoLeavingTerminalStates}). A
+     * current state is terminal ({@link NoLeavingTerminalStates}), or is Cancelling and
+     * {@code state} is not Cancelled ({@link CancellingEndsCancelled}). A
      * {@link dev.baton.internal.orchestration.StateRecorder}.
      *
-     * @return null if {@code state} was appended, else the terminal state that stands
+     * @return null if {@code state} was appended, else the state that stands
      */
     final synchronized State append(State state) {
         int n = size;
-        if (n > 0 && NoLeavingTerminalStates.refuses(states[n - 1])) return states[n - 1];
+        if (n > 0 && refuses(states[n - 1], state)) return states[n - 1];
         if (n == states.length) states = Arrays.copyOf(states, n * 2);
         states[n] = state;
         size = n + 1; // volatile write publishes the element (and a grown array) to readers
         recorded(state);
         return null;
+    }
+
+    /** The transitions a record refuses whatever the policy said: out of a terminal state, and from Cancelling to anything but Cancelled. */
+    static boolean refuses(State current, State proposed) {
+        return NoLeavingTerminalStates.refuses(current) || CancellingEndsCancelled.refuses(current, proposed);
     }
 
     /** Tells the run store about a state just appended (under the record's lock, so in order). */

@@ -20,11 +20,14 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     private final TaskRunRecord[] upstream;
 
     /**
+     * A task run that is {@code pending} from the start (see {@link #announceFirst()}).
+     *
      * @param index    the run's number among its task's runs in the flow run, for its name
      * @param position the call's position among its task's calls in the attempt (see {@link CallCounts})
      */
-    TaskRunRecord(TaskDefinition task, FlowRunRecord<?> flowRun, int index, int position, TaskRunRecord[] upstream) {
-        super(Ids.msb(), Ids.lsb());
+    TaskRunRecord(TaskDefinition task, FlowRunRecord<?> flowRun, int index, int position, TaskRunRecord[] upstream,
+                  State pending) {
+        super(Ids.msb(), Ids.lsb(), pending);
         this.task = task;
         this.flowRun = flowRun;
         this.index = index;

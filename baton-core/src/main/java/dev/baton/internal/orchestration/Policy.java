@@ -2,6 +2,7 @@ package dev.baton.internal.orchestration;
 
 import dev.baton.Clock;
 import dev.baton.State;
+import dev.baton.StateType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +53,14 @@ public final class Policy {
                 new InsertIntoCache(clock, cache)));
     }
 
-    /** The flow run policy: no transition out of a terminal state, waiting for a scheduled time, retries, renaming reruns. */
+    /**
+     * The flow run policy: no transition out of a terminal state, only Cancelled after Cancelling,
+     * waiting for a scheduled time, retries, renaming reruns.
+     */
     public static Policy forFlowRuns(Clock clock) {
         return new Policy(List.of(
                 new NoLeavingTerminalStates(),
+                new CancellingEndsCancelled(),
                 new WaitForScheduledTime(clock),
                 new RetryFailedRuns(clock),
                 new RenameReruns()));
@@ -69,8 +74,8 @@ public final class Policy {
     /**
      * Decides {@code transition} and carries the decision out: an accepted state, or a rejection's
      * replacement, is recorded through {@code recorder}, then every rule's after-hook runs. If the
-     * recorder refuses (the run reached a terminal state meanwhile), the answer is REJECT with that
-     * state. Rules that took something for a transition that did not happen give it back.
+     * recorder refuses (the run reached a terminal state, or Cancelling, meanwhile), the answer is
+     * REJECT with that state. Rules that took something for a transition that did not happen give it back.
      */
     public Decision apply(Transition transition, StateRecorder recorder) {
         Objects.requireNonNull(recorder, "recorder");
@@ -102,7 +107,9 @@ public final class Policy {
         State standing = recorder.record(toRecord);
         if (standing != null) {
             if (decision instanceof Decision.Accept) undo(current, accepted);
-            return new Decision.Reject(standing, NoLeavingTerminalStates.reason(transition.kind(), standing));
+            return new Decision.Reject(standing, standing.type() == StateType.CANCELLING
+                    ? CancellingEndsCancelled.reason(transition.kind())
+                    : NoLeavingTerminalStates.reason(transition.kind(), standing));
         }
         for (OrchestrationRule rule : rules) {
             try {

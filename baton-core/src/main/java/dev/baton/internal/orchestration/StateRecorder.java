@@ -10,11 +10,11 @@ import dev.baton.State;
 public interface StateRecorder {
 
     /**
-     * Makes {@code state} the run's current state, unless the run already is in a terminal state;
-     * the check and the write are atomic, so of two concurrent proposals of a terminal state
-     * exactly one is recorded.
+     * Makes {@code state} the run's current state, unless the run already is in a terminal state
+     * (or is Cancelling and {@code state} is not Cancelled); the check and the write are atomic,
+     * so of two concurrent proposals of a terminal state exactly one is recorded.
      *
-     * @return null if {@code state} was recorded, else the terminal state that stands
+     * @return null if {@code state} was recorded, else the state that stands
      */
     State record(State state);
 }

@@ -108,4 +108,34 @@ class ConcurrentTerminalProposalsTest {
         assertThat(refusals).hasSize(THREADS - 1).allSatisfy(s -> assertThat(s).isSameAs(appended.peek()));
         assertThat(lateOnesRecorded).isEmpty();
     }
+    @RepeatedTest(20)
+    void onlyCancelledIsRecordedAfterCancellingWhateverRacesIt() throws Exception {
+        FlowRunRecord<Object> run = newRun();
+        Policy policy = Policy.forFlowRuns(Clock.system());
+        Transition.Retries retries = new Transition.Retries(1000, dev.baton.RetryDelay.none(), t -> true);
+
+        // one thread cancels; the others propose what a flow run's engine proposes as it retries:
+        // failures (turned into AwaitingRetry) and reruns
+        together(i -> {
+            for (int k = 0; k < (i == 0 ? 1 : 20); k++) {
+                State s = i == 0 ? State.of(StateType.CANCELLING, null, 100, null, null)
+                        : k % 2 == 0 ? State.of(StateType.FAILED, null, 100 + i, "proposal " + i, null)
+                        : State.of(StateType.RUNNING, null, 100 + i, null, null);
+                policy.apply(new Transition(RunKind.FLOW_RUN, run.id(), run.tags(), run.state(), s,
+                        new Transition.Context(1, retries, null)), run::append);
+            }
+        });
+        Decision completed = policy.apply(new Transition(RunKind.FLOW_RUN, run.id(), run.tags(), run.state(),
+                State.of(StateType.COMPLETED, null, 300, null, null), Transition.Context.NONE), s -> run.finish(s, "late", null));
+        Decision cancelled = policy.apply(new Transition(RunKind.FLOW_RUN, run.id(), run.tags(), run.state(),
+                State.of(StateType.CANCELLED, null, 301, null, null), Transition.Context.NONE), s -> run.finish(s, null, null));
+
+        List<StateType> types = run.history().stream().map(State::type).toList();
+        int cancelling = types.indexOf(StateType.CANCELLING);
+        assertThat(cancelling).as("Cancelling was recorded").isGreaterThan(0);
+        assertThat(types.subList(cancelling + 1, types.size())).containsExactly(StateType.CANCELLED);
+        assertThat(completed.status()).isEqualTo(Decision.Status.REJECT);
+        assertThat(completed.state().type()).isEqualTo(StateType.CANCELLING);
+        assertThat(cancelled.status()).isEqualTo(Decision.Status.ACCEPT);
+    }
 }

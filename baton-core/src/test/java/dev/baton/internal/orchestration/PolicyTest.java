@@ -226,6 +226,6 @@ class PolicyTest {
         assertThat(rerun.state()).hasToString("Retrying()");
         assertThat(history.names()).containsExactly("Running", "AwaitingRetry", "Retrying");
         assertThat(slots.calls).isEmpty();
-        assertThat(flows).hasToString("Policy[NoLeavingTerminalStates, WaitForScheduledTime, RetryFailedRuns, RenameReruns]");
+        assertThat(flows).hasToString("Policy[NoLeavingTerminalStates, CancellingEndsCancelled, WaitForScheduledTime, RetryFailedRuns, RenameReruns]");
     }
 }

@@ -874,6 +874,22 @@ abstract class RunHistoryContract {
     }
 
     @Test
+    void aFailedFlowRunsStoredLastLineHoldsTheStackTraceOfItsBodysException() throws Exception {
+        Flow0<Integer> flow = Flow.named("npe").of(() -> ((String) null).length());
+        JdbcRunStore store = store();
+        FlowRun<Integer> run = withRunLoggersAtInfo(() -> recordingIn(store, flow::run));
+
+        List<LogLine> lines = history().logs(new LogFilter(run.id(), null, 0, LogFilter.MAX_LIMIT)).items();
+
+        LogLine last = lines.get(lines.size() - 1);
+        assertThat(last.level()).isEqualTo("ERROR");
+        assertThat(last.logger()).isEqualTo("dev.baton.flow_runs");
+        assertThat(last.message()).startsWith("Finished in state Failed('Flow run encountered an exception: NullPointerException")
+                .contains(System.lineSeparator() + "java.lang.NullPointerException",
+                        "\tat dev.baton.store.jdbc.RunHistoryContract.lambda$aFailedFlowRunsStoredLastLineHoldsTheStackTraceOfItsBodysException$");
+    }
+
+    @Test
     void aStoreToldNotToRecordLogsRecordsNone() throws Exception {
         JdbcRunStore store = JdbcRunStore.builder().url(url()).schema(schema()).recordLogs(false).build();
         opened.add(store);
