@@ -349,6 +349,17 @@ class JsonResultSerializerTest {
     }
 
     @Test
+    void aNullMapKeyFailsSayingSo() {
+        Map<String, Integer> map = new HashMap<>();
+        map.put(null, 1);
+        assertThatThrownBy(() -> json.serialize(new Holder("h", map)))
+                .isInstanceOf(ResultSerializationException.class)
+                .hasMessageContaining("a map holds a null key, which JSON cannot write")
+                .hasMessageContaining("payload")
+                .hasMessageNotContaining("NullKeySerializer");
+    }
+
+    @Test
     void aJdkTypeThatCouldNotBeReadBackFailsWhenWritten() {
         assertThatThrownBy(() -> json.serialize(List.of(new java.io.File("/tmp/x"))))
                 .isInstanceOf(ResultSerializationException.class)
