@@ -1,6 +1,11 @@
 package dev.baton;
 
 
+import dev.baton.internal.results.PortableExceptions;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,13 +22,21 @@ import java.util.Optional;
  * return them, so a finished run record costs the same whatever its tasks returned.
  * A state obtained from {@link TaskFuture#state()} carries its value in {@link #result()}.
  *
+ * <p>A state is {@link Serializable}, so that one passed to a task run (through
+ * {@code allowFailure(...)}) reaches a worker of a distributed executor: its value must be
+ * serializable, like any argument there; its exception travels as it is, or, if it cannot be
+ * serialized itself, as a stand-in keeping its class name, message, stack trace and causes; a
+ * persisted result travels as its value.
+ *
  * <pre>{@code
  * State s = future.state();
  * if (s.isCompleted()) System.out.println(s.result());
  * else System.out.println(s);             // Failed('Task run encountered an exception: ...')
  * }</pre>
  */
-public final class State {
+public final class State implements Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+
     static final String CACHED = "Cached", RETRYING = "Retrying", AWAITING_RETRY = "AwaitingRetry",
             TIMED_OUT = "TimedOut", LATE = "Late", NOT_READY = "NotReady";
 
@@ -205,5 +218,28 @@ public final class State {
     @Override
     public int hashCode() {
         return Objects.hash(type, name, epochNanos, message);
+    }
+
+    // ----- serialization: through a proxy, so the exception or stored result inside can be made portable -----
+
+    @Serial
+    private Object writeReplace() {
+        Object portable = data;
+        if (data instanceof Throwable t) portable = PortableExceptions.of(t);
+        else if (data instanceof PersistedResult stored && !(stored instanceof Serializable)) portable = stored.load();
+        return new Wire(type, name, epochNanos, message, portable);
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a State is read through its serialization proxy");
+    }
+
+    /** A state's serialized form. */
+    private record Wire(StateType type, String name, long epochNanos, String message, Object data) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return new State(type, name, epochNanos, message, data);
+        }
     }
 }

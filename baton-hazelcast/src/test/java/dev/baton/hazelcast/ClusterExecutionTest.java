@@ -272,6 +272,78 @@ class ClusterExecutionTest {
         assertThat(dir.resolve("interrupted")).as("the body on the worker was interrupted").exists();
     }
 
+    /** What a clean-up task on a worker saw of its upstream's state. */
+    record Seen(long pid, StateType type, String causeClass, String causeMessage, String causeTopFrame, Object value)
+            implements Serializable {}
+
+    private static final Task1<State, Seen> CLEANUP = Task.named("cleanup").of(s -> {
+        Throwable cause = s.cause().orElse(null);
+        return new Seen(ProcessHandle.current().pid(), s.type(), cause == null ? null : cause.getClass().getName(),
+                cause == null ? null : cause.getMessage(), cause == null ? null : cause.getStackTrace()[0].toString(),
+                s.result());
+    });
+
+    private static final Task1<Integer, Integer> LOAD = Task.named("load").of(x -> {
+        if (x < 0) throw new IllegalStateException("disk gone: " + x);
+        return x * 2;
+    });
+
+    /** An exception Java serialization cannot write: a field holds a plain Object. */
+    static final class LoadError extends RuntimeException {
+        @SuppressWarnings({"unused", "serial"})
+        private final Object lock = new Object();
+
+        LoadError(String message) {
+            super(message);
+        }
+    }
+
+    private static final Task1<Integer, Integer> LOAD_UNSERIALIZABLE = Task.named("load_unserializable").of(x -> {
+        throw new LoadError("no route to " + x);
+    });
+
+    private static TaskRun taskRun(FlowRun<?> run, String taskName) {
+        return run.taskRuns().stream().filter(t -> t.name().startsWith(taskName + "-")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void allowFailureHandsTheFailedStateToATaskRunOnAWorker() {
+        FlowRun<Seen> run = Flow.named("clean_up").executor(executor)
+                .of(() -> CLEANUP.submit(Baton.allowFailure(LOAD.submit(-1))).result()).run();
+
+        assertThat(taskRun(run, "load").state().type()).isEqualTo(StateType.FAILED);
+        assertThat(taskRun(run, "cleanup").state().isCompleted()).as("%s", taskRun(run, "cleanup").state()).isTrue();
+        Seen seen = run.result();
+        assertThat(workerPids()).contains(seen.pid());
+        assertThat(seen.type()).isEqualTo(StateType.FAILED);
+        assertThat(seen.causeClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(seen.causeMessage()).isEqualTo("disk gone: -1");
+        assertThat(seen.causeTopFrame()).contains(ClusterExecutionTest.class.getName());
+    }
+
+    @Test
+    void aFailureWhoseExceptionCannotBeSerializedReachesTheCleanUpWithItsTypeMessageAndStack() {
+        FlowRun<Seen> run = Flow.named("clean_up_unserializable").executor(executor)
+                .of(() -> CLEANUP.submit(Baton.allowFailure(LOAD_UNSERIALIZABLE.submit(7))).result()).run();
+
+        assertThat(taskRun(run, "cleanup").state().isCompleted()).as("%s", taskRun(run, "cleanup").state()).isTrue();
+        Seen seen = run.result();
+        assertThat(seen.type()).isEqualTo(StateType.FAILED);
+        assertThat(seen.causeMessage()).contains(LoadError.class.getName()).contains("no route to 7");
+        assertThat(seen.causeTopFrame()).contains(ClusterExecutionTest.class.getName());
+    }
+
+    @Test
+    void allowFailureHandsACompletedStateWithItsValueToATaskRunOnAWorker() {
+        FlowRun<Seen> run = Flow.named("clean_up_after_success").executor(executor)
+                .of(() -> CLEANUP.submit(Baton.allowFailure(LOAD.submit(4))).result()).run();
+
+        Seen seen = run.result();
+        assertThat(seen.type()).isEqualTo(StateType.COMPLETED);
+        assertThat(seen.value()).isEqualTo(8);
+        assertThat(seen.causeClass()).isNull();
+    }
+
     private static TaskRun onlyTaskRun(FlowRun<?> run) {
         assertThat(run.taskRuns()).hasSize(1);
         return run.taskRuns().get(0);

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -511,5 +513,68 @@ class CacheTest {
         assertThat(cached.state().isCached()).isTrue();
         assertThat(cached.state().persistedResult()).isPresent();
         assertThat(cached.state().result()).as("read back from result storage").isEqualTo("ABC");
+    }
+
+    enum Kind { SMALL, LARGE }
+
+    /** A result whose maps are keyed by Integer, an enum and LocalDate, with maps inside a list. */
+    record Inventory(Map<Integer, String> byShelf, Map<Kind, Long> byKind, Map<LocalDate, Integer> byDay,
+            List<Map<Integer, Kind>> batches) {}
+
+    @Test
+    void aRecordWithNonStringMapKeysIsCachedAcrossRuns() {
+        AtomicInteger calls = new AtomicInteger();
+        Inventory inventory = new Inventory(Map.of(1, "apples", 2, "pears"), Map.of(Kind.SMALL, 3L),
+                Map.of(LocalDate.of(2024, 2, 29), 5), List.of(Map.of(7, Kind.LARGE), Map.of()));
+        Task0<Inventory> count = Task.named("count").cacheKey(CONSTANT).of(() -> {
+            calls.incrementAndGet();
+            return inventory;
+        });
+        Flow0<Inventory> flow = Flow.named("f").of(count::call);
+
+        flow.run();
+        FlowRun<Inventory> second = flow.run();
+
+        assertThat(calls).as("the second run reads the entry back").hasValue(1);
+        assertThat(second.taskRuns().get(0).state().name()).isEqualTo("Cached");
+        assertThat(second.result()).isEqualTo(inventory);
+    }
+
+    @Test
+    void anEntryThatCannotBeReadFailsTheTaskRunSayingWhatToDo() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Task.Builder named = Task.named("geocode").cacheKey(CONSTANT);
+        Task1<Integer, Integer> geocode = identity(named, calls);
+        Flow1<Integer, Integer> flow = Flow.named("f").of(geocode::call);
+        flow.run(1);
+        Path home = EngineServices.current().home();
+        Path entry;
+        try (Stream<Path> entries = Files.list(home.resolve("cache"))) {
+            entry = entries.findFirst().orElseThrow();
+        }
+        try (Stream<Path> results = Files.list(home.resolve("results"))) {
+            // as if the result's class had been renamed since it was stored
+            for (Path result : results.toList()) Files.writeString(result, "baton-result/1 json\n{\"@class\":\"com.example.Gone\"}");
+        }
+
+        FlowRun<Integer> broken = flow.run(2);
+
+        TaskRun failed = broken.taskRuns().get(0);
+        assertThat(calls).as("the task does not run silently instead").hasValue(1);
+        assertThat(failed.state().type()).isEqualTo(StateType.FAILED);
+        assertThat(failed.state().message().orElseThrow())
+                .contains("'cache hit'")
+                .contains("com.example.Gone")
+                .contains(entry.toString())
+                .contains("refreshCache(true)");
+        assertThat(broken.state().type()).isEqualTo(StateType.FAILED);
+
+        // what the message says to do: one run with refreshCache(true) replaces the entry
+        Flow1<Integer, Integer> refreshing = Flow.named("f").of(identity(named.refreshCache(true), calls)::call);
+        assertThat(refreshing.run(3).result()).isEqualTo(3);
+        FlowRun<Integer> repaired = flow.run(4);
+        assertThat(repaired.result()).isEqualTo(3);
+        assertThat(repaired.taskRuns().get(0).state().name()).isEqualTo("Cached");
+        assertThat(calls).hasValue(2);
     }
 }

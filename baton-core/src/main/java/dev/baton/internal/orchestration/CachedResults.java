@@ -30,7 +30,12 @@ public interface CachedResults {
     /** The expiry of an entry that never expires. */
     long NEVER = Long.MAX_VALUE;
 
-    /** The result of the entry for {@code cacheKey}, if one is valid at {@code nowEpochNanos}. Never throws. */
+    /**
+     * The result of the entry for {@code cacheKey}, if one is valid at {@code nowEpochNanos}.
+     *
+     * @throws RuntimeException if an entry exists but cannot be used (unreadable); the message
+     *     says which and what to do, and becomes the task run's failure
+     */
     Optional<PersistedResult> find(String cacheKey, long nowEpochNanos);
 
     /** Makes {@code result} the entry for {@code cacheKey} until {@code expiresAtEpochNanos}, replacing any earlier entry. */

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.jsontype.TypeIdResolver;
 import com.fasterxml.jackson.databind.jsontype.impl.ClassNameIdResolver;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
 
 /**
  * Jackson's "default typing" for every non-final declared type ({@code Object}, {@code List},
@@ -68,6 +70,13 @@ final class CheckedDefaultTyping extends ObjectMapper.DefaultTypeResolverBuilder
         @Override
         public String idFromValueAndType(Object value, Class<?> type) {
             AllowedTypes.requireAllowed(type);
+            // Jackson finds these enum types through a private field, which fails when they are empty
+            if (value instanceof EnumSet<?> set && EnumContainers.elementType(set) instanceof Class<?> element) {
+                return EnumSet.class.getName() + "<" + element.getName() + ">";
+            }
+            if (value instanceof EnumMap<?, ?> map) {
+                return EnumMap.class.getName() + "<" + EnumContainers.keyTypeName(map) + "," + Object.class.getName() + ">";
+            }
             return super.idFromValueAndType(value, ReadableContainers.namedAs(type));
         }
     }

@@ -91,6 +91,8 @@ public final class JsonResultSerializer implements ResultSerializer {
         // Jackson's advice for empty beans is to switch the check off, which would store "{}" and lose the value.
         int advice = message.indexOf(" (to avoid exception");
         if (advice > 0) message = message.substring(0, advice);
+        // Jackson's advice here is a custom serializer, which is not the user's to install
+        if (message.startsWith("Null key for a Map not allowed in JSON")) message = "a map holds a null key, which JSON cannot write";
         return message + at(e);
     }
 

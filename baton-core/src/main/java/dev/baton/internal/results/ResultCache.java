@@ -20,9 +20,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread- and process-safe without locks: values are stored in new files and entries are
  * replaced by an atomic rename, so a reader sees a whole old entry or a whole new one. Of two
- * concurrent inserts of one key, the last rename wins. A lookup never throws: a missing, expired,
- * corrupt or unreadable entry, or one whose stored value is gone, is a miss (all but the first two
- * with a WARN on the {@code dev.baton.cache} logger saying which entry and why).
+ * concurrent inserts of one key, the last rename wins.
+ *
+ * <p>A missing or expired entry is a miss. So is an entry whose stored value is gone (the results
+ * directory was cleaned) or whose file holds another key, with a WARN on the {@code dev.baton.cache}
+ * logger: inserting the key again repairs both. An entry that is there but cannot be read (a
+ * corrupt file, a value whose class changed or is gone) is an {@link UnreadableCacheEntryException}:
+ * treating it as a miss would run the task again on every run without anyone noticing.
  *
  * <p>Replaced and expired entries are left as they are (a new insert overwrites them), and so are
  * the result files they point to, which may also be a run's persisted result. Cleaning
@@ -57,6 +61,8 @@ public final class ResultCache {
     /**
      * The cached value for {@code cacheKey} if it has a valid entry at {@code nowEpochNanos}.
      * A cached null reads as empty, like a miss: use {@link #find} where results may be null.
+     *
+     * @throws UnreadableCacheEntryException as {@link #find} does
      */
     public Optional<Object> lookup(String cacheKey, long nowEpochNanos) {
         return find(cacheKey, nowEpochNanos).map(CacheHit::value);
@@ -64,7 +70,9 @@ public final class ResultCache {
 
     /**
      * The entry for {@code cacheKey} and its value, if the entry is valid at {@code nowEpochNanos}
-     * (before its expiry) and its value can be read. Never throws.
+     * (before its expiry) and its value is still stored.
+     *
+     * @throws UnreadableCacheEntryException if the entry, or the value it points to, exists but cannot be read
      */
     public Optional<CacheHit> find(String cacheKey, long nowEpochNanos) {
         Path file = entryFile(cacheKey);
@@ -74,22 +82,23 @@ public final class ResultCache {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Ignoring cache entry {} for key '{}': it cannot be read ({}); treating it as a miss", file, cacheKey, e.toString());
-            return Optional.empty();
+            throw new UnreadableCacheEntryException(cacheKey, file, "its entry file cannot be read (" + e + ")", e);
         }
         if (!entry.key().equals(cacheKey)) {
             LOG.warn("Ignoring cache entry {} for key '{}': it holds key '{}'; treating it as a miss", file, cacheKey, entry.key());
             return Optional.empty();
         }
         if (!entry.isValidAt(nowEpochNanos)) return Optional.empty();
+        Object value;
         try {
-            Object value = store.read(entry.result());
-            return Optional.of(new CacheHit(cacheKey, value, entry.result(), entry.expiresAtEpochNanos()));
-        } catch (RuntimeException e) {
-            LOG.warn("Ignoring cache entry {} for key '{}': its value cannot be read ({}); treating it as a miss",
-                    file, cacheKey, e.getMessage());
+            value = store.read(entry.result());
+        } catch (ResultUnavailableException e) {
+            LOG.warn("Ignoring cache entry {} for key '{}': {}; treating it as a miss", file, cacheKey, e.getMessage());
             return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new UnreadableCacheEntryException(cacheKey, file, "its stored value cannot be read (" + e.getMessage() + ")", e);
         }
+        return Optional.of(new CacheHit(cacheKey, value, entry.result(), entry.expiresAtEpochNanos()));
     }
 
     /**

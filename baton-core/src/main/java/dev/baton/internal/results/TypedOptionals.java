@@ -97,9 +97,21 @@ final class TypedOptionals {
         public void serializeWithType(Optional<?> value, JsonGenerator gen, SerializerProvider provider, TypeSerializer typeSer)
                 throws IOException {
             if (typeSer.getTypeIdResolver() instanceof CheckedDefaultTyping.CheckedIds ids && ids.baseType().isReferenceType()) {
-                super.serializeWithType(value, gen, provider, typeSer);
+                // Jackson hands the declared Optional's type serializer on to its content, so an
+                // Optional inside an Optional<Object> would be taken for the declared one and vanish:
+                // write that one with its own type id.
+                if (value.orElse(null) instanceof Optional<?> inner) {
+                    writeTyped(inner, gen, provider, typeSer);
+                } else {
+                    super.serializeWithType(value, gen, provider, typeSer);
+                }
                 return;
             }
+            writeTyped(value, gen, provider, typeSer);
+        }
+
+        private void writeTyped(Optional<?> value, JsonGenerator gen, SerializerProvider provider, TypeSerializer typeSer)
+                throws IOException {
             WritableTypeId id = typeSer.writeTypePrefix(gen, typeSer.typeId(value, Optional.class, JsonToken.VALUE_EMBEDDED_OBJECT));
             serialize(value, gen, provider);
             typeSer.writeTypeSuffix(gen, id);

@@ -79,6 +79,27 @@ class CachingRulesTest {
     }
 
     @Test
+    void anEntryThatCannotBeReadFailsTheRunWithTheCachesMessage() {
+        IllegalStateException unreadable = new IllegalStateException("The cache entry for key 'k' cannot be used: ...");
+        CachedResults broken = new CachedResults() {
+            @Override
+            public Optional<PersistedResult> find(String key, long now) {
+                throw unreadable;
+            }
+
+            @Override
+            public void insert(String key, PersistedResult result, long expires) {}
+        };
+
+        Decision d = new RetrieveFromCache(clock, broken).before(task(pending, state(clock, StateType.RUNNING), keyed("k", false, null)));
+
+        assertThat(d).isInstanceOf(Decision.Reject.class);
+        assertThat(d.state().type()).isEqualTo(StateType.FAILED);
+        assertThat(d.state().message()).contains(unreadable.getMessage());
+        assertThat(d.state().cause()).containsSame(unreadable);
+    }
+
+    @Test
     void refreshingRunsWithoutLooking() {
         State running = state(clock, StateType.RUNNING);
         cache.insert("k", new Result(42), CachedResults.NEVER);

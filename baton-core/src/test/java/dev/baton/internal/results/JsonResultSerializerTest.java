@@ -66,6 +66,14 @@ class JsonResultSerializerTest {
 
     record Loose(Object anything, List<Object> mixed, Map<Object, Object> byAnything) {}
 
+    /** Map components whose declared key type is not String: Jackson reads these keys by the declared type. */
+    record Keyed(Map<Integer, String> ints, Map<Color, Long> colors, Map<LocalDate, String> dates,
+            List<Map<Long, Point>> rows, Map<Point, String> byPoint, Map<String, Integer> byString) {}
+
+    record EmptyEnums(EnumMap<Color, Integer> map, Set<Color> set, Object any) {}
+
+    record Maybe(Optional<Object> value) {}
+
     /** A plain bean: default constructor, getters and setters. */
     public static final class Bean {
         private String name;
@@ -149,6 +157,15 @@ class JsonResultSerializerTest {
                 Arguments.of("record with collections, enum, Optional",
                         new Shape("tri", List.of(new Point(0, 0)), Map.of("sides", 3), Color.GREEN, Optional.of("n"))),
                 Arguments.of("generic record", new Box<>(List.of(new Box<>(5L)))),
+                Arguments.of("record with maps keyed by Integer, enum, LocalDate, record; maps in a list",
+                        new Keyed(Map.of(1, "a", -7, "b"), Map.of(Color.RED, 2L), Map.of(LocalDate.of(2024, 2, 29), "leap"),
+                                List.of(Map.of(3L, new Point(1, 2)), Map.of()), Map.of(new Point(5, 6), "p"),
+                                Map.of("~tilde", 1, "plain", 2))),
+                Arguments.of("empty EnumMap and EnumSet", new EmptyEnums(new EnumMap<>(Color.class), EnumSet.noneOf(Color.class),
+                        new EnumMap<>(Color.class))),
+                Arguments.of("empty EnumSet", EnumSet.noneOf(Color.class)),
+                Arguments.of("an Optional in an Optional<Object>", new Maybe(Optional.of(Optional.of(7L)))),
+                Arguments.of("an empty Optional in an Optional<Object>", new Maybe(Optional.of(Optional.empty()))),
                 Arguments.of("record of Objects", new Loose(new Point(9, 9), List.of(1L, Color.RED, "s"), byAnything)),
                 Arguments.of("bean", new Bean("b", 12)),
                 Arguments.of("enum", Color.BLUE),
@@ -242,6 +259,14 @@ class JsonResultSerializerTest {
     }
 
     @Test
+    void keysOfADeclaredPlainTypeAreWrittenAsJacksonWritesThem() {
+        String text = new String(json.serialize(new Keyed(Map.of(1, "a"), Map.of(Color.RED, 2L), Map.of(LocalDate.of(2024, 1, 2), "d"),
+                List.of(), Map.of(), Map.of("~x", 1))), StandardCharsets.UTF_8);
+        assertThat(text).contains("\"ints\":{\"@class\":\"java.util.ImmutableCollections$Map1\",\"1\":\"a\"}")
+                .contains("\"RED\":2").contains("\"2024-01-02\":\"d\"").contains("\"~x\":1");
+    }
+
+    @Test
     void recordsNeedNoAnnotations() {
         String text = new String(json.serialize(new Point(1, 2)), StandardCharsets.UTF_8);
         assertThat(text).isEqualTo("{\"@class\":\"" + Point.class.getName() + "\",\"x\":1,\"y\":2}");
@@ -321,6 +346,17 @@ class JsonResultSerializerTest {
                 .isInstanceOf(ResultSerializationException.class)
                 .hasMessageContaining("java.util.ArrayList")
                 .hasMessageContaining("json");
+    }
+
+    @Test
+    void aNullMapKeyFailsSayingSo() {
+        Map<String, Integer> map = new HashMap<>();
+        map.put(null, 1);
+        assertThatThrownBy(() -> json.serialize(new Holder("h", map)))
+                .isInstanceOf(ResultSerializationException.class)
+                .hasMessageContaining("a map holds a null key, which JSON cannot write")
+                .hasMessageContaining("payload")
+                .hasMessageNotContaining("NullKeySerializer");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.baton.internal.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -149,36 +150,47 @@ class ResultCacheTest {
     }
 
     @Test
-    void aCorruptEntryIsAMissWithAWarning() throws IOException {
+    void aCorruptEntryIsAnErrorNamingTheKeyTheFileAndTheRemedy() throws IOException {
         ResultCache cache = newCache();
         cache.insert("k", "v", ResultSerializer.json(), ResultCache.NEVER);
         Path entry = cache.entryFile("k");
         Files.writeString(entry, "{\"key\":\"k\",\"resu");
 
-        assertThat(cache.lookup("k", NOW)).isEmpty();
-        assertThat(warnings()).singleElement().asString().contains(entry.toString()).contains("'k'").contains("miss");
+        assertThatThrownBy(() -> cache.find("k", NOW))
+                .isInstanceOf(UnreadableCacheEntryException.class)
+                .hasMessageContaining("'k'")
+                .hasMessageContaining(entry.toString())
+                .hasMessageContaining("refreshCache(true)")
+                .satisfies(e -> {
+                    assertThat(((UnreadableCacheEntryException) e).cacheKey()).isEqualTo("k");
+                    assertThat(((UnreadableCacheEntryException) e).entryFile()).isEqualTo(entry);
+                });
+        assertThat(warnings()).isEmpty();
     }
 
     @Test
-    void anEntryWithMissingFieldsOrAForeignKeyIsAMiss() throws IOException {
+    void anEntryWithMissingFieldsIsAnError() throws IOException {
         ResultCache cache = newCache();
         cache.insert("k", "v", ResultSerializer.json(), ResultCache.NEVER);
         Path entry = cache.entryFile("k");
 
         Files.writeString(entry, "{\"key\":\"k\",\"expiresAtEpochNanos\":5}");
-        assertThat(cache.lookup("k", NOW)).isEmpty();
+        assertThatThrownBy(() -> cache.find("k", 0)).isInstanceOf(UnreadableCacheEntryException.class).hasMessageContaining("result");
 
         Files.writeString(entry, "{\"key\":\"k\",\"result\":{\"key\":\"../x\",\"serializer\":\"json\"},\"expiresAtEpochNanos\":5}");
-        assertThat(cache.lookup("k", 0)).isEmpty();
+        assertThatThrownBy(() -> cache.find("k", 0)).isInstanceOf(UnreadableCacheEntryException.class).hasMessageContaining("../x");
+    }
 
-        String json = Files.readString(cache.entryFile("k"));
+    @Test
+    void anEntryHoldingAnotherKeyIsAMissWithAWarning() throws IOException {
+        ResultCache cache = newCache();
+        cache.insert("k", "v", ResultSerializer.json(), ResultCache.NEVER);
         cache.insert("other", "w", ResultSerializer.json(), ResultCache.NEVER);
+        Path entry = cache.entryFile("k");
         Files.writeString(entry, Files.readString(cache.entryFile("other")));
-        assertThat(cache.lookup("k", NOW)).isEmpty();
-        assertThat(json).isNotEmpty();
 
-        assertThat(warnings()).hasSize(3).allSatisfy(w -> assertThat(w).contains(entry.toString()));
-        assertThat(warnings().get(2)).contains("'other'");
+        assertThat(cache.lookup("k", NOW)).isEmpty();
+        assertThat(warnings()).singleElement().asString().contains(entry.toString()).contains("'other'").contains("miss");
     }
 
     @Test
@@ -193,14 +205,31 @@ class ResultCacheTest {
     }
 
     @Test
-    void anUnreadableValueIsAMiss() throws IOException {
+    void aValueThatCannotBeReadIsAnErrorNamingTheKeyTheFilesAndTheCause() throws IOException {
         ResultStore store = new ResultStore(BatonHome.resultsDirectory(home));
         ResultCache cache = new ResultCache(BatonHome.cacheDirectory(home), store);
         ResultRef ref = cache.insert("k", "v", ResultSerializer.json(), ResultCache.NEVER);
         Files.writeString(store.file(ref), "baton-result/1 json\n{\"@class\":\"com.example.Gone\"}");
 
-        assertThat(cache.lookup("k", NOW)).isEmpty();
-        assertThat(warnings()).singleElement().asString().contains("com.example.Gone");
+        assertThatThrownBy(() -> cache.find("k", NOW))
+                .isInstanceOf(UnreadableCacheEntryException.class)
+                .hasMessageContaining("'k'")
+                .hasMessageContaining("com.example.Gone")
+                .hasMessageContaining(store.file(ref).toString())
+                .hasMessageContaining(cache.entryFile("k").toString())
+                .hasMessageContaining("refreshCache(true)");
+        assertThat(warnings()).isEmpty();
+    }
+
+    @Test
+    void aRecordWithIntegerMapKeysIsAHit() {
+        record Counts(java.util.Map<Integer, String> byNumber) {}
+        ResultCache cache = newCache();
+        Counts value = new Counts(java.util.Map.of(1, "one", 2, "two"));
+        cache.insert("k", value, ResultSerializer.json(), ResultCache.NEVER);
+
+        assertThat(cache.lookup("k", NOW)).contains(value);
+        assertThat(warnings()).isEmpty();
     }
 
     @Test
