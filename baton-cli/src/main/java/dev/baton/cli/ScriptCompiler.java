@@ -5,7 +5,9 @@ import com.sun.source.util.TaskEvent;
 import com.sun.source.util.TaskListener;
 
 import javax.lang.model.element.NestingKind;
+import javax.tools.ForwardingJavaFileObject;
 import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import java.io.File;
@@ -26,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * Compiles a flow script for {@code ./baton run} into a jar and names the class to run, the one
  * {@code java FILE.java} would run: the first top-level class declared in the file, with its package
- * (in a compact source file without a class declaration, the class named after the file).
+ * (in a compact source file without a class declaration, the class named after the file), and a public
+ * class need not be named after the file.
  *
  * <p>Called by the launcher script: {@code ScriptCompiler JAR CLASS_PATH FILE} compiles FILE against
  * CLASS_PATH, writes its classes to JAR (in place only once complete, so a concurrent run never sees half
@@ -60,7 +63,19 @@ public final class ScriptCompiler {
         try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
             List<String> options = List.of("-proc:none", "-nowarn", "-encoding", "UTF-8",
                     "-d", classes.toString(), "-cp", expandWildcards(classPath));
-            JavacTask task = (JavacTask) javac.getTask(null, files, null, options, null, files.getJavaFileObjects(file));
+            // any file name, as with `java FILE.java`: javac alone wants a public class in a file of its name
+            List<JavaFileObject> sources = new ArrayList<>();
+            for (JavaFileObject source : files.getJavaFileObjects(file)) {
+                sources.add(new ForwardingJavaFileObject<>(source) {
+                    @Override
+                    public boolean isNameCompatible(String simpleName, JavaFileObject.Kind kind) {
+                        // not package-info or module-info, though: javac would take the script for one
+                        return kind == JavaFileObject.Kind.SOURCE && !simpleName.contains("-")
+                                || super.isNameCompatible(simpleName, kind);
+                    }
+                });
+            }
+            JavacTask task = (JavacTask) javac.getTask(null, files, null, options, null, sources);
             String[] first = new String[1];
             // what the JDK's source launcher does: the first top-level type the compiler analyzes
             task.addTaskListener(new TaskListener() {
