@@ -54,13 +54,39 @@ record ExampleScript(int exitCode, String stdout, String stderr) {
         return out.lines().toList();
     }
 
+    /**
+     * Runs the {@code ./baton} launcher itself with {@code args} in {@code directory}, Baton's classes taken from
+     * this build ({@code BATON_CLASS_PATH}: the launcher builds nothing) and {@code home} as {@code BATON_HOME}.
+     */
+    static ExampleScript baton(Path directory, Path home, String... args) throws IOException, InterruptedException {
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.contains("test-classes"))
+                .filter(e -> !Path.of(e).toAbsolutePath().equals(EXAMPLES.resolve("target/classes").toAbsolutePath()))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(EXAMPLES.resolve("../baton").toAbsolutePath().normalize().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        builder.environment().put("BATON_CLASS_PATH", classPath);
+        builder.environment().put("BATON_HOME", home.toString());
+        builder.environment().put("BATON_LOG_LEVEL", "WARN");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("BATON_API_URL");
+        builder.environment().remove("BATON_DATABASE_URL");
+        return exec(String.join(" ", args), builder);
+    }
+
     private static ExampleScript exec(String file, List<String> command) throws IOException, InterruptedException {
+        return exec(file, new ProcessBuilder(command));
+    }
+
+    private static ExampleScript exec(String file, ProcessBuilder builder) throws IOException, InterruptedException {
         Path out = Files.createTempFile("example-", ".out"), err = Files.createTempFile("example-", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
-                throw new AssertionError(file + " did not finish within 120 s; output so far:\n" + Files.readString(out));
+                throw new AssertionError(file + " did not finish within 300 s; output so far:\n" + Files.readString(out));
             }
             return new ExampleScript(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
