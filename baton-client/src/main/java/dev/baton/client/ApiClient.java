@@ -118,6 +118,39 @@ public final class ApiClient implements RunHistory {
     }
 
     @Override
+    public List<FlowRunSummary> flowRunsByReference(String reference, int limit) {
+        if (reference == null || reference.isBlank()) {
+            throw new IllegalArgumentException("A flow run reference must be an id, the start of one, or a name;"
+                    + " got '" + reference + "'");
+        }
+        return send("POST", "/flow_runs/lookup", Map.of("reference", reference, "limit", limit),
+                JSON.getTypeFactory().constructCollectionType(List.class, FlowRunSummary.class), false);
+    }
+
+    /** {@inheritDoc} Through {@code POST /api/flow_runs/{id}/cancel}. */
+    @Override
+    public Optional<FlowRunSummary> cancelFlowRun(UUID id) {
+        java.util.Objects.requireNonNull(id, "id");
+        try {
+            return Optional.ofNullable(send("POST", "/flow_runs/" + id + "/cancel", null, type(FlowRunSummary.class),
+                    true));
+        } catch (ApiException e) {
+            throw e.status() == 409 ? new IllegalStateException(e.getMessage(), e) : e;
+        }
+    }
+
+    /** {@inheritDoc} Through {@code DELETE /api/flow_runs/{id}}. */
+    @Override
+    public boolean deleteFlowRun(UUID id) {
+        java.util.Objects.requireNonNull(id, "id");
+        try {
+            return send("DELETE", "/flow_runs/" + id, null, null, true) != null;
+        } catch (ApiException e) {
+            throw e.status() == 409 ? new IllegalStateException(e.getMessage(), e) : e;
+        }
+    }
+
+    @Override
     public Optional<Page<TaskRunDetail>> taskRuns(UUID flowRunId, int offset, int limit) {
         java.util.Objects.requireNonNull(flowRunId, "flowRunId");
         RunHistory.checkTaskRunPage(offset, limit);

@@ -51,7 +51,7 @@ public final class FlowRunEngine extends RunScope {
     private final ConcurrentHashMap<String, AtomicInteger> runCounters = new ConcurrentHashMap<>();
     private final AtomicInteger failedRuns = new AtomicInteger(), cancelledRuns = new AtomicInteger();
     private int firstTaskRunOfAttempt;
-    /** Task runs whose bodies are running, tracked only when the run can be cancelled. */
+    /** Task runs whose bodies are running: a cancellation interrupts them. */
     private final Set<TaskRunFuture<?>> running;
     private final AtomicBoolean cancelling = new AtomicBoolean();
     private volatile boolean timedOut;
@@ -61,10 +61,10 @@ public final class FlowRunEngine extends RunScope {
     private final Transition.Retries retries;
     /** Attempts started so far. */
     private volatile int attempts;
-    /** Child flow runs still running, when this run can be cancelled: a cancellation reaches them. */
+    /** Child flow runs still running: a cancellation reaches them. */
     private final Set<FlowRunEngine> children;
 
-    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, boolean cancellable) {
+    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent) {
         this.parent = parent;
         // a child flow run records where its parent does, whichever thread it runs on
         this.services = parent != null ? parent.services : EngineServices.current();
@@ -75,9 +75,10 @@ public final class FlowRunEngine extends RunScope {
         FlowOptions options = flow.options();
         this.retries = options.retries() == 0 ? null
                 : new Transition.Retries(options.retries(), this::retryDelay, this::retryIf);
-        boolean stoppable = cancellable || flow.options().timeout() != null || parent != null && parent.running != null;
-        this.running = stoppable ? ConcurrentHashMap.newKeySet() : null;
-        this.children = stoppable ? ConcurrentHashMap.newKeySet() : null;
+        // every flow run can be cancelled (by its handle, or from outside its process: RunningFlowRuns),
+        // so its running task runs and child flow runs are tracked, to be stopped
+        this.running = ConcurrentHashMap.newKeySet();
+        this.children = ConcurrentHashMap.newKeySet();
         if (parent != null && parent.children != null) {
             parent.children.add(this);
             finished.whenComplete((r, t) -> parent.children.remove(this));
@@ -88,14 +89,14 @@ public final class FlowRunEngine extends RunScope {
     /** Runs {@code flow} with {@code parameters} on the calling thread and returns its finished record. */
     @SuppressWarnings("unchecked")
     static <R> FlowRunRecord<R> run(FlowDefinition flow, Object[] parameters) {
-        FlowRunEngine engine = new FlowRunEngine(flow, parameters, callerEngine(), false);
+        FlowRunEngine engine = new FlowRunEngine(flow, parameters, callerEngine());
         engine.execute();
         return (FlowRunRecord<R>) (FlowRunRecord<?>) engine.record;
     }
 
     /** Starts {@code flow} on a new thread and returns its engine, which the handle cancels and awaits. */
     static FlowRunEngine start(FlowDefinition flow, Object[] parameters) {
-        FlowRunEngine engine = new FlowRunEngine(flow, parameters, callerEngine(), true);
+        FlowRunEngine engine = new FlowRunEngine(flow, parameters, callerEngine());
         Thread.ofVirtual().name("baton-flow-" + engine.record.name()).start(engine::execute);
         return engine;
     }
@@ -106,9 +107,11 @@ public final class FlowRunEngine extends RunScope {
     }
 
     private void execute() {
+        RunningFlowRuns.started(this);
         try {
             executeAttempts();
         } finally {
+            RunningFlowRuns.finished(this);
             finished.complete(record);
         }
     }
