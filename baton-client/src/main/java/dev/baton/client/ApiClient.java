@@ -16,6 +16,7 @@ import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
 import dev.baton.internal.history.RunHistory;
+import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.history.TaskRunDetail;
 
 import java.io.IOException;
@@ -125,6 +126,16 @@ public final class ApiClient implements RunHistory {
         }
         return send("POST", "/flow_runs/lookup", Map.of("reference", reference, "limit", limit),
                 JSON.getTypeFactory().constructCollectionType(List.class, FlowRunSummary.class), false);
+    }
+
+    /**
+     * The current state of each of {@code flowRunIds} (at most 1,000) the server knows, by id
+     * ({@code POST /api/flow_runs/states}): how a process in client mode learns which of its runs
+     * were asked to cancel.
+     */
+    public Map<UUID, StateRecord> flowRunStates(List<UUID> flowRunIds) {
+        return send("POST", "/flow_runs/states", Map.of("ids", flowRunIds), JSON.getTypeFactory()
+                .constructMapType(Map.class, UUID.class, StateRecord.class), false);
     }
 
     /** {@inheritDoc} Through {@code POST /api/flow_runs/{id}/cancel}. */

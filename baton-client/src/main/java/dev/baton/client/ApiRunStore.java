@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Client mode: records the runs of this process on a Baton API server ({@code BATON_API_URL})
@@ -56,6 +57,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     private final Thread shutdownHook;
     private volatile boolean closed;
     private volatile SharedTagSlots slots; // made on first use
+    private final CancellationWatch cancellations;
 
     /** Tunables: outbox capacity, flush timeout, heartbeat interval, retry backoff. */
     public record Options(int capacity, Duration flushTimeout, Duration heartbeatInterval, Duration maxBackoff) {
@@ -69,6 +71,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         this.options = options;
         this.outbox = new Outbox(options.capacity());
         this.sender = new EventSender(settings, options.maxBackoff());
+        this.cancellations = new CancellationWatch(settings, options.heartbeatInterval());
         this.senderThread = Thread.ofPlatform().name("baton-api-sender").daemon().unstarted(this::sendLoop);
         this.shutdownHook = Thread.ofPlatform().name("baton-api-shutdown").unstarted(this::close);
         senderThread.start();
@@ -89,6 +92,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     @Override
     public void flowRunStarted(FlowRun<?> run) {
         local.flowRunStarted(run);
+        cancellations.started(run.id());
         append(Outbox.FLOW_RUN_STARTED, run, null);
     }
 
@@ -135,6 +139,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     /** Waits until everything about {@code run} (and all reported before it) is on the server, up to the flush timeout. */
     @Override
     public void flowRunFinished(FlowRun<?> run) {
+        cancellations.finished(run.id());
         append(Outbox.FLOW_RUN_FINISHED, run, null);
         if (!flush(options.flushTimeout())) {
             LOG.warn("Flow run '{}': the Baton API server at {} has not taken all of its records yet ({} events"
@@ -191,11 +196,18 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         return s;
     }
 
+    /** {@inheritDoc} Here: asked of the server every heartbeat interval while runs of this process run. */
+    @Override
+    public void onCancellationRequested(Consumer<UUID> listener) {
+        cancellations.listener(listener);
+    }
+
     /** Delivers what is waiting (up to the flush timeout) and stops the sender. Idempotent. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
+        cancellations.close();
         SharedTagSlots s = slots;
         if (s != null) s.close(); // delivers slot releases still pending
         try {
