@@ -182,8 +182,10 @@ public final class FlowRunEngine extends RunScope {
             fin = ended;
         }
         Hooks.forFlow(this, options, fin);
-        if (RunLog.FLOW_RUNS.isInfoEnabled() || !fin.isCompleted()) {
-            RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin, null);
+        // a cancellation was asked for: like a completion, it is no error (as Prefect logs it)
+        boolean asked = fin.isCompleted() || fin.isCancelled();
+        if (RunLog.FLOW_RUNS.isInfoEnabled() || !asked) {
+            RunLog.log(RunLog.FLOW_RUNS, asked ? Level.INFO : Level.ERROR, this, "Finished in state " + fin, null);
         }
         if (standIn != null) parent.endSubflow(standIn, fin);
         services.store().flowRunFinished(record);
