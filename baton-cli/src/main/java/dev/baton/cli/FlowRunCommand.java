@@ -227,11 +227,16 @@ final class FlowRunCommand extends CommandGroup {
 
         private static String format(LogLine line, String flowRunName, TaskRunNames taskRunNames, Style s) {
             String level = line.level() == null ? "" : line.level();
-            String source = line.taskRunId() == null ? "Flow run '" + flowRunName + "'"
-                    : "Task run '" + taskRunNames.of(line.taskRunId()) + "'";
+            String source = line.taskRunId() == null ? "Flow run '" + flowRunName + "' - "
+                    : "Task run '" + taskRunNames.of(line.taskRunId()) + "' - ";
+            // the first line names the run itself ("Created flow run 'x' for flow 'f'"), as on the console
+            if (line.taskRunId() == null && line.message() != null
+                    && line.message().startsWith("Created flow run '" + flowRunName + "'")) {
+                source = "";
+            }
             return s.dim(Formats.preciseTime(line.timestamp())) + " | "
                     + s.level(level, level + " ".repeat(Math.max(0, 5 - level.length()))) + " | "
-                    + source + " - " + line.message();
+                    + source + line.message();
         }
 
         /**

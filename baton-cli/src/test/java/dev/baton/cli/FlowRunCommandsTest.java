@@ -409,6 +409,9 @@ class FlowRunCommandsTest {
         assertThat(r.out()).contains("| INFO  | Flow run '" + etl.name() + "' - extracting from db")
                 .contains("| WARN  | Flow run '" + etl.name() + "' - total is 6");
         assertThat(r.out().indexOf("extracting from db")).isLessThan(r.out().indexOf("total is 6"));
+        // the first line names the run once, as the console shows it
+        assertThat(r.out().lines().findFirst().orElseThrow())
+                .endsWith("| INFO  | Created flow run '" + etl.name() + "' for flow 'etl'");
 
         Cli.Result json = cli.run("flow-run", "logs", "--json", chatty.id().toString());
         LogLine[] lines = JSON.readValue(json.out(), LogLine[].class);
