@@ -168,6 +168,28 @@ class RunLoggingTest {
                 .getThrowableProxy()).as("the task run's line has it already").isNull();
     }
 
+    @Test
+    void aCancelledFlowRunIsLoggedAtInfoNotAsAnError() throws Exception {
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        Task0<Integer> block = Task.named("block").of(() -> {
+            running.countDown();
+            new java.util.concurrent.CountDownLatch(1).await();
+            return 1;
+        });
+        FlowRunHandle<Integer> handle = Flow.named("logged").of(block::call).start();
+        running.await();
+        assertThat(handle.cancel()).isTrue();
+        FlowRun<Integer> run = handle.await();
+
+        assertThat(run.state().type()).isEqualTo(StateType.CANCELLED);
+        ILoggingEvent flowEvent = appender.list.stream().filter(e -> e.getFormattedMessage()
+                .startsWith("Flow run '" + run.name() + "' - Finished in state Cancelled")).findFirst().orElseThrow();
+        assertThat(flowEvent.getLevel()).isEqualTo(Level.INFO);
+        ILoggingEvent taskEvent = appender.list.stream().filter(e -> e.getFormattedMessage()
+                .startsWith("Task run 'block-0' - Finished in state Cancelled")).findFirst().orElseThrow();
+        assertThat(taskEvent.getLevel()).isEqualTo(Level.INFO);
+    }
+
     // ----- Baton.logger() -----
 
     @Test

@@ -27,6 +27,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         String message = expected && e.getMessage() != null ? e.getMessage()
                 : "unexpected error: " + e + " (set BATON_DEBUG=1 for the stack trace; please report it)";
         err.println("baton: " + oneLine(message));
+        if (e instanceof CommandFailure f) for (String line : f.details()) err.println("  " + line);
         if (env.variable("BATON_DEBUG") != null) e.printStackTrace(err);
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;

@@ -25,16 +25,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@code baton flow-run ls|inspect|logs}: recorded flow runs, one in full, its log. */
+/**
+ * {@code baton flow-run ls|inspect|logs|cancel|delete}: recorded flow runs, one in full, its log;
+ * cancelling one, deleting one.
+ */
 @Command(name = "flow-run", synopsisSubcommandLabel = "<command>",
-        description = "Inspect recorded flow runs.",
-        subcommands = {FlowRunCommand.Ls.class, FlowRunCommand.Inspect.class, FlowRunCommand.Logs.class})
+        description = "Inspect, cancel and delete recorded flow runs.",
+        subcommands = {FlowRunCommand.Ls.class, FlowRunCommand.Inspect.class, FlowRunCommand.Logs.class,
+                FlowRunCommand.Cancel.class, FlowRunCommand.Delete.class})
 final class FlowRunCommand extends CommandGroup {
+    static final String ID = "The flow run: its id, the start of its id, or its name (see baton flow-run ls).";
 
     /** The flow run, or a failure naming the id and where it was looked for. */
     static FlowRunDetail find(RunHistory history, UUID id) {
-        return history.flowRun(id).orElseThrow(() -> new CommandFailure("No flow run with id " + id + " in "
-                + history.description() + " (see baton flow-run ls)"));
+        return history.flowRun(id).orElseThrow(() -> noSuchRun(history, id));
+    }
+
+    static CommandFailure noSuchRun(RunHistory history, UUID id) {
+        return new CommandFailure("No flow run with id " + id + " in " + history.description()
+                + " (see baton flow-run ls)");
+    }
+
+    /** The flow run {@code reference} (an id, the start of one, a name) means. */
+    static FlowRunDetail find(RunHistory history, String reference) {
+        return find(history, FlowRunReference.resolve(history, reference));
     }
 
     @Command(name = "ls", description = "List flow runs, newest first.")
@@ -87,7 +101,7 @@ final class FlowRunCommand extends CommandGroup {
     @Command(name = "inspect", description = "Show a flow run: its states, its task runs as a tree with their states"
             + " and durations, and what each waited for.")
     static final class Inspect extends HistoryCommand {
-        @Parameters(paramLabel = "ID", description = "The flow run's id (see baton flow-run ls).")
+        @Parameters(paramLabel = "ID", description = FlowRunCommand.ID)
         String id;
 
         @Option(names = "--max-task-runs", paramLabel = "N", defaultValue = "500",
@@ -101,7 +115,7 @@ final class FlowRunCommand extends CommandGroup {
 
         @Override
         int run(RunHistory history, Output out) {
-            FlowRunDetail detail = find(history, runId(id, "flow run"));
+            FlowRunDetail detail = find(history, id);
             if (out.json) {
                 out.json(detail);
                 return 0;
@@ -170,7 +184,7 @@ final class FlowRunCommand extends CommandGroup {
         /** How many lines one request asks for. */
         static final int PAGE = 1_000;
 
-        @Parameters(paramLabel = "ID", description = "The flow run's id (see baton flow-run ls).")
+        @Parameters(paramLabel = "ID", description = FlowRunCommand.ID)
         String id;
 
         Logs(CliEnvironment env) {
@@ -179,7 +193,7 @@ final class FlowRunCommand extends CommandGroup {
 
         @Override
         int run(RunHistory history, Output out) {
-            FlowRunDetail detail = find(history, runId(id, "flow run"));
+            FlowRunDetail detail = find(history, id);
             TaskRunNames taskRunNames = new TaskRunNames(history, detail);
             String flowRunName = detail.run().name();
 
@@ -213,11 +227,16 @@ final class FlowRunCommand extends CommandGroup {
 
         private static String format(LogLine line, String flowRunName, TaskRunNames taskRunNames, Style s) {
             String level = line.level() == null ? "" : line.level();
-            String source = line.taskRunId() == null ? "Flow run '" + flowRunName + "'"
-                    : "Task run '" + taskRunNames.of(line.taskRunId()) + "'";
+            String source = line.taskRunId() == null ? "Flow run '" + flowRunName + "' - "
+                    : "Task run '" + taskRunNames.of(line.taskRunId()) + "' - ";
+            // the first line names the run itself ("Created flow run 'x' for flow 'f'"), as on the console
+            if (line.taskRunId() == null && line.message() != null
+                    && line.message().startsWith("Created flow run '" + flowRunName + "'")) {
+                source = "";
+            }
             return s.dim(Formats.preciseTime(line.timestamp())) + " | "
                     + s.level(level, level + " ".repeat(Math.max(0, 5 - level.length()))) + " | "
-                    + source + " - " + line.message();
+                    + source + line.message();
         }
 
         /**
@@ -257,6 +276,55 @@ final class FlowRunCommand extends CommandGroup {
                 }
                 return name != null ? name : taskRunId.toString();
             }
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancel a flow run that has not finished: it goes Cancelling, and the"
+            + " process running it stops its task runs and ends it Cancelled.",
+            footer = {"", "The process learns it with its next heartbeat (BATON_HEARTBEAT_INTERVAL, default 5 s)."})
+    static final class Cancel extends HistoryCommand {
+        @Parameters(paramLabel = "ID", description = FlowRunCommand.ID)
+        String id;
+
+        Cancel(CliEnvironment env) {
+            super(env);
+        }
+
+        @Override
+        int run(RunHistory history, Output out) {
+            UUID runId = FlowRunReference.resolve(history, id);
+            FlowRunSummary r = history.cancelFlowRun(runId).orElseThrow(() -> noSuchRun(history, runId));
+            if (out.json) {
+                out.json(r);
+                return 0;
+            }
+            StateType type = r.state() == null ? null : r.state().type();
+            out.println("Flow run '" + r.name() + "' (" + r.id() + ") is " + out.style.state(type, Formats.state(r.state()))
+                    + ": the process running it stops it and ends it Cancelled.");
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a finished flow run: its states, task runs, log lines and"
+            + " subflow runs.")
+    static final class Delete extends HistoryCommand {
+        @Parameters(paramLabel = "ID", description = FlowRunCommand.ID)
+        String id;
+
+        Delete(CliEnvironment env) {
+            super(env);
+        }
+
+        @Override
+        int run(RunHistory history, Output out) {
+            FlowRunSummary r = find(history, id).run();
+            if (!history.deleteFlowRun(r.id())) throw noSuchRun(history, r.id());
+            if (out.json) {
+                out.json(r);
+                return 0;
+            }
+            out.println("Deleted flow run '" + r.name() + "' (" + r.id() + ").");
+            return 0;
         }
     }
 }

@@ -9,7 +9,6 @@ import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /** A command that reads or changes recorded runs, wherever {@link HistorySource} says they are. */
@@ -68,16 +67,5 @@ abstract class HistoryCommand implements Callable<Integer> {
         if (total > shown) {
             out.println(out.style.dim("Showing " + shown + " of " + total + " " + what + " (--limit K to see more)."));
         }
-    }
-
-    /** {@code text} as a run id, or a usage error saying what an id looks like. */
-    UUID runId(String text, String what) {
-        try {
-            if (text.length() == 36) return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            // said below
-        }
-        throw new CommandLine.ParameterException(spec.commandLine(), "'" + text + "' is not a " + what
-                + " id: ids are UUIDs such as 0193a1b2-6c3d-7e4f-8a9b-0c1d2e3f4a5b (see baton flow-run ls)");
     }
 }

@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,6 +80,62 @@ class ApiCommandsTest {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err().strip()).isEqualTo("baton: No flow run with id 00000000-0000-7000-8000-000000000000"
                 + " in the Baton API server at " + server.url() + " (see baton flow-run ls)");
+    }
+
+    @Test
+    void aFlowRunIsNamedThroughTheServerByTheStartOfItsIdOrItsName() {
+        String id = etl.id().toString();
+        for (String reference : List.of(id.substring(0, 23), etl.name())) {
+            Cli.Result viaApi = remote.run("flow-run", "inspect", reference);
+            assertThat(viaApi.exitCode()).as(reference + "\n" + viaApi).isZero();
+            assertThat(viaApi.out()).isEqualTo(embedded.run("flow-run", "inspect", id).out());
+        }
+        Cli.Result ambiguous = remote.run("flow-run", "logs", id.substring(0, 1));
+        assertThat(ambiguous.exitCode()).as(ambiguous.toString()).isEqualTo(1);
+        assertThat(ambiguous.err()).contains("give more of the id", id);
+    }
+
+    @Test
+    void aFlowRunInClientModeIsCancelledAndDeletedThroughTheServer(@TempDir Path own) throws Exception {
+        try (ApiServer api = ApiServer.start(ServerOptions.builder().port(0).batonHome(own.resolve("server")).build())) {
+            Cli cli = Cli.embedded(own.resolve("cli")).with("BATON_API_URL", api.url());
+            try (RunningFlow flow = RunningFlow.start(own.resolve("client"), Duration.ofMillis(200),
+                    Map.of("BATON_API_URL", api.url()))) {
+                String row = flow.await("the flow run on the server, Running", () -> {
+                    Cli.Result ls = cli.run("flow-run", "ls", "--name", "long_running");
+                    return ls.out().contains("Running") ? Optional.of(ls.out().lines().skip(1).findFirst().orElseThrow())
+                            : Optional.empty();
+                });
+                String id = row.substring(0, 36);
+
+                Cli.Result early = cli.run("flow-run", "delete", id);
+                assertThat(early.exitCode()).as(early.toString()).isEqualTo(1);
+                assertThat(early.err()).contains("has not finished", "Cancel it first");
+
+                Cli.Result cancel = cli.run("flow-run", "cancel", id.substring(0, 23));
+                assertThat(cancel.exitCode()).as(cancel.toString()).isZero();
+                assertThat(cancel.out()).contains(") is Cancelling");
+
+                // the client process asks the server for its runs' states, and ends the run Cancelled
+                assertThat(flow.awaitExit()).as(flow.stderr()).isZero();
+                assertThat(flow.stdout()).contains("state=CANCELLED");
+                String states = flow.await("the flow run Cancelled on the server", () -> {
+                    String out = cli.run("flow-run", "inspect", id).out();
+                    return out.contains("Cancelled") ? Optional.of(FlowRunCommandsTest.section(out, "State history"))
+                            : Optional.empty();
+                });
+                assertThat(states.lines().skip(2).map(l -> l.trim().split("\\s{2,}")[1]).toList())
+                        .containsExactly("Pending", "Running", "Cancelling", "Cancelled");
+
+                Cli.Result again = cli.run("flow-run", "cancel", id);
+                assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+                assertThat(again.err()).contains("has already finished: it is Cancelled");
+
+                Cli.Result delete = cli.run("flow-run", "delete", id);
+                assertThat(delete.exitCode()).as(delete.toString()).isZero();
+                assertThat(cli.run("flow-run", "ls").out()).doesNotContain(id);
+            }
+        }
     }
 
     @Test

@@ -118,7 +118,6 @@ class FlowRunCommandsTest {
         for (String[] args : List.of(new String[] {"flow-run", "ls", "--state", "finished"},
                 new String[] {"flow-run", "ls", "--limit", "0"},
                 new String[] {"flow-run", "ls", "--limit", "many"},
-                new String[] {"flow-run", "inspect", "not-an-id"},
                 new String[] {"flow-run", "inspect"},
                 new String[] {"flow-run", "lss"},
                 new String[] {"flow-runs"})) {
@@ -129,7 +128,46 @@ class FlowRunCommandsTest {
         }
         assertThat(cli.run("flow-run", "ls", "--state", "finished").err())
                 .contains("--state", "COMPLETED", "finished");
-        assertThat(cli.run("flow-run", "inspect", "not-an-id").err()).contains("'not-an-id' is not a flow run id");
+    }
+
+    // ----- naming a flow run -----
+
+    @Test
+    void aFlowRunIsNamedByItsIdTheStartOfItsIdOrItsName() {
+        String id = failed.id().toString();
+        for (String reference : List.of(id, id.substring(0, 13), id.substring(0, 13).toUpperCase(),
+                id.replace("-", "").substring(0, 20), failed.name())) {
+            Cli.Result r = cli.run("flow-run", "inspect", reference);
+            assertThat(r.exitCode()).as(reference + "\n" + r).isZero();
+            assertThat(r.out()).as(reference).startsWith("Flow run " + failed.name() + " (" + id + ")");
+            Cli.Result logs = cli.run("flow-run", "logs", reference);
+            assertThat(logs.exitCode()).as(reference + "\n" + logs).isZero();
+            assertThat(logs.out()).contains("Flow run '" + failed.name() + "' - Finished in state Failed");
+        }
+    }
+
+    @Test
+    void anAmbiguousIdPrefixFailsListingTheCandidates() {
+        // ids are time-ordered: the runs recorded here share their first digits
+        String common = commonPrefix(etl.id().toString(), chatty.id().toString());
+        assertThat(common).isNotEmpty();
+        Cli.Result r = cli.run("flow-run", "inspect", common);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines.get(0)).startsWith("baton: '" + common + "' means ").contains("flow runs; give more of the id");
+        assertThat(lines.get(1)).contains("ID", "NAME", "FLOW", "STATE");
+        assertThat(r.err()).contains(etl.id().toString(), chatty.id().toString(), failed.id().toString(),
+                etl.name(), "chatty");
+    }
+
+    @Test
+    void anUnknownReferenceSaysWhatWasLookedFor() {
+        Cli.Result r = cli.run("flow-run", "inspect", "not-a-run");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().lines().toList()).singleElement().asString()
+                .isEqualTo("baton: No flow run with id, id prefix or name 'not-a-run' in jdbc:sqlite:"
+                        + home.resolve("baton.db").toAbsolutePath() + " (see baton flow-run ls)");
     }
 
     @Test
@@ -151,6 +189,85 @@ class FlowRunCommandsTest {
             assertThat(inspect).contains("crash timeout", "its process (" + flow.pid() + "@");
             assertThat(line(section(inspect, "Task runs").lines().toList(), "block-0")).contains("Crashed");
             assertThat(line(section(inspect, "Task runs").lines().toList(), "quick-0")).contains("Completed");
+        }
+    }
+
+    // ----- cancel, delete -----
+
+    @Test
+    void cancelStopsAFlowRunInItsOwnProcessWhichEndsItCancelled(@TempDir Path own) throws Exception {
+        Path home = own.resolve("home");
+        Cli cli = Cli.embedded(home);
+        try (RunningFlow flow = RunningFlow.start(home, Duration.ofMillis(200), Map.of())) {
+            String name = lsRow(cli, "long_running").split("\\s+")[1];
+
+            Cli.Result cancel = cli.run("flow-run", "cancel", name);
+            assertThat(cancel.exitCode()).as(cancel.toString()).isZero();
+            assertThat(cancel.out()).startsWith("Flow run '" + name + "' (").contains(") is Cancelling");
+
+            // the flow's process learns it with a heartbeat, interrupts the task run and ends the flow run
+            assertThat(flow.awaitExit()).as(flow.stderr()).isZero();
+            assertThat(flow.stdout()).contains("state=CANCELLED");
+            String inspect = cli.run("flow-run", "inspect", name).out();
+            assertThat(section(inspect, "State history").lines().skip(2).map(l -> l.trim().split("\\s{2,}")[1])
+                    .toList()).containsExactly("Pending", "Running", "Cancelling", "Cancelled");
+            assertThat(line(section(inspect, "Task runs").lines().toList(), "block-0")).contains("Cancelled");
+            assertThat(line(section(inspect, "Task runs").lines().toList(), "quick-0")).contains("Completed");
+
+            // a run that has finished cannot be cancelled
+            Cli.Result again = cli.run("flow-run", "cancel", name);
+            assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+            assertThat(again.err()).startsWith("baton: Flow run '" + name + "' (")
+                    .contains("has already finished: it is Cancelled, and only a flow run that has not finished can be"
+                            + " cancelled");
+        }
+    }
+
+    @Test
+    void deleteRemovesAFinishedFlowRunWithItsTaskRunsStatesLogsAndSubflowRuns(@TempDir Path own) throws Exception {
+        Path home = own.resolve("home");
+        JdbcRunStore store = JdbcRunStore.builder().embedded(home).build();
+        FlowRun<Integer> doomed, kept;
+        try {
+            doomed = RecordedRuns.run(store, home, () -> RecordedRuns.etl().run("db", 3));
+            kept = RecordedRuns.run(store, home, RecordedRuns.failing::run);
+        } finally {
+            store.close();
+        }
+        Cli cli = Cli.embedded(home);
+        assertThat(cli.run("flow-run", "ls").out().lines().skip(1).count()).isEqualTo(3); // with the subflow run
+
+        Cli.Result r = cli.run("flow-run", "delete", doomed.id().toString().substring(0, 36));
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("Deleted flow run '" + doomed.name() + "' (" + doomed.id() + ")."
+                + System.lineSeparator());
+        assertThat(cli.run("flow-run", "ls").out().lines().skip(1).toList()).singleElement().asString()
+                .startsWith(kept.id().toString());
+        assertThat(cli.run("flow-run", "inspect", doomed.id().toString()).exitCode()).isEqualTo(1);
+        try (var history = dev.baton.store.jdbc.JdbcRunHistory.open(JdbcRunStore.embeddedUrl(home), null)) {
+            assertThat(history.logs(new dev.baton.internal.history.LogFilter(doomed.id(), null, 0, 10)).items())
+                    .isEmpty();
+            for (var t : doomed.taskRuns()) assertThat(history.taskRun(t.id())).as(t.name()).isEmpty();
+        }
+        // the other run is whole
+        assertThat(cli.run("flow-run", "logs", kept.id().toString()).out()).contains("failing on purpose");
+
+        Cli.Result unknown = cli.run("flow-run", "delete", doomed.id().toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("baton: No flow run with id " + doomed.id());
+    }
+
+    @Test
+    void aFlowRunThatHasNotFinishedIsNotDeleted(@TempDir Path own) throws Exception {
+        Path home = own.resolve("home");
+        Cli cli = Cli.embedded(home);
+        try (RunningFlow flow = RunningFlow.start(home, Duration.ofMillis(200), Map.of())) {
+            String id = lsRow(cli, "long_running").substring(0, 36);
+            Cli.Result r = cli.run("flow-run", "delete", id);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("has not finished: it is Running. Cancel it first (baton flow-run cancel "
+                    + id + "), then delete it");
+            assertThat(lsRow(cli, "long_running")).contains("Running");
         }
     }
 
@@ -292,6 +409,9 @@ class FlowRunCommandsTest {
         assertThat(r.out()).contains("| INFO  | Flow run '" + etl.name() + "' - extracting from db")
                 .contains("| WARN  | Flow run '" + etl.name() + "' - total is 6");
         assertThat(r.out().indexOf("extracting from db")).isLessThan(r.out().indexOf("total is 6"));
+        // the first line names the run once, as the console shows it
+        assertThat(r.out().lines().findFirst().orElseThrow())
+                .endsWith("| INFO  | Created flow run '" + etl.name() + "' for flow 'etl'");
 
         Cli.Result json = cli.run("flow-run", "logs", "--json", chatty.id().toString());
         LogLine[] lines = JSON.readValue(json.out(), LogLine[].class);
@@ -315,6 +435,12 @@ class FlowRunCommandsTest {
     }
 
     // ----- helpers -----
+
+    private static String commonPrefix(String a, String b) {
+        int n = 0;
+        while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) n++;
+        return a.substring(0, n);
+    }
 
     /** The one row of {@code flow-run ls --name name}. */
     static String lsRow(Cli cli, String name) {

@@ -16,6 +16,7 @@ import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
 import dev.baton.internal.history.RunHistory;
+import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.history.TaskRunDetail;
 
 import java.io.IOException;
@@ -115,6 +116,49 @@ public final class ApiClient implements RunHistory {
     @Override
     public Optional<FlowRunDetail> flowRun(UUID id) {
         return Optional.ofNullable(send("GET", "/flow_runs/" + id, null, type(FlowRunDetail.class), true));
+    }
+
+    @Override
+    public List<FlowRunSummary> flowRunsByReference(String reference, int limit) {
+        if (reference == null || reference.isBlank()) {
+            throw new IllegalArgumentException("A flow run reference must be an id, the start of one, or a name;"
+                    + " got '" + reference + "'");
+        }
+        return send("POST", "/flow_runs/lookup", Map.of("reference", reference, "limit", limit),
+                JSON.getTypeFactory().constructCollectionType(List.class, FlowRunSummary.class), false);
+    }
+
+    /**
+     * The current state of each of {@code flowRunIds} (at most 1,000) the server knows, by id
+     * ({@code POST /api/flow_runs/states}): how a process in client mode learns which of its runs
+     * were asked to cancel.
+     */
+    public Map<UUID, StateRecord> flowRunStates(List<UUID> flowRunIds) {
+        return send("POST", "/flow_runs/states", Map.of("ids", flowRunIds), JSON.getTypeFactory()
+                .constructMapType(Map.class, UUID.class, StateRecord.class), false);
+    }
+
+    /** {@inheritDoc} Through {@code POST /api/flow_runs/{id}/cancel}. */
+    @Override
+    public Optional<FlowRunSummary> cancelFlowRun(UUID id) {
+        java.util.Objects.requireNonNull(id, "id");
+        try {
+            return Optional.ofNullable(send("POST", "/flow_runs/" + id + "/cancel", null, type(FlowRunSummary.class),
+                    true));
+        } catch (ApiException e) {
+            throw e.status() == 409 ? new IllegalStateException(e.getMessage(), e) : e;
+        }
+    }
+
+    /** {@inheritDoc} Through {@code DELETE /api/flow_runs/{id}}. */
+    @Override
+    public boolean deleteFlowRun(UUID id) {
+        java.util.Objects.requireNonNull(id, "id");
+        try {
+            return send("DELETE", "/flow_runs/" + id, null, null, true) != null;
+        } catch (ApiException e) {
+            throw e.status() == 409 ? new IllegalStateException(e.getMessage(), e) : e;
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Client mode: records the runs of this process on a Baton API server ({@code BATON_API_URL})
@@ -69,6 +70,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     private boolean spooling;                // guarded by events: close took over from the sender
     private volatile EventSender.Batch inFlight; // this process's batch being delivered, not yet handled
     private volatile SharedTagSlots slots;   // made on first use
+    private final CancellationWatch cancellations;
 
     /**
      * Tunables.
@@ -102,6 +104,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         this.sender = new EventSender(settings, options.maxBackoff(), outbox::wake);
         this.events = new OutboxEvents(processName());
         this.spool = options.spool() == null ? null : new Spool(options.spool());
+        this.cancellations = new CancellationWatch(settings, options.heartbeatInterval());
         this.senderThread = Thread.ofPlatform().name("baton-api-sender").daemon().unstarted(this::sendLoop);
         this.shutdownHook = Thread.ofPlatform().name("baton-api-shutdown").unstarted(this::close);
         senderThread.start();
@@ -122,6 +125,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     @Override
     public void flowRunStarted(FlowRun<?> run) {
         local.flowRunStarted(run);
+        cancellations.started(run.id());
         append(Outbox.FLOW_RUN_STARTED, run, null);
     }
 
@@ -175,6 +179,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
      */
     @Override
     public void flowRunFinished(FlowRun<?> run) {
+        cancellations.finished(run.id());
         append(Outbox.FLOW_RUN_FINISHED, run, null);
         boolean delivered;
         try {
@@ -239,6 +244,12 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         return s;
     }
 
+    /** {@inheritDoc} Here: asked of the server every heartbeat interval while runs of this process run. */
+    @Override
+    public void onCancellationRequested(Consumer<UUID> listener) {
+        cancellations.listener(listener);
+    }
+
     /**
      * Delivers what is waiting, for up to the delivery timeout (no longer: on Ctrl-C too), writes
      * what is left to the spool (saying so on stderr) and stops the sender. Idempotent.
@@ -246,6 +257,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     @Override
     public void close() {
         if (!closeStarted.compareAndSet(false, true)) return;
+        cancellations.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {

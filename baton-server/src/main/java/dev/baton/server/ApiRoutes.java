@@ -11,6 +11,7 @@ import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
 import dev.baton.internal.history.RunEvent;
 import dev.baton.internal.history.RunHistory;
+import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.history.TaskRunDetail;
 import dev.baton.internal.orchestration.ConcurrencySlots;
 import io.javalin.http.Context;
@@ -40,6 +41,10 @@ final class ApiRoutes {
     private static final Type LOG_PAGE = new TypeReference<Page<LogLine>>() {}.getType();
     private static final Type GRAPH = new TypeReference<List<Bodies.GraphNode>>() {}.getType();
     private static final Type TASK_RUN_PAGE = new TypeReference<Page<TaskRunDetail>>() {}.getType();
+    private static final Type FLOW_RUN_LIST = new TypeReference<List<FlowRunSummary>>() {}.getType();
+    private static final Type STATES_BY_ID = new TypeReference<Map<UUID, StateRecord>>() {}.getType();
+    /** At most this many ids in one {@code POST /api/flow_runs/states}. */
+    static final int MAX_STATE_QUERY = 1_000;
     private static final Type LIMITS = new TypeReference<List<ConcurrencyLimit>>() {}.getType();
 
     private final RunRecorder recorder;
@@ -90,6 +95,18 @@ final class ApiRoutes {
                 FlowRunDetail.class, (ctx, body) -> flowRun(ctx)));
         r.add(post("/api/flow_runs/filter", "Flow runs by state, name, creation time and tags, newest first, a page"
                 + " at a time", Bodies.FlowRunQuery.class, FLOW_RUN_PAGE, (ctx, body) -> flowRuns(body)));
+        r.add(post("/api/flow_runs/lookup", "The flow runs a reference may mean, newest first: the one whose id it"
+                + " is, those whose id starts with it, those named exactly it", Bodies.FlowRunLookup.class,
+                FLOW_RUN_LIST, (ctx, body) -> lookup(body)));
+        r.add(post("/api/flow_runs/states", "The current state of each of these flow runs (at most "
+                + MAX_STATE_QUERY + "), by id; unknown ids are left out", Bodies.FlowRunStatesQuery.class,
+                STATES_BY_ID, (ctx, body) -> flowRunStates(body)));
+        r.add(new Route("POST", "/api/flow_runs/{id}/cancel", "Cancel a flow run that has not finished: it goes"
+                + " Cancelling, and its process stops it and ends it Cancelled (409 if it has finished)", null,
+                FlowRunSummary.class, 200, 0, (ctx, body) -> cancel(ctx)));
+        r.add(new Route("DELETE", "/api/flow_runs/{id}", "Delete a finished flow run with its states, task runs,"
+                + " log lines and subflow runs (409 if it has not finished)", null, null, 204, 0,
+                (ctx, body) -> deleteFlowRun(ctx)));
         r.add(new Route("GET", "/api/flow_runs/{id}/task_runs", "The task runs of a flow run in creation order,"
                 + " each with its state history and the task runs it waited for, a page at a time (total: how many"
                 + " the flow run has)", null, TASK_RUN_PAGE, 200, 0, (ctx, body) -> taskRunPage(ctx), List.of(),
@@ -204,6 +221,44 @@ final class ApiRoutes {
             throw ApiError.badRequest("Bad flow run filter: " + e.getMessage());
         }
         return history.flowRuns(filter);
+    }
+
+    private List<FlowRunSummary> lookup(byte[] body) {
+        Bodies.FlowRunLookup q = ApiJson.read(body, Bodies.FlowRunLookup.class);
+        String reference = Checks.text("reference", q.reference(), 200, true);
+        int limit = q.limit() == null ? DEFAULT_LIMIT : q.limit();
+        if (limit < 1 || limit > FlowRunFilter.MAX_LIMIT) {
+            throw ApiError.badRequest("Field 'limit' must be 1 to " + FlowRunFilter.MAX_LIMIT + ", not " + limit);
+        }
+        return history.flowRunsByReference(reference, limit);
+    }
+
+    private Map<UUID, StateRecord> flowRunStates(byte[] body) {
+        Bodies.FlowRunStatesQuery q = ApiJson.read(body, Bodies.FlowRunStatesQuery.class);
+        List<UUID> ids = Checks.required("ids", q.ids());
+        if (ids.contains(null)) throw ApiError.badRequest("Field 'ids' contains null");
+        if (ids.size() > MAX_STATE_QUERY) {
+            throw ApiError.badRequest("At most " + MAX_STATE_QUERY + " ids per request, this one has " + ids.size());
+        }
+        return recorder.flowRunStates(ids);
+    }
+
+    private FlowRunSummary cancel(Context ctx) {
+        UUID id = uuid(ctx, "id");
+        recorder.cancelFlowRun(id).orElseThrow(() -> ApiError.notFound("No flow run " + id));
+        return history.flowRun(id).map(FlowRunDetail::run).orElseThrow(() -> ApiError.notFound("No flow run " + id));
+    }
+
+    private Object deleteFlowRun(Context ctx) {
+        UUID id = uuid(ctx, "id");
+        boolean deleted;
+        try {
+            deleted = history.deleteFlowRun(id);
+        } catch (IllegalStateException e) {
+            throw new ApiError(409, e.getMessage());
+        }
+        if (!deleted) throw ApiError.notFound("No flow run " + id);
+        return null;
     }
 
     /** The offset and limit of a page of task runs, for the document. */

@@ -42,6 +42,15 @@ final class Bodies {
     record FlowRunQuery(Set<StateType> states, String name, Instant createdAfter, Instant createdBefore,
                         Set<String> tags, Integer offset, Integer limit) {}
 
+    /** {@code POST /api/flow_runs/lookup}: an id, the start of one, or a name; at most {@code limit} answers. */
+    record FlowRunLookup(String reference, Integer limit) {}
+
+    /**
+     * {@code POST /api/flow_runs/states}: the flow runs whose current state a process asks for
+     * (its running ones, to learn which were asked to cancel).
+     */
+    record FlowRunStatesQuery(List<UUID> ids) {}
+
     /** {@code POST /api/logs/filter}: a LogFilter whose offset and limit may be left out. */
     record LogQuery(UUID flowRunId, UUID taskRunId, Integer offset, Integer limit) {}
 

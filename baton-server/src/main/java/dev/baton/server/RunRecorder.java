@@ -95,8 +95,16 @@ final class RunRecorder {
         };
     }
 
-    /** A state reported as entered: recorded unless the run is in a terminal state already. */
+    /**
+     * A state reported as entered: recorded unless the run is in a terminal state already. A
+     * flow run cancelled here ({@link #cancelFlowRun}) reports its own CANCELLING when its process
+     * learns of it: that is the state it is in, not a second one.
+     */
     private boolean guarded(ActiveRuns.Run run, StateRecord state) {
+        if (run.flow && state.type() == StateType.CANCELLING && run.state != null
+                && run.state.type() == StateType.CANCELLING) {
+            return true;
+        }
         return TERMINAL_GUARD.decide(run, state, s -> {
             enter(run, s, true);
             return null;
@@ -152,6 +160,37 @@ final class RunRecorder {
             enter(run, s, false);
             return null;
         }));
+    }
+
+    /**
+     * Asks a flow run to cancel, as {@code prefect flow-run cancel}: it goes CANCELLING (unless
+     * it is already), and its process, which reads its runs' states with its heartbeats, stops it
+     * and ends it CANCELLED. Empty when there is no such flow run.
+     *
+     * @throws ApiError 409 when the flow run has already finished
+     */
+    Optional<StateRecord> cancelFlowRun(UUID id) {
+        return runs.withRun(id, true, run -> {
+            if (run.state != null && run.state.isFinal()) {
+                throw new ApiError(409, "Flow run " + (run.name == null ? "" : "'" + run.name + "' ") + "(" + id
+                        + ") has already finished: it is " + run.state.name() + ", and only a flow run that has not"
+                        + " finished can be cancelled");
+            }
+            if (run.state != null && run.state.type() == StateType.CANCELLING) return run.state;
+            StateRecord cancelling = new StateRecord(StateType.CANCELLING, "Cancelling", clock.instant(), null, null,
+                    null);
+            enter(run, cancelling, false);
+            return cancelling;
+        });
+    }
+
+    /** The current state of each of {@code ids} this server knows, by id (the others left out). */
+    java.util.Map<UUID, StateRecord> flowRunStates(List<UUID> ids) {
+        java.util.Map<UUID, StateRecord> states = new java.util.LinkedHashMap<>();
+        for (UUID id : ids) {
+            runs.withRun(id, true, run -> run.state).ifPresent(state -> states.put(id, state));
+        }
+        return states;
     }
 
     /**

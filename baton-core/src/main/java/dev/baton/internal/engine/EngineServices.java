@@ -47,6 +47,7 @@ public final class EngineServices {
                 "the store's concurrency slots"));
         this.taskRunPolicy = Policy.forTaskRuns(clock, slots, new EngineCache(this));
         this.flowRunPolicy = Policy.forFlowRuns(clock);
+        store.onCancellationRequested(RunningFlowRuns::cancel);
     }
 
     /** The services for flow runs started on this thread now. */

@@ -57,7 +57,7 @@ public final class FlowRunEngine extends RunScope {
     /** Calls of this attempt that got a completed run of an earlier attempt back. */
     private final AtomicInteger reusedRuns = new AtomicInteger();
     private int firstTaskRunOfAttempt;
-    /** Task runs whose bodies are running, tracked only when the run can be cancelled. */
+    /** Task runs whose bodies are running: a cancellation interrupts them. */
     private final Set<TaskRunFuture<?>> running;
     private final AtomicBoolean cancelling = new AtomicBoolean();
     private volatile boolean timedOut;
@@ -69,11 +69,11 @@ public final class FlowRunEngine extends RunScope {
     private final Transition.Retries retries;
     /** Attempts started so far. */
     private volatile int attempts;
-    /** Child flow runs still running, when this run can be cancelled: a cancellation reaches them. */
+    /** Child flow runs still running: a cancellation reaches them. */
     private final Set<FlowRunEngine> children;
 
     /** @param position the call's position among the parent's calls of {@code flow}, if there is a parent */
-    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, int position, boolean cancellable) {
+    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, int position) {
         this.parent = parent;
         // a child flow run records where its parent does, whichever thread it runs on
         this.services = parent != null ? parent.services : EngineServices.current();
@@ -88,9 +88,10 @@ public final class FlowRunEngine extends RunScope {
         this.retries = options.retries() == 0 ? null
                 : new Transition.Retries(options.retries(), this::retryDelay, this::retryIf);
         this.completed = retries == null ? null : new CompletedCalls();
-        boolean stoppable = cancellable || flow.options().timeout() != null || parent != null && parent.running != null;
-        this.running = stoppable ? ConcurrentHashMap.newKeySet() : null;
-        this.children = stoppable ? ConcurrentHashMap.newKeySet() : null;
+        // every flow run can be cancelled (by its handle, or from outside its process: RunningFlowRuns),
+        // so its running task runs and child flow runs are tracked, to be stopped
+        this.running = ConcurrentHashMap.newKeySet();
+        this.children = ConcurrentHashMap.newKeySet();
         if (parent != null && parent.children != null) {
             parent.children.add(this);
             finished.whenComplete((r, t) -> parent.children.remove(this));
@@ -101,14 +102,14 @@ public final class FlowRunEngine extends RunScope {
     /** Runs {@code flow} with {@code parameters} on the calling thread and returns its finished record. */
     @SuppressWarnings("unchecked")
     static <R> FlowRunRecord<R> run(FlowDefinition flow, Object[] parameters) {
-        FlowRunEngine engine = newOrCompleted(flow, parameters, false);
+        FlowRunEngine engine = newOrCompleted(flow, parameters);
         if (!engine.finished.isDone()) engine.execute();
         return (FlowRunRecord<R>) (FlowRunRecord<?>) engine.record;
     }
 
     /** Starts {@code flow} on a new thread and returns its engine, which the handle cancels and awaits. */
     static FlowRunEngine start(FlowDefinition flow, Object[] parameters) {
-        FlowRunEngine engine = newOrCompleted(flow, parameters, true);
+        FlowRunEngine engine = newOrCompleted(flow, parameters);
         if (!engine.finished.isDone()) Thread.ofVirtual().name("baton-flow-" + engine.record.name()).start(engine::execute);
         return engine;
     }
@@ -117,10 +118,10 @@ public final class FlowRunEngine extends RunScope {
      * The engine of a new run of {@code flow}, or, for a subflow call whose child flow run completed
      * in an earlier attempt of the parent, that finished run's engine: the call gets it back.
      */
-    private static FlowRunEngine newOrCompleted(FlowDefinition flow, Object[] parameters, boolean cancellable) {
+    private static FlowRunEngine newOrCompleted(FlowDefinition flow, Object[] parameters) {
         RunScope caller = RunScope.current();
         FlowRunEngine parent = caller == null ? null : caller.engine();
-        if (parent == null) return new FlowRunEngine(flow, parameters, null, 0, cancellable);
+        if (parent == null) return new FlowRunEngine(flow, parameters, null, 0);
         int position = parent.calls.of(flow.name()).nextPosition(parent.attempts);
         CompletedCalls done = parent.completed;
         FlowRunEngine earlier = done == null ? null : done.subflow(flow.name(), position);
@@ -128,13 +129,15 @@ public final class FlowRunEngine extends RunScope {
             parent.reused("Subflow run '" + earlier.record.name() + "'");
             return earlier;
         }
-        return new FlowRunEngine(flow, parameters, parent, position, cancellable);
+        return new FlowRunEngine(flow, parameters, parent, position);
     }
 
     private void execute() {
+        RunningFlowRuns.started(this);
         try {
             executeAttempts();
         } finally {
+            RunningFlowRuns.finished(this);
             finished.complete(record);
         }
     }
@@ -210,9 +213,11 @@ public final class FlowRunEngine extends RunScope {
             fin = ended;
         }
         Hooks.forFlow(this, options, fin);
-        if (RunLog.FLOW_RUNS.isInfoEnabled() || !fin.isCompleted()) {
+        // a cancellation was asked for: like a completion, it is no error (as Prefect logs it)
+        boolean asked = fin.isCompleted() || fin.isCancelled();
+        if (RunLog.FLOW_RUNS.isInfoEnabled() || !asked) {
             // the body's exception goes with the line, stack trace and all, as a task run's does
-            RunLog.log(RunLog.FLOW_RUNS, fin.isCompleted() ? Level.INFO : Level.ERROR, this, "Finished in state " + fin,
+            RunLog.log(RunLog.FLOW_RUNS, asked ? Level.INFO : Level.ERROR, this, "Finished in state " + fin,
                     bodyFailure(fin, thrown));
         }
         if (standIn != null) parent.endSubflow(this, fin);

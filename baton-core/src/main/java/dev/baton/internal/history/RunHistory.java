@@ -63,6 +63,34 @@ public interface RunHistory extends AutoCloseable {
         }
     }
 
+    /**
+     * The flow runs {@code reference} may mean, newest first, at most {@code limit}: the one whose
+     * id it is, those whose id starts with it (hex digits, dashes where ids have them or none), and
+     * those named exactly it. What the CLI takes wherever a flow run id is asked for.
+     *
+     * @throws IllegalArgumentException if {@code reference} is blank or {@code limit} not in
+     *         1..{@value FlowRunFilter#MAX_LIMIT}
+     */
+    List<FlowRunSummary> flowRunsByReference(String reference, int limit);
+
+    /**
+     * Asks flow run {@code id} to cancel, as Prefect's {@code prefect flow-run cancel}: it goes
+     * CANCELLING here, and the process running it, which reads that with its next heartbeat,
+     * stops its task runs and ends it CANCELLED. A run already CANCELLING is left as it is.
+     * Answers the run as it is now; empty if there is no such flow run.
+     *
+     * @throws IllegalStateException if the flow run has already finished, saying in which state
+     */
+    Optional<FlowRunSummary> cancelFlowRun(UUID id);
+
+    /**
+     * Deletes flow run {@code id} with its states, task runs (theirs too), log lines and subflow
+     * runs (the same way); false if there is no such flow run.
+     *
+     * @throws IllegalStateException if the flow run has not finished (cancel it first), saying so
+     */
+    boolean deleteFlowRun(UUID id);
+
     /** One task run with its state history. */
     Optional<TaskRunDetail> taskRun(UUID id);
 

@@ -9,6 +9,7 @@ import dev.baton.internal.orchestration.ConcurrencySlots;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Where runs are recorded. The engine tells the store when a flow run starts, when a task run
@@ -60,6 +61,15 @@ public interface RunStore {
     default ConcurrencySlots concurrencySlots() {
         return ConcurrencySlots.NONE;
     }
+
+    /**
+     * Asks the store to tell {@code listener} the id of each flow run of this process that is
+     * asked to cancel from outside it (the CLI's {@code flow-run cancel}, the API server): a store
+     * that keeps heartbeats for this process's runs reads their states with them. The listener
+     * cancels the run if it still runs here. Called when the engine's services are made; a store
+     * keeps the last listener given. By default nothing is told: runs are cancelled only in process.
+     */
+    default void onCancellationRequested(Consumer<UUID> listener) {}
 
     /** A flow run reached its final state. */
     void flowRunFinished(FlowRun<?> run);

@@ -4,6 +4,7 @@ import dev.baton.StateType;
 import dev.baton.internal.history.FlowRunDetail;
 import dev.baton.internal.history.FlowRunFilter;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.IdPrefix;
 import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
@@ -155,6 +156,36 @@ final class HistoryQueries {
             }
         }
         return new Page<>(items, filter.offset(), total);
+    }
+
+    /**
+     * The flow runs {@code reference} may mean, newest first: those named exactly it, and those
+     * whose id starts with it when it is an id prefix (looked up as a range of the id index).
+     */
+    List<FlowRunSummary> flowRunsByReference(Connection c, String reference, int limit) throws SQLException {
+        Optional<IdPrefix> prefix = IdPrefix.of(reference);
+        List<FlowRunSummary> runs = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(SUMMARY + " WHERE f.name = ?"
+                + (prefix.isPresent() ? " OR f.id BETWEEN ? AND ?" : "")
+                + " ORDER BY f.created_ns DESC, f.id DESC LIMIT ?")) {
+            s.setString(1, reference);
+            int i = 2;
+            if (prefix.isPresent()) {
+                db.setUuid(s, i++, prefix.get().low());
+                db.setUuid(s, i++, prefix.get().high());
+            }
+            s.setInt(i, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    FlowRunSummary run = summary(r);
+                    // a database that orders ids otherwise than bytewise may find more in the range: checked here
+                    if (run.name().equals(reference) || prefix.isPresent() && prefix.get().matches(run.id())) {
+                        runs.add(run);
+                    }
+                }
+            }
+        }
+        return runs;
     }
 
     /** The WHERE clause of {@code filter} (or ""), its values appended to {@code args} in order. */

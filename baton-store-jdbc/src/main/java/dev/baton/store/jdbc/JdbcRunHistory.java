@@ -50,12 +50,14 @@ public final class JdbcRunHistory implements RunHistory {
     private final Database db;
     private final JdbcRunStore store;
     private final HistoryQueries queries;
+    private final FlowRunAdministration administration;
     private final IdleConnections connections;
 
     private JdbcRunHistory(Database db, JdbcRunStore store) {
         this.db = db;
         this.store = store;
         this.queries = new HistoryQueries(db);
+        this.administration = new FlowRunAdministration(db);
         this.connections = new IdleConnections(db, IDLE_CONNECTIONS);
     }
 
@@ -125,6 +127,46 @@ public final class JdbcRunHistory implements RunHistory {
     public Optional<FlowRunDetail> flowRun(UUID id) {
         Objects.requireNonNull(id, "id");
         return read("flow run " + id, c -> queries.flowRun(c, id));
+    }
+
+    @Override
+    public List<FlowRunSummary> flowRunsByReference(String reference, int limit) {
+        checkReference(reference, limit);
+        return read("flow runs matching '" + reference + "'", c -> queries.flowRunsByReference(c, reference, limit));
+    }
+
+    static void checkReference(String reference, int limit) {
+        if (reference == null || reference.isBlank()) {
+            throw new IllegalArgumentException("A flow run reference must be an id, the start of one, or a name;"
+                    + " got '" + reference + "'");
+        }
+        if (limit < 1 || limit > FlowRunFilter.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be between 1 and " + FlowRunFilter.MAX_LIMIT + ", not "
+                    + limit);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the flow run's row and history go CANCELLING at once; its process, which reads its
+     * runs' states with every heartbeat ({@code BATON_HEARTBEAT_INTERVAL}), cancels it within one.
+     */
+    @Override
+    public Optional<FlowRunSummary> cancelFlowRun(UUID id) {
+        Objects.requireNonNull(id, "id");
+        if (store != null) store.flushBeforeReading();
+        FlowRunAdministration.Cancelled done = write("the cancellation of flow run " + id,
+                c -> administration.cancel(c, id));
+        if (done == FlowRunAdministration.Cancelled.NO_SUCH_RUN) return Optional.empty();
+        return flowRun(id).map(FlowRunDetail::run);
+    }
+
+    @Override
+    public boolean deleteFlowRun(UUID id) {
+        Objects.requireNonNull(id, "id");
+        if (store != null) store.flushBeforeReading();
+        return write("the deletion of flow run " + id, c -> administration.delete(c, id));
     }
 
     @Override

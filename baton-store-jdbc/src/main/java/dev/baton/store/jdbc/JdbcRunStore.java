@@ -14,8 +14,12 @@ import dev.baton.internal.store.SharedTagSlots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A run store in a database: the embedded database file under the Baton home by default, or
@@ -83,6 +88,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final Duration heartbeatInterval;
     private final Thread heartbeats;
+    /** Told the flow runs of this process asked to cancel from outside it; null: nobody asks. */
+    private volatile Consumer<UUID> cancellationListener;
     private final Object slotsLock = new Object();
     private SharedTagSlots slots;                // made on first use, with the connections they keep
     private JdbcConcurrencySlots databaseSlots;
@@ -206,7 +213,44 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             if (running.isEmpty()) continue;
             UUID[] ids = running.toArray(new UUID[0]);
             if (ids.length > 0) queue.put(EventQueue.HEARTBEAT, new Batch.Heartbeat(ids, Clock.system().epochNanos()), null);
+            Consumer<UUID> listener = cancellationListener;
+            if (listener != null && ids.length > 0) tellCancellations(listener);
         }
+    }
+
+    /**
+     * Reads which running flow runs of this process are CANCELLING in the database (asked to
+     * cancel by the CLI, or by this process itself) and tells {@code listener} each: one indexed
+     * query per heartbeat. A failure is logged and the next heartbeat tries again.
+     */
+    private void tellCancellations(Consumer<UUID> listener) {
+        List<UUID> cancelling = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT id FROM flow_run WHERE state_type = 'CANCELLING' AND process = ?")) {
+            s.setString(1, ThisProcess.name());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) cancelling.add(db.getUuid(r, 1));
+            }
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            BatchWriter.LOG.warn("Run store: could not read whether flow runs of this process were asked to cancel"
+                    + " in {}: {}", db.describe(), Builder.rootMessage(e));
+            return;
+        }
+        for (UUID id : cancelling) {
+            if (!running.contains(id)) continue;
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                BatchWriter.LOG.warn("Run store: cancelling flow run {} failed: {}", id, e.toString(), e);
+            }
+        }
+    }
+
+    /** {@inheritDoc} Here: read with every heartbeat ({@link Builder#heartbeatInterval}). */
+    @Override
+    public void onCancellationRequested(Consumer<UUID> listener) {
+        this.cancellationListener = listener;
     }
 
     /** Returns once everything of {@code run} (and all recorded before it) is in the database. */
