@@ -80,7 +80,9 @@ class ManyProcessesTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Dbaton.api.url=" + apiUrl, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), ClientProcess.class.getName(),
-                String.valueOf(FLOWS_PER_PROCESS), String.valueOf(TASKS)).start();
+                String.valueOf(FLOWS_PER_PROCESS), String.valueOf(TASKS))
+                // run logs go to standard error: a pipe nobody reads would fill and stop the process
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private static List<StateType> types(List<StateRecord> history) {
