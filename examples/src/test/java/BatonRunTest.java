@@ -140,6 +140,36 @@ class BatonRunTest {
         assertThat(run.stderr()).isEmpty();
     }
 
+    @Test
+    void aQuietConsoleStillRecordsTheRunsInfoLines() throws Exception {
+        write("Quiet.java", """
+                import dev.baton.Baton;
+                import dev.baton.Flow;
+                import dev.baton.Task;
+
+                public class Quiet {
+                    public static void main(String[] args) {
+                        var count = Task.named("count").of(() -> {
+                            Baton.logger().info("counted 40 rows");
+                            return 40;
+                        });
+                        System.out.println(Flow.named("quiet").of(() -> count.call()).run().id());
+                    }
+                }
+                """);
+        Path home = dir.resolve("home");
+
+        // BATON_LOG_LEVEL=WARN (as ExampleScript.baton sets it): the console shows no INFO line...
+        ExampleScript run = ExampleScript.baton(dir, home, "run", "Quiet.java");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).doesNotContain("counted 40 rows").doesNotContain("| INFO ");
+
+        // ...and the run's history still holds them
+        ExampleScript logs = ExampleScript.baton(dir, home, "flow-run", "logs", run.stdout().strip());
+        assertThat(logs.exitCode()).as(logs.stderr()).isZero();
+        assertThat(logs.stdout()).contains("counted 40 rows", "Finished in state Completed()");
+    }
+
     private String flow(String className, String greeting) {
         return FLOW.replace("CLASS", className).replace("GREETING", greeting);
     }
