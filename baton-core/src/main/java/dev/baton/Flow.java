@@ -3,6 +3,7 @@ package dev.baton;
 import dev.baton.internal.engine.FlowDefinition;
 import dev.baton.internal.engine.FlowOptions;
 import dev.baton.internal.engine.Invocable;
+import dev.baton.internal.logging.PrintsToLog;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +98,7 @@ public abstract sealed class Flow
         private Duration timeout;
         private boolean persistResult;
         private ResultSerializer serializer;
+        private boolean logPrints = PrintsToLog.byDefault();
         private final List<FlowHook> onCompletion = new ArrayList<>(), onFailure = new ArrayList<>(),
                 onCancellation = new ArrayList<>(), onCrashed = new ArrayList<>();
 
@@ -209,6 +211,19 @@ public abstract sealed class Flow
             return this;
         }
 
+        /**
+         * Whether what the flow's body and its task runs print to {@code System.out} is logged with the run
+         * (Prefect's {@code log_prints}): each {@code print}/{@code println} call becomes an INFO line of the run
+         * logger, on the console and in the run's recorded logs, instead of going to standard output. Prints of
+         * other threads, and of flows without this option, are left alone. The default is
+         * {@code BATON_LOG_PRINTS} ({@code true} or {@code false}; false when unset). Task bodies running on
+         * Hazelcast workers print on the worker.
+         */
+        public Builder logPrints(boolean logPrints) {
+            this.logPrints = logPrints;
+            return this;
+        }
+
         /** Calls {@code hook} when a run crashes (the JVM ran out of memory, the run was interrupted, ...). */
         public Builder onCrashed(FlowHook hook) {
             onCrashed.add(Objects.requireNonNull(hook, "flow '" + name + "': onCrashed hook is null"));
@@ -218,7 +233,8 @@ public abstract sealed class Flow
         private FlowDefinition define(boolean async, Invocable body, Object lambda) {
             Objects.requireNonNull(lambda, "the body of flow '" + name + "' is null");
             FlowOptions options = new FlowOptions(retries, retryDelay, retryIf, timeout, persistResult, serializer,
-                    onCompletion, onFailure, onCancellation, onCrashed);
+                    onCompletion, onFailure, onCancellation, onCrashed, logPrints);
+            if (logPrints) PrintsToLog.install();
             return new FlowDefinition(name, description, version, tags, executor, async, body, options);
         }
 

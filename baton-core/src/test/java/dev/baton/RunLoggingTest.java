@@ -190,6 +190,38 @@ class RunLoggingTest {
         assertThat(taskEvent.getLevel()).isEqualTo(Level.INFO);
     }
 
+    // ----- logPrints -----
+
+    @Test
+    void aFlowWithLogPrintsLogsWhatItsBodyAndItsTaskRunsPrint() {
+        Task0<Integer> shout = Task.named("shout").of(() -> {
+            System.out.println("hello from the task");
+            return 1;
+        });
+        Flow0<Integer> flow = Flow.named("printing").logPrints(true).of(() -> {
+            System.out.print("hello from the flow");
+            return shout.call();
+        });
+
+        FlowRun<Integer> run = completed(flow.run());
+
+        assertThat(event("Task run 'shout-0' - hello from the task").getLevel()).isEqualTo(Level.INFO);
+        assertThat(event("Flow run '" + run.name() + "' - hello from the flow").getLevel()).isEqualTo(Level.INFO);
+    }
+
+    @Test
+    void aFlowWithoutLogPrintsLeavesItsPrintsOnStandardOutput() {
+        Flow.named("printing").logPrints(true).of(() -> 1); // the capture is installed: it must not take these
+        Flow0<Integer> plain = Flow.named("plain").of(() -> {
+            System.out.println("a plain print");
+            return 1;
+        });
+
+        completed(plain.run());
+
+        assertThat(messages()).noneMatch(m -> m.contains("a plain print"));
+    }
+
     // ----- Baton.logger() -----
 
     @Test

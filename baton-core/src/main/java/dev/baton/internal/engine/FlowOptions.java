@@ -17,14 +17,15 @@ import java.util.function.Predicate;
  * @param timeout       the longest an attempt may run, or null
  * @param persistResult write the flow's result to result storage
  * @param serializer    how the result is written
+ * @param logPrints     lines the flow's body and its task runs print to {@code System.out} go to the run logger
  */
 public record FlowOptions(int retries, RetryDelay retryDelay, Predicate<? super Throwable> retryIf, Duration timeout,
                           boolean persistResult, ResultSerializer serializer,
                           List<FlowHook> onCompletion, List<FlowHook> onFailure, List<FlowHook> onCancellation,
-                          List<FlowHook> onCrashed) {
+                          List<FlowHook> onCrashed, boolean logPrints) {
 
     public static final FlowOptions PLAIN = new FlowOptions(0, RetryDelay.none(), t -> true, null, false, null,
-            List.of(), List.of(), List.of(), List.of());
+            List.of(), List.of(), List.of(), List.of(), false);
 
     public FlowOptions {
         onCompletion = List.copyOf(onCompletion);

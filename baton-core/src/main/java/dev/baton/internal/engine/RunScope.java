@@ -25,6 +25,12 @@ public abstract sealed class RunScope permits FlowRunEngine, TaskRunFuture, Remo
         CURRENT.set(previous);
     }
 
+    /** Whether what this scope's code prints to {@code System.out} goes to its run logger (the flow's {@code logPrints}). */
+    public boolean logsPrints() {
+        FlowRunEngine engine = engine();
+        return engine != null && engine.record().flow().options().logPrints();
+    }
+
     /** The engine of the flow run this scope belongs to. */
     abstract FlowRunEngine engine();
 
