@@ -20,11 +20,13 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedList;
@@ -35,6 +37,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Random;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -42,13 +45,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import java.util.function.IntFunction;
 
 /**
- * Generators of the values a task returns: scalars of every JSON-shaped JDK type, collections and
+ * Generators of the values a task returns, drawn from a seeded {@link Random} (the same seed gives
+ * the same value, so a failing sample is reproduced with {@code new Random(seed)}): scalars of every JSON-shaped JDK type, collections and
  * maps of them (keys of every type too), {@code Optional}s, arrays, and records whose components
  * are declared with those types, nested in one another. Declared types matter as much as values:
  * Jackson reads a {@code Map<Integer, String>} component differently from a {@code Map<Object, Object>}
@@ -115,331 +116,457 @@ final class GeneratedValues {
     /** A record that holds another record and itself, to any depth. */
     record Tree(String label, List<Tree> children, Map<Integer, Tree> byIndex, Object payload) {}
 
+    /** A generator: a value drawn from a random source. */
+    @FunctionalInterface
+    interface Gen<T> {
+        T next(Random r);
+    }
+
+    // ----- combinators -----
+
+    @SafeVarargs
+    private static <T> Gen<T> oneOf(Gen<? extends T>... gens) {
+        return r -> gens[r.nextInt(gens.length)].next(r);
+    }
+
+    @SafeVarargs
+    private static <T> Gen<T> of(T... values) {
+        return r -> values[r.nextInt(values.length)];
+    }
+
+    private static <T> Gen<T> of(List<T> values) {
+        return r -> values.get(r.nextInt(values.size()));
+    }
+
+    private static <E extends Enum<E>> Gen<E> of(Class<E> type) {
+        return of(type.getEnumConstants());
+    }
+
+    private static <T> Gen<T> nullable(Gen<T> gen, double probability) {
+        return r -> r.nextDouble() < probability ? null : gen.next(r);
+    }
+
+    private static <T> Gen<Optional<T>> optional(Gen<T> gen) {
+        return r -> r.nextInt(5) == 0 ? Optional.empty() : Optional.ofNullable(gen.next(r));
+    }
+
+    private static <T> Gen<List<T>> lists(Gen<T> elements, int maxSize) {
+        return r -> {
+            int n = r.nextInt(maxSize + 1);
+            List<T> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) list.add(elements.next(r));
+            return list;
+        };
+    }
+
+    private static <T> Gen<Set<T>> sets(Gen<T> elements, int maxSize) {
+        return r -> {
+            int n = r.nextInt(maxSize + 1);
+            Set<T> set = new HashSet<>();
+            for (int i = 0; i < 3 * n && set.size() < n; i++) set.add(elements.next(r));
+            return set;
+        };
+    }
+
+    /** A HashMap of up to 3 entries (fewer when the keys collide, as small key spaces do). */
+    private static <K, V> Gen<Map<K, V>> maps(Gen<K> keys, Gen<V> values) {
+        return r -> {
+            int n = r.nextInt(4);
+            Map<K, V> map = new HashMap<>();
+            for (int i = 0; i < 3 * n && map.size() < n; i++) map.put(keys.next(r), values.next(r));
+            return map;
+        };
+    }
+
+    private static <V> Gen<Map<String, V>> stringMaps(Gen<V> values) {
+        return maps(GeneratedValues::string, values);
+    }
+
+    private static <T> T[] array(Random r, Gen<T> elements, int maxSize, IntFunction<T[]> newArray) {
+        T[] array = newArray.apply(r.nextInt(maxSize + 1));
+        for (int i = 0; i < array.length; i++) array[i] = elements.next(r);
+        return array;
+    }
+
     // ----- scalars -----
 
-    private static Arbitrary<String> strings() {
+    /** Mostly uniform over [min, max], now and then one of its edges or a small number. */
+    private static long between(Random r, long min, long max) {
+        return switch (r.nextInt(10)) {
+            case 0 -> min;
+            case 1 -> max;
+            case 2 -> Math.max(min, Math.min(max, r.nextInt(21) - 10));
+            default -> min + (long) (r.nextDouble() * ((double) max - (double) min));
+        };
+    }
+
+    static int integer(Random r) {
+        return r.nextInt(8) == 0 ? of(0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE).next(r) : r.nextInt(5) == 0 ? r.nextInt(201) - 100 : r.nextInt();
+    }
+
+    static long longValue(Random r) {
+        return r.nextInt(8) == 0 ? of(0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, (long) Integer.MAX_VALUE + 1).next(r)
+                : r.nextInt(5) == 0 ? r.nextInt(201) - 100 : r.nextLong();
+    }
+
+    static short shortValue(Random r) {
+        return (short) between(r, Short.MIN_VALUE, Short.MAX_VALUE);
+    }
+
+    static byte byteValue(Random r) {
+        return (byte) between(r, Byte.MIN_VALUE, Byte.MAX_VALUE);
+    }
+
+    static boolean bool(Random r) {
+        return r.nextBoolean();
+    }
+
+    static String string(Random r) {
         // valid UTF-16 only: a lone surrogate is not text any JSON file can hold
-        return Arbitraries.oneOf(
-                Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(8),
-                Arbitraries.strings().withCharRange('\u0000', '\uD7FF').ofMaxLength(6),
-                Arbitraries.of("", "~", "~~", "~1", "~[\"java.lang.Long\",7]", "@class", "null", "\uD83D\uDE00", "a\"b\\c"));
+        return switch (r.nextInt(3)) {
+            case 0 -> chars(r, r.nextInt(9), ' ', '~');
+            case 1 -> chars(r, r.nextInt(7), '\u0000', '\uD7FF');
+            default -> of("", "~", "~~", "~1", "~[\"java.lang.Long\",7]", "@class", "null", "\uD83D\uDE00", "a\"b\\c").next(r);
+        };
+    }
+
+    private static String chars(Random r, int length, char from, char to) {
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) s.append((char) (from + r.nextInt(to - from + 1)));
+        return s.toString();
+    }
+
+    private static String alpha(Random r) {
+        StringBuilder s = new StringBuilder();
+        for (int i = r.nextInt(4); i > 0; i--) s.append((char) ((r.nextBoolean() ? 'a' : 'A') + r.nextInt(26)));
+        return s.toString();
+    }
+
+    static char character(Random r) {
+        return r.nextInt(4) == 0 ? of('~', '"', '\\', '\u00e9').next(r) : (char) r.nextInt(0xD800);
     }
 
     private static final List<ZoneId> ZONES = List.of(ZoneId.of("Europe/Paris"), ZoneId.of("UTC"), ZoneId.of("America/New_York"),
             ZoneId.of("Asia/Kolkata"), ZoneOffset.UTC, ZoneOffset.ofHoursMinutes(5, 30), ZoneOffset.ofHours(-3));
 
-    private static Arbitrary<Instant> instants() {
-        return Combinators.combine(Arbitraries.longs().between(-5_000_000_000L, 5_000_000_000L),
-                Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(0, 999_999_999)))
-                .as(Instant::ofEpochSecond);
+    static ZoneId zone(Random r) {
+        return of(ZONES).next(r);
     }
 
-    private static Arbitrary<ZoneOffset> offsets() {
-        return Arbitraries.integers().between(-18 * 4, 18 * 4).map(q -> ZoneOffset.ofTotalSeconds(q * 900));
+    static Instant instant(Random r) {
+        return Instant.ofEpochSecond(between(r, -5_000_000_000L, 5_000_000_000L), r.nextBoolean() ? 0 : r.nextInt(1_000_000_000));
     }
 
-    private static Arbitrary<LocalDateTime> localDateTimes() {
-        return instants().map(i -> LocalDateTime.ofInstant(i, ZoneOffset.UTC));
+    static ZoneOffset offset(Random r) {
+        return ZoneOffset.ofTotalSeconds((int) between(r, -18 * 4, 18 * 4) * 900);
     }
 
-    private static Arbitrary<LocalDate> localDates() {
-        return Arbitraries.longs().between(-200_000, 200_000).map(LocalDate::ofEpochDay);
+    static LocalDateTime localDateTime(Random r) {
+        return LocalDateTime.ofInstant(instant(r), ZoneOffset.UTC);
     }
 
-    private static Arbitrary<LocalTime> localTimes() {
-        return Arbitraries.longs().between(0, 86_400L * 1_000_000_000L - 1).map(LocalTime::ofNanoOfDay);
+    static LocalDate localDate(Random r) {
+        return LocalDate.ofEpochDay(between(r, -200_000, 200_000));
     }
 
-    private static Arbitrary<ZonedDateTime> zonedDateTimes() {
-        return Combinators.combine(instants(), Arbitraries.of(ZONES)).as(ZonedDateTime::ofInstant);
+    static LocalTime localTime(Random r) {
+        return LocalTime.ofNanoOfDay(between(r, 0, 86_400L * 1_000_000_000L - 1));
     }
 
-    private static Arbitrary<OffsetDateTime> offsetDateTimes() {
-        return Combinators.combine(localDateTimes(), offsets()).as(OffsetDateTime::of);
+    static ZonedDateTime zonedDateTime(Random r) {
+        return ZonedDateTime.ofInstant(instant(r), zone(r));
     }
 
-    private static Arbitrary<Duration> durations() {
-        return Combinators.combine(Arbitraries.longs().between(-10_000_000_000L, 10_000_000_000L),
-                Arbitraries.integers().between(0, 999_999_999)).as(Duration::ofSeconds);
+    static OffsetDateTime offsetDateTime(Random r) {
+        return OffsetDateTime.of(localDateTime(r), offset(r));
     }
 
-    private static Arbitrary<Period> periods() {
-        return Combinators.combine(Arbitraries.integers().between(-100, 100), Arbitraries.integers().between(-30, 30),
-                Arbitraries.integers().between(-400, 400)).as(Period::of);
+    static OffsetTime offsetTime(Random r) {
+        return OffsetTime.of(localTime(r), offset(r));
     }
 
-    private static Arbitrary<Year> years() {
-        return Arbitraries.integers().between(-9999, 9999).map(Year::of);
+    static Duration duration(Random r) {
+        return Duration.ofSeconds(between(r, -10_000_000_000L, 10_000_000_000L), r.nextInt(1_000_000_000));
     }
 
-    private static Arbitrary<YearMonth> yearMonths() {
-        return Combinators.combine(Arbitraries.integers().between(0, 9999), Arbitraries.integers().between(1, 12)).as(YearMonth::of);
+    static Period period(Random r) {
+        return Period.of((int) between(r, -100, 100), (int) between(r, -30, 30), (int) between(r, -400, 400));
     }
 
-    private static Arbitrary<MonthDay> monthDays() {
-        return Arbitraries.integers().between(0, 365).map(d -> MonthDay.from(LocalDate.ofYearDay(2024, d + 1)));
+    static Year year(Random r) {
+        return Year.of((int) between(r, -9999, 9999));
     }
 
-    private static Arbitrary<BigDecimal> decimals() {
-        return Combinators.combine(Arbitraries.bigIntegers().between(BigInteger.TEN.pow(30).negate(), BigInteger.TEN.pow(30)),
-                Arbitraries.integers().between(-5, 12)).as(BigDecimal::new);
+    static YearMonth yearMonth(Random r) {
+        return YearMonth.of((int) between(r, 0, 9999), 1 + r.nextInt(12));
     }
 
-    private static Arbitrary<BigInteger> bigIntegers() {
-        return Arbitraries.bigIntegers().between(BigInteger.TEN.pow(40).negate(), BigInteger.TEN.pow(40));
+    static MonthDay monthDay(Random r) {
+        return MonthDay.from(LocalDate.ofYearDay(2024, 1 + r.nextInt(366)));
     }
 
-    private static Arbitrary<Double> doubles() {
-        return Arbitraries.oneOf(Arbitraries.doubles(), Arbitraries.of(0.0, -0.0, 1e300, -Double.MIN_VALUE, 0.1));
+    private static BigInteger bigInteger(Random r, BigInteger bound) {
+        BigInteger b = new BigInteger(bound.bitLength() + 8, r).mod(bound.add(BigInteger.ONE));
+        if (r.nextInt(3) == 0) b = b.mod(BigInteger.valueOf(1000)); // small ones too
+        return r.nextBoolean() ? b.negate() : b;
     }
 
-    private static Arbitrary<Float> floats() {
-        return Arbitraries.oneOf(Arbitraries.floats(), Arbitraries.of(0.0f, -0.0f, 3.4e38f, 0.1f));
+    static BigDecimal decimal(Random r) {
+        return new BigDecimal(bigInteger(r, BigInteger.TEN.pow(30)), (int) between(r, -5, 12));
     }
 
-    private static Arbitrary<UUID> uuids() {
-        return Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(UUID::new);
+    static BigInteger bigInteger(Random r) {
+        return bigInteger(r, BigInteger.TEN.pow(40));
     }
 
-    private static Arbitrary<URI> uris() {
-        return Arbitraries.of(URI.create("https://example.org/a?b=c#d"), URI.create("file:///tmp/x"), URI.create("urn:isbn:0451450523"),
-                URI.create("relative/path"), URI.create("mailto:a@b.c"));
+    /** Finite doubles: edge cases, two-decimal ones of any magnitude, and any bit pattern. */
+    static double doubleValue(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> of(0.0, -0.0, 1e300, -Double.MIN_VALUE, 0.1, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_NORMAL).next(r);
+            case 1 -> Math.round((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(12))) / 100.0;
+            default -> {
+                double d;
+                do d = Double.longBitsToDouble(r.nextLong()); while (!Double.isFinite(d));
+                yield d;
+            }
+        };
     }
 
-    private static Arbitrary<Locale> locales() {
-        return Arbitraries.of(Locale.ROOT, Locale.FRANCE, Locale.JAPANESE, Locale.forLanguageTag("pt-BR"), Locale.forLanguageTag("zh-Hant-TW"));
+    static float floatValue(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> of(0.0f, -0.0f, 3.4e38f, 0.1f, Float.MIN_VALUE, -Float.MAX_VALUE).next(r);
+            case 1 -> Math.round((r.nextFloat() - 0.5f) * (float) Math.pow(10, r.nextInt(8))) / 100.0f;
+            default -> {
+                float f;
+                do f = Float.intBitsToFloat(r.nextInt()); while (!Float.isFinite(f));
+                yield f;
+            }
+        };
     }
 
-    private static Arbitrary<Point> points() {
-        return Combinators.combine(Arbitraries.integers(), Arbitraries.integers()).as(Point::new);
+    static UUID uuid(Random r) {
+        return new UUID(r.nextLong(), r.nextLong());
     }
 
-    private static Arbitrary<Shape> shapes() {
-        Arbitrary<Shape> circle = Combinators.combine(points(), doubles()).as(Circle::new);
-        Arbitrary<Shape> square = Combinators.combine(decimals(), strings().optional()).as(Square::new);
-        return Arbitraries.oneOf(circle, square);
+    static URI uri(Random r) {
+        return of(URI.create("https://example.org/a?b=c#d"), URI.create("file:///tmp/x"), URI.create("urn:isbn:0451450523"),
+                URI.create("relative/path"), URI.create("mailto:a@b.c")).next(r);
     }
 
-    private static Arbitrary<Character> chars() {
-        return Arbitraries.oneOf(Arbitraries.chars().range('\u0000', '\uD7FF'), Arbitraries.of('~', '"', '\\', '\u00e9'));
+    static Locale locale(Random r) {
+        return of(Locale.ROOT, Locale.FRANCE, Locale.JAPANESE, Locale.forLanguageTag("pt-BR"), Locale.forLanguageTag("zh-Hant-TW")).next(r);
     }
+
+    static Point point(Random r) {
+        return new Point(integer(r), integer(r));
+    }
+
+    static Shape shape(Random r) {
+        return r.nextBoolean() ? new Circle(point(r), doubleValue(r)) : new Square(decimal(r), optional(GeneratedValues::string).next(r));
+    }
+
+    private static final List<Gen<Object>> SCALARS = List.of(
+            GeneratedValues::string, GeneratedValues::integer, GeneratedValues::longValue, GeneratedValues::shortValue,
+            GeneratedValues::byteValue, GeneratedValues::doubleValue, GeneratedValues::floatValue, GeneratedValues::character,
+            GeneratedValues::bool, GeneratedValues::decimal, GeneratedValues::bigInteger,
+            of(Color.class)::next, of(Op.class)::next, of(DayOfWeek.class)::next,
+            GeneratedValues::uuid, GeneratedValues::uri, GeneratedValues::locale,
+            GeneratedValues::localDate, GeneratedValues::localDateTime, GeneratedValues::localTime, GeneratedValues::instant,
+            GeneratedValues::zonedDateTime, GeneratedValues::offsetDateTime, GeneratedValues::duration, GeneratedValues::period,
+            GeneratedValues::year, GeneratedValues::yearMonth, GeneratedValues::monthDay, GeneratedValues::zone,
+            GeneratedValues::offset, GeneratedValues::point, GeneratedValues::shape);
 
     /**
      * Any hashable scalar, as a value whose declared type is {@code Object}: what JSON says
      * itself (String, Integer, Double, Boolean) and what it does not (every other class).
      */
-    static Arbitrary<Object> scalars() {
-        return Arbitraries.oneOf(List.of(
-                strings().map(o -> o), Arbitraries.integers().map(o -> o), Arbitraries.longs().map(o -> o),
-                Arbitraries.shorts().map(o -> o), Arbitraries.bytes().map(o -> o), doubles().map(o -> o), floats().map(o -> o),
-                chars().map(o -> o), Arbitraries.of(true, false).map(o -> o), decimals().map(o -> o), bigIntegers().map(o -> o),
-                Arbitraries.of(Color.class).map(o -> o), Arbitraries.of(Op.class).map(o -> o), Arbitraries.of(DayOfWeek.class).map(o -> o),
-                uuids().map(o -> o), uris().map(o -> o), locales().map(o -> o),
-                localDates().map(o -> o), localDateTimes().map(o -> o), localTimes().map(o -> o), instants().map(o -> o),
-                zonedDateTimes().map(o -> o), offsetDateTimes().map(o -> o), durations().map(o -> o), periods().map(o -> o),
-                years().map(o -> o), yearMonths().map(o -> o), monthDays().map(o -> o), Arbitraries.of(ZONES).map(o -> o),
-                offsets().map(o -> o), points().map(o -> o), shapes().map(o -> o)));
+    static Object scalar(Random r) {
+        return of(SCALARS).next(r).next(r);
     }
 
     // ----- containers -----
 
-    private static <K, V> Arbitrary<Map<K, V>> maps(Arbitrary<K> keys, Arbitrary<V> values) {
-        return Arbitraries.maps(keys, values).ofMaxSize(3);
-    }
-
-    private static <V> Arbitrary<Map<String, V>> stringMaps(Arbitrary<V> values) {
-        return maps(strings(), values);
-    }
-
-    private static Arbitrary<String> nullableStrings() {
-        return strings().injectNull(0.1);
+    private static String nullableString(Random r) {
+        return nullable(GeneratedValues::string, 0.1).next(r);
     }
 
     /** A map of another class than HashMap now and then: linked, sorted, concurrent, immutable, enum-keyed. */
-    private static Arbitrary<Object> anyMaps(int depth) {
-        Arbitrary<Map<Object, Object>> mixed = Arbitraries.maps(scalars(), values(depth - 1)).ofMaxSize(3);
-        Arbitrary<Map<Integer, Object>> sortable = Arbitraries.maps(Arbitraries.integers(), values(depth - 1)).ofMaxSize(3);
-        Arbitrary<Map<Color, Object>> byColor = Arbitraries.maps(Arbitraries.of(Color.class), values(depth - 1)).ofMaxSize(3);
-        return Arbitraries.oneOf(List.of(
-                mixed.map(m -> (Object) m),
-                mixed.map(m -> (Object) new LinkedHashMap<>(m)),
-                sortable.map(m -> (Object) new TreeMap<>(m)),
-                mixed.map(m -> {
-                    m.values().removeIf(v -> v == null); // ConcurrentHashMap and Map.copyOf hold no nulls
-                    return (Object) new ConcurrentHashMap<>(m);
-                }),
-                byColor.map(m -> (Object) (m.isEmpty() ? new EnumMap<>(Color.class) : new EnumMap<>(m))),
-                mixed.map(m -> {
-                    m.values().removeIf(v -> v == null);
-                    return (Object) Map.copyOf(m);
-                }),
-                mixed.map(m -> (Object) Collections.unmodifiableMap(m))));
+    private static Object anyMap(Random r, int depth) {
+        Gen<Object> values = r2 -> value(r2, depth - 1);
+        Gen<Map<Object, Object>> mixed = maps(GeneratedValues::scalar, values);
+        return switch (r.nextInt(7)) {
+            case 0 -> mixed.next(r);
+            case 1 -> new LinkedHashMap<>(mixed.next(r));
+            case 2 -> new TreeMap<>(maps(GeneratedValues::integer, values).next(r));
+            case 3 -> {
+                Map<Object, Object> m = mixed.next(r);
+                m.values().removeIf(v -> v == null); // ConcurrentHashMap and Map.copyOf hold no nulls
+                yield new ConcurrentHashMap<>(m);
+            }
+            case 4 -> {
+                Map<Color, Object> m = maps(of(Color.class), values).next(r);
+                yield m.isEmpty() ? new EnumMap<>(Color.class) : new EnumMap<>(m);
+            }
+            case 5 -> {
+                Map<Object, Object> m = mixed.next(r);
+                m.values().removeIf(v -> v == null);
+                yield Map.copyOf(m);
+            }
+            default -> Collections.unmodifiableMap(mixed.next(r));
+        };
     }
 
-    private static Arbitrary<Object> anyCollections(int depth) {
-        Arbitrary<List<Object>> list = values(depth - 1).list().ofMaxSize(3);
-        Arbitrary<Set<Object>> set = scalars().set().ofMaxSize(3);
-        return Arbitraries.oneOf(List.of(
-                list.map(o -> o),
-                list.map(LinkedList::new),
-                list.map(l -> (Object) Collections.unmodifiableList(l)),
-                list.map(l -> (Object) Arrays.asList(l.toArray())),
-                list.map(l -> (Object) l.stream().filter(v -> v != null).toList()),
-                set.map(o -> o),
-                set.map(LinkedHashSet::new),
-                Arbitraries.strings().alpha().ofMaxLength(3).set().ofMaxSize(3).map(TreeSet::new),
-                Arbitraries.of(Color.class).set().ofMaxSize(3).map(s -> s.isEmpty() ? EnumSet.noneOf(Color.class) : EnumSet.copyOf(s)),
-                set.map(Set::copyOf),
-                values(depth - 1).array(Object[].class).ofMaxSize(3).map(o -> o),
-                Arbitraries.integers().array(int[].class).ofMaxSize(4).map(o -> o),
-                strings().array(String[].class).ofMaxSize(3).map(o -> o),
-                points().array(Point[].class).ofMaxSize(3).map(o -> o),
-                values(depth - 1).optional().map(o -> (Object) o),
-                Arbitraries.just((Object) Optional.empty()),
-                anyMaps(depth)));
+    private static Object anyCollection(Random r, int depth) {
+        Gen<Object> values = r2 -> value(r2, depth - 1);
+        Gen<List<Object>> list = lists(values, 3);
+        Gen<Set<Object>> set = sets(GeneratedValues::scalar, 3);
+        return switch (r.nextInt(17)) {
+            case 0 -> list.next(r);
+            case 1 -> new LinkedList<>(list.next(r));
+            case 2 -> Collections.unmodifiableList(list.next(r));
+            case 3 -> Arrays.asList(list.next(r).toArray());
+            case 4 -> list.next(r).stream().filter(v -> v != null).toList();
+            case 5 -> set.next(r);
+            case 6 -> new LinkedHashSet<>(set.next(r));
+            case 7 -> new TreeSet<>(sets(GeneratedValues::alpha, 3).next(r));
+            case 8 -> {
+                Set<Color> s = sets(of(Color.class), 3).next(r);
+                yield s.isEmpty() ? EnumSet.noneOf(Color.class) : EnumSet.copyOf(s);
+            }
+            case 9 -> Set.copyOf(set.next(r));
+            case 10 -> array(r, values, 3, Object[]::new);
+            case 11 -> ints(r, 4);
+            case 12 -> array(r, GeneratedValues::string, 3, String[]::new);
+            case 13 -> array(r, GeneratedValues::point, 3, Point[]::new);
+            case 14 -> optional(values).next(r);
+            case 15 -> Optional.empty();
+            default -> anyMap(r, depth);
+        };
+    }
+
+    private static int[] ints(Random r, int maxSize) {
+        int[] a = new int[r.nextInt(maxSize + 1)];
+        for (int i = 0; i < a.length; i++) a[i] = integer(r);
+        return a;
     }
 
     // ----- records -----
 
-    /** The components of a record, generated together. */
-    private static net.jqwik.api.Combinators.ListCombinator<Object> components(Arbitrary<?>... components) {
-        return Combinators.combine(Arrays.stream(components).map(a -> a.map(o -> (Object) o)).toList());
+    static NumberKeys numberKeys(Random r) {
+        return new NumberKeys(maps(GeneratedValues::integer, GeneratedValues::nullableString).next(r),
+                maps(GeneratedValues::longValue, GeneratedValues::integer).next(r),
+                maps(GeneratedValues::shortValue, GeneratedValues::bool).next(r),
+                maps(GeneratedValues::byteValue, GeneratedValues::string).next(r),
+                maps(GeneratedValues::doubleValue, GeneratedValues::string).next(r),
+                maps(GeneratedValues::floatValue, GeneratedValues::string).next(r),
+                maps(GeneratedValues::decimal, GeneratedValues::string).next(r),
+                maps(GeneratedValues::bigInteger, GeneratedValues::longValue).next(r));
     }
 
-    private static Arbitrary<NumberKeys> numberKeys() {
-        return Combinators.combine(maps(Arbitraries.integers(), nullableStrings()), maps(Arbitraries.longs(), Arbitraries.integers()),
-                maps(Arbitraries.shorts(), Arbitraries.of(true, false)), maps(Arbitraries.bytes(), strings()),
-                maps(doubles(), strings()), maps(floats(), strings()), maps(decimals(), strings()), maps(bigIntegers(), Arbitraries.longs()))
-                .as(NumberKeys::new);
+    static ValueKeys valueKeys(Random r, int depth) {
+        return new ValueKeys(stringMaps(GeneratedValues::integer).next(r), maps(of(Color.class), GeneratedValues::doubleValue).next(r),
+                maps(of(DayOfWeek.class), GeneratedValues::integer).next(r), maps(GeneratedValues::uuid, GeneratedValues::string).next(r),
+                maps(GeneratedValues::bool, GeneratedValues::string).next(r), maps(GeneratedValues::character, GeneratedValues::integer).next(r),
+                maps(GeneratedValues::point, GeneratedValues::string).next(r), maps(GeneratedValues::shape, GeneratedValues::integer).next(r),
+                maps(GeneratedValues::scalar, r2 -> value(r2, depth - 1)).next(r),
+                maps(GeneratedValues::locale, GeneratedValues::string).next(r), maps(GeneratedValues::uri, GeneratedValues::integer).next(r),
+                maps(of(Op.class), GeneratedValues::string).next(r));
     }
 
-    private static Arbitrary<ValueKeys> valueKeys(int depth) {
-        return components(
-                stringMaps(Arbitraries.integers()), maps(Arbitraries.of(Color.class), doubles()), maps(Arbitraries.of(DayOfWeek.class), Arbitraries.integers()),
-                maps(uuids(), strings()), maps(Arbitraries.of(true, false), strings()), maps(chars(), Arbitraries.integers()),
-                maps(points(), strings()), maps(shapes(), Arbitraries.integers()), maps(scalars(), values(depth - 1)),
-                maps(locales(), strings()), maps(uris(), Arbitraries.integers()), maps(Arbitraries.of(Op.class), strings()))
-                .as(GeneratedValues::valueKeys);
+    static TimeKeys timeKeys(Random r) {
+        Gen<String> s = GeneratedValues::string;
+        return new TimeKeys(maps(GeneratedValues::localDate, s).next(r), maps(GeneratedValues::localDateTime, GeneratedValues::integer).next(r),
+                maps(GeneratedValues::instant, GeneratedValues::longValue).next(r), maps(GeneratedValues::localTime, s).next(r),
+                maps(GeneratedValues::offsetDateTime, s).next(r), maps(GeneratedValues::zonedDateTime, s).next(r),
+                maps(GeneratedValues::duration, s).next(r), maps(GeneratedValues::period, s).next(r), maps(GeneratedValues::year, s).next(r),
+                maps(GeneratedValues::yearMonth, s).next(r), maps(GeneratedValues::monthDay, s).next(r), maps(GeneratedValues::zone, s).next(r),
+                maps(GeneratedValues::offset, s).next(r), maps(of(Month.class), s).next(r));
     }
 
-    @SuppressWarnings("unchecked")
-    private static ValueKeys valueKeys(List<Object> c) {
-        return new ValueKeys((Map<String, Integer>) c.get(0), (Map<Color, Double>) c.get(1), (Map<DayOfWeek, Integer>) c.get(2),
-                (Map<UUID, String>) c.get(3), (Map<Boolean, String>) c.get(4), (Map<Character, Integer>) c.get(5),
-                (Map<Point, String>) c.get(6), (Map<Shape, Integer>) c.get(7), (Map<Object, Object>) c.get(8),
-                (Map<Locale, String>) c.get(9), (Map<URI, Integer>) c.get(10), (Map<Op, String>) c.get(11));
+    static Scalars scalarRecord(Random r) {
+        return new Scalars(integer(r), longValue(r), doubleValue(r), floatValue(r), shortValue(r), byteValue(r), character(r), bool(r),
+                nullable(GeneratedValues::integer, 0.2).next(r), nullable(GeneratedValues::longValue, 0.2).next(r),
+                nullable(GeneratedValues::decimal, 0.1).next(r), nullable(GeneratedValues::bigInteger, 0.1).next(r),
+                nullableString(r), nullable(of(Color.class), 0.1).next(r), of(Op.class).next(r), uuid(r), uri(r), locale(r),
+                r.nextBoolean() ? OptionalInt.of(integer(r)) : OptionalInt.empty(),
+                r.nextBoolean() ? OptionalLong.of(longValue(r)) : OptionalLong.empty(),
+                r.nextBoolean() ? OptionalDouble.of(doubleValue(r)) : OptionalDouble.empty());
     }
 
-    private static Arbitrary<TimeKeys> timeKeys() {
-        return components(
-                maps(localDates(), strings()), maps(localDateTimes(), Arbitraries.integers()), maps(instants(), Arbitraries.longs()),
-                maps(localTimes(), strings()), maps(offsetDateTimes(), strings()), maps(zonedDateTimes(), strings()),
-                maps(durations(), strings()), maps(periods(), strings()), maps(years(), strings()), maps(yearMonths(), strings()),
-                maps(monthDays(), strings()), maps(Arbitraries.of(ZONES), strings()), maps(offsets(), strings()),
-                maps(Arbitraries.of(Month.class), strings()))
-                .as(GeneratedValues::timeKeys);
+    static Times times(Random r) {
+        return new Times(localDate(r), localDateTime(r), localTime(r), instant(r), offsetDateTime(r), offsetTime(r), zonedDateTime(r),
+                duration(r), period(r), year(r), yearMonth(r), monthDay(r), zone(r), offset(r), of(DayOfWeek.class).next(r),
+                of(Month.class).next(r));
     }
 
-    @SuppressWarnings("unchecked")
-    private static TimeKeys timeKeys(List<Object> c) {
-        return new TimeKeys((Map<LocalDate, String>) c.get(0), (Map<LocalDateTime, Integer>) c.get(1), (Map<Instant, Long>) c.get(2),
-                (Map<LocalTime, String>) c.get(3), (Map<OffsetDateTime, String>) c.get(4), (Map<ZonedDateTime, String>) c.get(5),
-                (Map<Duration, String>) c.get(6), (Map<Period, String>) c.get(7), (Map<Year, String>) c.get(8),
-                (Map<YearMonth, String>) c.get(9), (Map<MonthDay, String>) c.get(10), (Map<ZoneId, String>) c.get(11),
-                (Map<ZoneOffset, String>) c.get(12), (Map<Month, String>) c.get(13));
+    static Nested nested(Random r, int depth) {
+        Gen<Object> values = r2 -> value(r2, depth - 1);
+        Map<Color, Integer> byColor = maps(of(Color.class), GeneratedValues::integer).next(r);
+        EnumMap<Color, Integer> enumMap = r.nextInt(10) == 0 ? null
+                : byColor.isEmpty() ? new EnumMap<>(Color.class) : new EnumMap<>(byColor);
+        long[] longs = new long[r.nextInt(4)];
+        for (int i = 0; i < longs.length; i++) longs[i] = longValue(r);
+        double[] doubles = new double[r.nextInt(4)];
+        for (int i = 0; i < doubles.length; i++) doubles[i] = doubleValue(r);
+        byte[] bytes = new byte[r.nextInt(6)];
+        for (int i = 0; i < bytes.length; i++) bytes[i] = byteValue(r);
+        return new Nested(
+                lists(maps(GeneratedValues::integer, nullable(GeneratedValues::point, 0.1)), 3).next(r),
+                stringMaps(maps(of(Color.class), lists(GeneratedValues::localDate, 2))).next(r),
+                optional(maps(GeneratedValues::uuid, sets(GeneratedValues::longValue, 2))).next(r),
+                sets(of(Color.class), 3).next(r),
+                enumMap,
+                array(r, GeneratedValues::point, 3, Point[]::new),
+                r.nextInt(10) == 0 ? null : ints(r, 3),
+                longs, doubles, bytes,
+                array(r, GeneratedValues::nullableString, 3, String[]::new),
+                lists(optional(GeneratedValues::point), 3).next(r),
+                maps(GeneratedValues::integer, values).next(r),
+                values.next(r),
+                nullable(GeneratedValues::shape, 0.1).next(r),
+                lists(GeneratedValues::shape, 3).next(r),
+                new TreeMap<>(maps(GeneratedValues::localDate, lists(GeneratedValues::integer, 2)).next(r)),
+                new TreeSet<>(sets(GeneratedValues::string, 3).next(r)),
+                lists(maps(GeneratedValues::localDate, GeneratedValues::point), 2).next(r),
+                maps(of(Color.class), maps(GeneratedValues::integer, lists(maps(GeneratedValues::longValue, GeneratedValues::string), 2))).next(r),
+                optional(values).next(r),
+                new ArrayList<>(lists(GeneratedValues::longValue, 3).next(r)),
+                lists(GeneratedValues::string, 3).next(r),
+                maps(GeneratedValues::integer, r2 -> ints(r2, 2)).next(r),
+                lists(r2 -> array(r2, values, 2, Object[]::new), 2).next(r));
     }
 
-    private static Arbitrary<Scalars> scalarRecords() {
-        return components(
-                Arbitraries.integers(), Arbitraries.longs(), doubles(), floats(), Arbitraries.shorts(), Arbitraries.bytes(), chars(),
-                Arbitraries.of(true, false), Arbitraries.integers().injectNull(0.2), Arbitraries.longs().injectNull(0.2),
-                decimals().injectNull(0.1), bigIntegers().injectNull(0.1), nullableStrings(), Arbitraries.of(Color.class).injectNull(0.1),
-                Arbitraries.of(Op.class), uuids(), uris(), locales(),
-                Arbitraries.oneOf(Arbitraries.integers().map(OptionalInt::of), Arbitraries.just(OptionalInt.empty())),
-                Arbitraries.oneOf(Arbitraries.longs().map(OptionalLong::of), Arbitraries.just(OptionalLong.empty())),
-                Arbitraries.oneOf(Arbitraries.doubles().map(OptionalDouble::of), Arbitraries.just(OptionalDouble.empty())))
-                .as(c -> new Scalars((int) c.get(0), (long) c.get(1), (double) c.get(2), (float) c.get(3), (short) c.get(4),
-                        (byte) c.get(5), (char) c.get(6), (boolean) c.get(7), (Integer) c.get(8), (Long) c.get(9),
-                        (BigDecimal) c.get(10), (BigInteger) c.get(11), (String) c.get(12), (Color) c.get(13), (Op) c.get(14),
-                        (UUID) c.get(15), (URI) c.get(16), (Locale) c.get(17), (OptionalInt) c.get(18), (OptionalLong) c.get(19),
-                        (OptionalDouble) c.get(20)));
-    }
-
-    private static Arbitrary<Times> times() {
-        return components(
-                localDates(), localDateTimes(), localTimes(), instants(), offsetDateTimes(),
-                Combinators.combine(localTimes(), offsets()).as(OffsetTime::of), zonedDateTimes(), durations(), periods(),
-                years(), yearMonths(), monthDays(), Arbitraries.of(ZONES), offsets(), Arbitraries.of(DayOfWeek.class),
-                Arbitraries.of(Month.class))
-                .as(c -> new Times((LocalDate) c.get(0), (LocalDateTime) c.get(1), (LocalTime) c.get(2), (Instant) c.get(3),
-                        (OffsetDateTime) c.get(4), (OffsetTime) c.get(5), (ZonedDateTime) c.get(6), (Duration) c.get(7),
-                        (Period) c.get(8), (Year) c.get(9), (YearMonth) c.get(10), (MonthDay) c.get(11), (ZoneId) c.get(12),
-                        (ZoneOffset) c.get(13), (DayOfWeek) c.get(14), (Month) c.get(15)));
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Arbitrary<Nested> nested(int depth) {
-        Arbitrary<EnumMap<Color, Integer>> enumMaps = maps(Arbitraries.of(Color.class), Arbitraries.integers())
-                .map(m -> m.isEmpty() ? new EnumMap<>(Color.class) : new EnumMap<>(m));
-        return components(
-                maps(Arbitraries.integers(), points().injectNull(0.1)).list().ofMaxSize(3),
-                stringMaps(maps(Arbitraries.of(Color.class), localDates().list().ofMaxSize(2))),
-                maps(uuids(), Arbitraries.longs().set().ofMaxSize(2)).optional(),
-                Arbitraries.of(Color.class).set().ofMaxSize(3),
-                enumMaps.injectNull(0.1),
-                points().array(Point[].class).ofMaxSize(3),
-                Arbitraries.integers().array(int[].class).ofMaxSize(3).injectNull(0.1),
-                Arbitraries.longs().array(long[].class).ofMaxSize(3),
-                doubles().array(double[].class).ofMaxSize(3),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(5),
-                nullableStrings().array(String[].class).ofMaxSize(3),
-                points().optional().list().ofMaxSize(3),
-                maps(Arbitraries.integers(), values(depth - 1)),
-                values(depth - 1),
-                shapes().injectNull(0.1),
-                shapes().list().ofMaxSize(3),
-                maps(localDates(), Arbitraries.integers().list().ofMaxSize(2)).map(TreeMap::new),
-                strings().set().ofMaxSize(3).map(TreeSet::new),
-                maps(localDates(), points()).list().ofMaxSize(2),
-                maps(Arbitraries.of(Color.class), maps(Arbitraries.integers(), maps(Arbitraries.longs(), strings()).list().ofMaxSize(2))),
-                values(depth - 1).optional(),
-                Arbitraries.longs().list().ofMaxSize(3).map(ArrayList::new),
-                strings().list().ofMaxSize(3),
-                maps(Arbitraries.integers(), Arbitraries.integers().array(int[].class).ofMaxSize(2)),
-                values(depth - 1).array(Object[].class).ofMaxSize(2).list().ofMaxSize(2))
-                .as(c -> new Nested((List) c.get(0), (Map) c.get(1), (Optional) c.get(2), (Set) c.get(3), (EnumMap) c.get(4),
-                        (Point[]) c.get(5), (int[]) c.get(6), (long[]) c.get(7), (double[]) c.get(8), (byte[]) c.get(9),
-                        (String[]) c.get(10), (List) c.get(11), (Map) c.get(12), c.get(13), (Shape) c.get(14), (List) c.get(15),
-                        (SortedMap) c.get(16), (SortedSet) c.get(17), (List) c.get(18), (Map) c.get(19), (Optional) c.get(20),
-                        (Collection) c.get(21), (Iterable) c.get(22), (Map) c.get(23), (List) c.get(24)));
-    }
-
-    private static Arbitrary<Tree> trees(int depth) {
-        Arbitrary<Tree> leaf = Combinators.combine(nullableStrings(), scalars().injectNull(0.2))
-                .as((label, payload) -> new Tree(label, List.of(), Map.of(), payload));
-        if (depth <= 0) return leaf;
-        return Arbitraries.frequencyOf(Tuple.of(2, leaf), Tuple.of(1, Combinators.combine(nullableStrings(),
-                Arbitraries.lazy(() -> trees(depth - 1)).list().ofMaxSize(2),
-                maps(Arbitraries.integers(), Arbitraries.lazy(() -> trees(depth - 1))),
-                values(depth - 1)).as(Tree::new)));
+    static Tree tree(Random r, int depth) {
+        if (depth <= 0 || r.nextInt(3) != 0) {
+            return new Tree(nullableString(r), List.of(), Map.of(), nullable(GeneratedValues::scalar, 0.2).next(r));
+        }
+        return new Tree(nullableString(r), lists(r2 -> tree(r2, depth - 1), 2).next(r),
+                maps(GeneratedValues::integer, r2 -> tree(r2, depth - 1)).next(r), value(r, depth - 1));
     }
 
     /** Any record of the catalogue above, holding values down to {@code depth} levels. */
-    static Arbitrary<Object> records(int depth) {
-        return Arbitraries.oneOf(List.of(numberKeys().map(o -> o), valueKeys(depth).map(o -> o), timeKeys().map(o -> o),
-                scalarRecords().map(o -> o), times().map(o -> o), nested(depth).map(o -> o), trees(depth).map(o -> o)));
+    static Object record(Random r, int depth) {
+        return switch (r.nextInt(7)) {
+            case 0 -> numberKeys(r);
+            case 1 -> valueKeys(r, depth);
+            case 2 -> timeKeys(r);
+            case 3 -> scalarRecord(r);
+            case 4 -> times(r);
+            case 5 -> nested(r, depth);
+            default -> tree(r, depth);
+        };
     }
 
     /**
      * Any value a task could return, to {@code depth} levels of nesting: a scalar, null, a record of
      * the catalogue, or a collection, map, array or Optional of values.
      */
-    static Arbitrary<Object> values(int depth) {
-        if (depth <= 0) return scalars().injectNull(0.05);
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, scalars()),
-                Tuple.of(1, Arbitraries.just(null)),
-                Tuple.of(2, Arbitraries.lazy(() -> anyCollections(depth))),
-                Tuple.of(2, Arbitraries.lazy(() -> records(depth))));
+    static Object value(Random r, int depth) {
+        if (depth <= 0) return r.nextInt(20) == 0 ? null : scalar(r);
+        int pick = r.nextInt(9); // weights 4 : 1 : 2 : 2
+        if (pick < 4) return scalar(r);
+        if (pick < 5) return null;
+        if (pick < 7) return anyCollection(r, depth);
+        return record(r, depth);
     }
 }
