@@ -176,7 +176,7 @@ class FlowRunCommandsTest {
         Cli cli = Cli.embedded(home).with("BATON_CRASH_TIMEOUT", "3s");
         try (RunningFlow flow = RunningFlow.start(home, Duration.ofMillis(200), Map.of())) {
             // alive: its heartbeats keep it Running, whoever reads
-            assertThat(lsRow(cli, "long_running")).contains("Running");
+            assertThat(awaitRunning(flow, cli)).contains("Running");
 
             flow.kill9();
             // no flow process opens the database again: reading the runs finds the crash
@@ -199,7 +199,7 @@ class FlowRunCommandsTest {
         Path home = own.resolve("home");
         Cli cli = Cli.embedded(home);
         try (RunningFlow flow = RunningFlow.start(home, Duration.ofMillis(200), Map.of())) {
-            String name = lsRow(cli, "long_running").split("\\s+")[1];
+            String name = awaitRunning(flow, cli).split("\\s+")[1];
 
             Cli.Result cancel = cli.run("flow-run", "cancel", name);
             assertThat(cancel.exitCode()).as(cancel.toString()).isZero();
@@ -262,7 +262,7 @@ class FlowRunCommandsTest {
         Path home = own.resolve("home");
         Cli cli = Cli.embedded(home);
         try (RunningFlow flow = RunningFlow.start(home, Duration.ofMillis(200), Map.of())) {
-            String id = lsRow(cli, "long_running").substring(0, 36);
+            String id = awaitRunning(flow, cli).substring(0, 36);
             Cli.Result r = cli.run("flow-run", "delete", id);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             assertThat(r.err()).contains("has not finished: it is Running. Cancel it first (baton flow-run cancel "
@@ -440,6 +440,17 @@ class FlowRunCommandsTest {
         int n = 0;
         while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) n++;
         return a.substring(0, n);
+    }
+
+    /**
+     * The {@code flow-run ls} row of {@code flow}'s run once it is recorded Running: its task run
+     * already runs when {@link RunningFlow#start} returns, but the store writes in batches, a moment later.
+     */
+    static String awaitRunning(RunningFlow flow, Cli cli) throws InterruptedException {
+        return flow.await("its flow run recorded as Running", () -> {
+            Cli.Result r = cli.run("flow-run", "ls", "--name", "long_running");
+            return r.out().lines().skip(1).filter(l -> l.contains("Running")).findFirst();
+        });
     }
 
     /** The one row of {@code flow-run ls --name name}. */
