@@ -48,15 +48,22 @@ class SharedTagSlotsTest {
         slotsLogger.detachAppender(log);
     }
 
+    /** The lines logged so far: a copy taken under the appender's lock (SharedTagSlots logs from its own thread). */
+    private List<ILoggingEvent> logged() {
+        synchronized (log) {
+            return List.copyOf(log.list);
+        }
+    }
+
     private List<String> warnings() {
-        return log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+        return logged().stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
                 .toList();
     }
 
     /** Lets the background read of the limits run until the service is heard again (it refreshes every 2 s). */
     private void awaitReachable() throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("reached again"))) {
+        while (!logged().stream().anyMatch(e -> e.getFormattedMessage().contains("reached again"))) {
             if (System.nanoTime() > deadline) throw new AssertionError("the limits were not read again");
             clock.advance(SharedTagSlots.LIMITS_REFRESH);
             slots.mayLimit(Set.of("db"));
