@@ -6,6 +6,7 @@ import dev.baton.ResultSerializationException;
 import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.TaskFuture;
+import dev.baton.TaskRun;
 import dev.baton.internal.Durations;
 import dev.baton.internal.ExceptionText;
 import dev.baton.internal.orchestration.Decision;
@@ -57,8 +58,6 @@ public final class FlowRunEngine extends RunScope {
     /** Calls of this attempt that got a completed run of an earlier attempt back. */
     private final AtomicInteger reusedRuns = new AtomicInteger();
     private int firstTaskRunOfAttempt;
-    /** Task runs whose bodies are running: a cancellation interrupts them. */
-    private final Set<TaskRunFuture<?>> running;
     private final AtomicBoolean cancelling = new AtomicBoolean();
     private volatile boolean timedOut;
     private volatile Thread bodyThread;
@@ -88,11 +87,10 @@ public final class FlowRunEngine extends RunScope {
         this.retries = options.retries() == 0 ? null
                 : new Transition.Retries(options.retries(), this::retryDelay, this::retryIf);
         this.completed = retries == null ? null : new CompletedCalls();
-        // every flow run can be cancelled (by its handle, or from outside its process: RunningFlowRuns),
-        // so its running task runs and child flow runs are tracked, to be stopped
-        this.running = ConcurrentHashMap.newKeySet();
+        // every flow run can be cancelled (by its handle, or from outside its process: RunningFlowRuns), so
+        // its child flow runs are tracked, to be stopped; its running task runs are found when that happens
         this.children = ConcurrentHashMap.newKeySet();
-        if (parent != null && parent.children != null) {
+        if (parent != null) {
             parent.children.add(this);
             finished.whenComplete((r, t) -> parent.children.remove(this));
             if (parent.cancelling.get()) cancelling.set(true); // the parent was cancelled while this child was being made
@@ -455,25 +453,30 @@ public final class FlowRunEngine extends RunScope {
 
     private void stopRunningWork() {
         cancelling.set(true);
-        if (children != null) for (FlowRunEngine child : children) child.cancel();
-        if (running != null) for (TaskRunFuture<?> run : running) run.interruptBody();
+        for (FlowRunEngine child : children) child.cancel();
+        // a body that starts after this loop sees the flag in trackRunning and stops itself
+        for (TaskRun t : record.taskRuns()) {
+            TaskRunFuture<?> run = ((TaskRunRecord) t).future;
+            if (run != null) run.interruptBody();
+        }
     }
 
     boolean isCancelling() {
         return cancelling.get();
     }
 
-    /** Notes that {@code run}'s body runs in {@code what} (a thread or an async attempt), if this run can be cancelled. */
+    /**
+     * Notes that {@code run}'s body runs in {@code what} (a thread or an async attempt), for a
+     * cancellation to stop; true (the caller untracks it when the body ends).
+     */
     boolean trackRunning(TaskRunFuture<?> run, Object what) {
-        if (running == null) return false;
+        // a field, not a set: no cost per task run; a cancellation reads it from the flow run's task runs
         run.running = what;
-        running.add(run);
         if (cancelling.get()) run.interruptBody(); // cancelled between the check and now
         return true;
     }
 
     void untrackRunning(TaskRunFuture<?> run) {
-        if (running != null) running.remove(run);
         run.running = null;
     }
 

@@ -72,7 +72,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         this.record = record;
         this.args = args;
         this.upstream = upstream;
-        this.failureAllowed = failureAllowed;
+        this.failureAllowed = failureAllowed;        record.future = this;
     }
 
     /** Hands the run to the executor now, or once its upstream runs have settled. */

@@ -18,6 +18,8 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     private final int index;
     private final int position;
     private final TaskRunRecord[] upstream;
+    /** The future that runs this task run (null for a subflow's stand-in): what a cancellation stops. */
+    volatile TaskRunFuture<?> future;
 
     /**
      * A task run that is {@code pending} from the start (see {@link #announceFirst()}).
