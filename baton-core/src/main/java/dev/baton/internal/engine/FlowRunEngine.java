@@ -467,13 +467,12 @@ public final class FlowRunEngine extends RunScope {
 
     /**
      * Notes that {@code run}'s body runs in {@code what} (a thread or an async attempt), for a
-     * cancellation to stop; true (the caller untracks it when the body ends).
+     * cancellation to stop; the caller untracks it when the body ends.
      */
-    boolean trackRunning(TaskRunFuture<?> run, Object what) {
+    void trackRunning(TaskRunFuture<?> run, Object what) {
         // a field, not a set: no cost per task run; a cancellation reads it from the flow run's task runs
         run.running = what;
         if (cancelling.get()) run.interruptBody(); // cancelled between the check and now
-        return true;
     }
 
     void untrackRunning(TaskRunFuture<?> run) {

@@ -59,7 +59,7 @@ final class TaskAttempts {
     /** Runs the task run to its final state (sync), or starts its first attempt (async). */
     void run() {
         RunScope previous = RunScope.enter(run);
-        boolean tracked = engine.trackRunning(run, Thread.currentThread());
+        engine.trackRunning(run, Thread.currentThread());
         boolean asyncStarted = false; // an async attempt tracks itself from then on
         try {
             if (options.cacheKey() != null) caching = caching();
@@ -74,7 +74,7 @@ final class TaskAttempts {
             // a failure of the engine's own machinery (the cache, a hook) must still settle the run
             run.fail(t);
         } finally {
-            if (tracked && !asyncStarted) engine.untrackRunning(run);
+            if (!asyncStarted) engine.untrackRunning(run);
             RunScope.exit(previous);
         }
     }
@@ -280,7 +280,7 @@ final class TaskAttempts {
             // waits on the clock until the retry is due, like a sync retry (so fake time skips it), in a
             // virtual thread of its own
             Thread.ofVirtual().start(() -> {
-                boolean tracked = engine.trackRunning(run, Thread.currentThread()); // a cancellation ends the wait
+                engine.trackRunning(run, Thread.currentThread()); // a cancellation ends the wait
                 boolean next;
                 try {
                     next = enterRunning();
@@ -288,7 +288,7 @@ final class TaskAttempts {
                     run.fail(x);
                     return;
                 } finally {
-                    if (tracked) engine.untrackRunning(run);
+                    engine.untrackRunning(run);
                 }
                 if (next) startAsyncAttempt();
             });

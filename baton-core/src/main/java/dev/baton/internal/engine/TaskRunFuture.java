@@ -137,8 +137,8 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
             return;
         }
         RunScope previous = RunScope.enter(this);
-        boolean tracked = engine.trackRunning(this, Thread.currentThread());
-        boolean untrack = tracked;
+        engine.trackRunning(this, Thread.currentThread());
+        boolean untrack = true;
         try {
             if (record.append(State.of(StateType.RUNNING, null, engine.now(), null, null)) != null) {
                 return; // settled meanwhile (cancelled): the body does not run
@@ -149,14 +149,12 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
                     throw new IllegalStateException("Async task '" + record.taskName() + "' returned " + out
                             + " instead of a CompletionStage");
                 }
-                if (tracked) {
-                    running = stage.toCompletableFuture(); // what a cancellation stops from now on
-                    untrack = false;
-                    // cancelled while the body was returning its stage: the interrupt missed it, stop it now
-                    if (engine.isCancelling()) interruptBody();
-                }
+                running = stage.toCompletableFuture(); // what a cancellation stops from now on
+                untrack = false;
+                // cancelled while the body was returning its stage: the interrupt missed it, stop it now
+                if (engine.isCancelling()) interruptBody();
                 stage.whenComplete((v, t) -> {
-                    if (tracked) engine.untrackRunning(this);
+                    engine.untrackRunning(this);
                     asyncOutcome(v, t);
                 });
             } else {
