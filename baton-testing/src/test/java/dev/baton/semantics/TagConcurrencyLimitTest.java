@@ -331,13 +331,13 @@ class TagConcurrencyLimitTest {
     @Test
     void aRunGivesBackItsSlotBetweenRetryAttempts() {
         ConcurrencyLimits.set("db", 1);
-        CountDownLatch secondSubmitted = new CountDownLatch(1), otherRan = new CountDownLatch(1);
+        CountDownLatch flakyHolds = new CountDownLatch(1), otherRan = new CountDownLatch(1);
         AtomicInteger attempts = new AtomicInteger();
         TagLimits limits = EngineServices.current().tagLimits(); // the body's thread does not inherit the test's services
         CountDownLatch otherQueued = new CountDownLatch(1);
         Task0<Boolean> flaky = Task.named("flaky").tags("db").retries(1).of(() -> {
             if (attempts.incrementAndGet() == 1) {
-                Traces.await(secondSubmitted, "the other run was submitted");
+                flakyHolds.countDown();
                 Traces.until(() -> limits.waiting("db") == 1, "the other run waits for the slot");
                 otherQueued.countDown(); // (a failed wait would only fail this attempt, which fails anyway)
                 throw new IllegalStateException("first attempt fails");
@@ -347,8 +347,9 @@ class TagConcurrencyLimitTest {
         Task0<Void> other = Task.named("other").tags("db").procedure(otherRan::countDown);
         Flow0<Boolean> flow = Flow.named("f").executor(new ConcurrentExecutor()).of(() -> {
             var f = flaky.submit();
+            // submitted only once the first attempt holds the slot: two runs submitted together may take it in either order
+            Traces.await(flakyHolds, "the first attempt holds the slot");
             other.submit();
-            secondSubmitted.countDown();
             return f.result();
         });
 
