@@ -456,7 +456,7 @@ public final class FlowRunEngine extends RunScope {
         for (FlowRunEngine child : children) child.cancel();
         // a body that starts after this loop sees the flag in trackRunning and stops itself
         for (TaskRun t : record.taskRuns()) {
-            TaskRunFuture<?> run = ((TaskRunRecord) t).future;
+            TaskRunFuture<?> run = ((TaskRunRecord) t).future();
             if (run != null) run.interruptBody();
         }
     }
@@ -476,7 +476,7 @@ public final class FlowRunEngine extends RunScope {
     }
 
     void untrackRunning(TaskRunFuture<?> run) {
-        run.running = null;
+        run.bodyEnded();
     }
 
     CompletableFuture<FlowRunRecord<Object>> finished() {

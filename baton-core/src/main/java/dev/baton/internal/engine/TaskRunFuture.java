@@ -35,13 +35,14 @@ import java.util.function.BiConsumer;
  * touch.
  */
 public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, ReadyTaskRun {
-    private static final VarHandle COMPLETION, WAITING;
+    private static final VarHandle COMPLETION, WAITING, RUNNING;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             COMPLETION = l.findVarHandle(TaskRunFuture.class, "completion", CompletableFuture.class);
             WAITING = l.findVarHandle(TaskRunFuture.class, "waiting", int.class);
+            RUNNING = l.findVarHandle(TaskRunFuture.class, "running", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -72,7 +73,8 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         this.record = record;
         this.args = args;
         this.upstream = upstream;
-        this.failureAllowed = failureAllowed;        record.future = this;
+        this.failureAllowed = failureAllowed;
+        record.runBy(this);
     }
 
     /** Hands the run to the executor now, or once its upstream runs have settled. */
@@ -266,6 +268,15 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
     }
 
     /** Stops the body for cancellation: interrupts its thread, or cancels its async attempt. */
+    /**
+     * The body has ended: nothing to stop any more. A release store, not a volatile one: a
+     * cancellation that still reads the old value interrupts a thread that has left the body,
+     * which it could do as well an instant earlier, and the store costs every task run.
+     */
+    void bodyEnded() {
+        RUNNING.setRelease(this, null);
+    }
+
     void interruptBody() {
         Object r = running;
         if (r instanceof Thread t) t.interrupt();

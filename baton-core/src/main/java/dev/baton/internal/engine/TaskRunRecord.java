@@ -4,6 +4,8 @@ import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.Ids;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -18,8 +20,22 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     private final int index;
     private final int position;
     private final TaskRunRecord[] upstream;
-    /** The future that runs this task run (null for a subflow's stand-in): what a cancellation stops. */
-    volatile TaskRunFuture<?> future;
+    private static final VarHandle FUTURE;
+
+    static {
+        try {
+            FUTURE = MethodHandles.lookup().findVarHandle(TaskRunRecord.class, "future", TaskRunFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The future that runs this task run (null for a subflow's stand-in): what a cancellation stops.
+     * Published without a full fence: a cancellation that does not see it yet misses nothing, since
+     * the run checks for a cancellation itself when its body starts.
+     */
+    @SuppressWarnings("unused") private TaskRunFuture<?> future;
 
     /**
      * A task run that is {@code pending} from the start (see {@link #announceFirst()}).
@@ -49,6 +65,16 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     @Override
     public String name() {
         return task.name() + "-" + index;
+    }
+
+    /** Makes {@code run} the future that runs this task run. */
+    void runBy(TaskRunFuture<?> run) {
+        FUTURE.setRelease(this, run);
+    }
+
+    /** The future that runs this task run, or null (a subflow's stand-in, or one not yet visible here). */
+    TaskRunFuture<?> future() {
+        return (TaskRunFuture<?>) FUTURE.getAcquire(this);
     }
 
     @Override
