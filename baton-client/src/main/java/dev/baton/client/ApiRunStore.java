@@ -66,6 +66,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final AtomicBoolean warnedClosed = new AtomicBoolean();
     private volatile boolean closing;        // delivering what is left, then stopping
+    private volatile long closeDeadline;     // closing: when the sender stops trying (System.nanoTime)
     private volatile boolean closed;         // what was left is spooled: nothing more is taken
     private boolean spooling;                // guarded by events: close took over from the sender
     private volatile EventSender.Batch inFlight; // this process's batch being delivered, not yet handled
@@ -264,7 +265,9 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
             // called by the hook itself
         }
         long deadline = System.nanoTime() + options.deliveryTimeout().toNanos();
+        closeDeadline = deadline;
         closing = true;
+        sender.hurry(); // a server restarting is tried every moment, not after a long pause
         SharedTagSlots s = slots;
         // slot releases still pending, beside the events and never past the deadline
         Thread releases = s == null ? null : Thread.ofVirtual().name("baton-slots-close").start(s::close);
@@ -358,8 +361,8 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                     if (!batch.isEmpty()) inFlight = sender.batch(batch);
                 }
                 EventSender.Batch current = inFlight;
-                if (current != null && sender.deliver(current, () -> closing) == EventSender.Outcome.NOT_DELIVERED) {
-                    return; // closing with the server away: close spools the batch and what follows
+                if (current != null && sender.deliver(current, this::stopTrying) == EventSender.Outcome.NOT_DELIVERED) {
+                    return; // closing with the server away past the delivery timeout: close spools what is left
                 }
                 inFlight = null;
                 outbox.handled(taken.size());
@@ -372,6 +375,16 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         } finally {
             senderStopped.countDown();
         }
+    }
+
+    /**
+     * Whether the sender stops trying to deliver after a failed attempt: only when closing, and
+     * then once the delivery timeout has passed, or at once when the server has not answered for
+     * longer than that (a long outage, or no server at all: the process ends at once). A server
+     * that went away a moment ago, restarting, gets everything if it is back in time.
+     */
+    private boolean stopTrying() {
+        return closing && (System.nanoTime() - closeDeadline >= 0 || sender.failingLongerThan(options.deliveryTimeout()));
     }
 
     /**

@@ -32,6 +32,8 @@ import java.util.function.BooleanSupplier;
 final class EventSender {
     private static final ObjectMapper JSON = RunEvents.newMapper();
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    /** The longest pause between attempts once {@link #hurry} was called. */
+    private static final Duration HURRIED_BACKOFF = Duration.ofMillis(250);
     /** The request header naming a batch (see the server's OpenAPI document). */
     static final String BATCH_HEADER = "Baton-Batch";
 
@@ -59,6 +61,8 @@ final class EventSender {
     private final Object pause = new Object();
     private boolean woken; // guarded by pause
     private volatile boolean failing;
+    private volatile boolean hurry;
+    private volatile long failingSince; // System.nanoTime() of the first failed attempt of the current outage
     private volatile String lastProblem;
 
     /** Jackson needs the element type to write each event's "kind". */
@@ -105,6 +109,12 @@ final class EventSender {
         }
     }
 
+    /** From now on, pauses between attempts are short: the process is closing and has little time left. */
+    void hurry() {
+        hurry = true;
+        wakeUp();
+    }
+
     /**
      * Delivers {@code batch} in one request, waiting out outages; after a failed attempt, gives
      * up if {@code giveUp} holds (it is asked again after every attempt: {@link #wakeUp} makes
@@ -121,7 +131,8 @@ final class EventSender {
             return Outcome.REFUSED;
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.route("/events"))
-                .timeout(Duration.ofSeconds(60))
+                // longer than the server waits for its database to commit a batch (its store's retry period)
+                .timeout(Duration.ofSeconds(90))
                 .header("Content-Type", "application/json")
                 .header(BATCH_HEADER, batch.id()) // one id per batch, kept by every attempt: the server applies it once
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -154,7 +165,7 @@ final class EventSender {
             }
             notAnswering(problem);
             if (giveUp.getAsBoolean()) return Outcome.NOT_DELIVERED;
-            pause(backoff);
+            pause(hurry && backoff.compareTo(HURRIED_BACKOFF) > 0 ? HURRIED_BACKOFF : backoff);
             backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
         }
     }
@@ -162,6 +173,11 @@ final class EventSender {
     /** Statuses that a later attempt may get past: the server busy or restarting, or a configuration to fix. */
     private static boolean mayPass(int status) {
         return status == 408 || status == 429 || status == 401 || status == 403 || status == 404;
+    }
+
+    /** Whether the server has been failing (see {@link #failing()}) for longer than {@code period}. */
+    boolean failingLongerThan(Duration period) {
+        return failing && System.nanoTime() - failingSince > period.toNanos();
     }
 
     private void answering() {
@@ -175,6 +191,7 @@ final class EventSender {
     private void notAnswering(String problem) {
         lastProblem = problem;
         if (!failing) {
+            failingSince = System.nanoTime();
             failing = true;
             ApiRunStore.LOG.warn("The Baton API server at {} cannot take run events now ({}); the flow goes on, and"
                     + " they are kept and sent once it answers (or written to the spool under BATON_HOME when this"

@@ -90,7 +90,7 @@ final class ApiRoutes {
 
         r.add(new Route("POST", "/api/flow_runs", "Create a flow run", Bodies.FlowRunCreate.class,
                 FlowRunSummary.class, 201, maxBody,
-                (ctx, body) -> recorder.createFlowRun(ApiJson.read(body, Bodies.FlowRunCreate.class))));
+                (ctx, body) -> recorder.durably(() -> recorder.createFlowRun(ApiJson.read(body, Bodies.FlowRunCreate.class)))));
         r.add(get("/api/flow_runs/{id}", "A flow run with its state history, task runs and subflow runs",
                 FlowRunDetail.class, (ctx, body) -> flowRun(ctx)));
         r.add(post("/api/flow_runs/filter", "Flow runs by state, name, creation time and tags, newest first, a page"
@@ -117,20 +117,20 @@ final class ApiRoutes {
                 taskRunPageQuery()));
         r.add(post("/api/flow_runs/{id}/set_state", "Propose a state for a flow run: the orchestration rules"
                 + " answer ACCEPT, REJECT, WAIT or ABORT", Bodies.SetState.class, Bodies.SetStateResult.class,
-                (ctx, body) -> setState(ctx, body, true)));
+                (ctx, body) -> recorder.durably(() -> setState(ctx, body, true))));
 
         r.add(new Route("POST", "/api/task_runs", "Create a task run in a flow run", Bodies.TaskRunCreate.class,
                 TaskRunDetail.class, 201, maxBody,
-                (ctx, body) -> recorder.createTaskRun(ApiJson.read(body, Bodies.TaskRunCreate.class))));
+                (ctx, body) -> recorder.durably(() -> recorder.createTaskRun(ApiJson.read(body, Bodies.TaskRunCreate.class)))));
         r.add(get("/api/task_runs/{id}", "A task run with its state history", TaskRunDetail.class,
                 (ctx, body) -> history.taskRun(uuid(ctx, "id"))
                         .orElseThrow(() -> ApiError.notFound("No task run " + ctx.pathParam("id")))));
         r.add(post("/api/task_runs/{id}/set_state", "Propose a state for a task run: the orchestration rules"
                 + " answer ACCEPT, REJECT, WAIT or ABORT", Bodies.SetState.class, Bodies.SetStateResult.class,
-                (ctx, body) -> setState(ctx, body, false)));
+                (ctx, body) -> recorder.durably(() -> setState(ctx, body, false))));
 
         r.add(new Route("POST", "/api/logs", "Record a batch of log lines", LOG_LINES, Bodies.Accepted.class, 201,
-                maxEventsBody, (ctx, body) -> logs(body)));
+                maxEventsBody, (ctx, body) -> recorder.durably(() -> logs(body))));
         r.add(post("/api/logs/filter", "Log lines of a flow run or task run, oldest first, a page at a time",
                 Bodies.LogQuery.class, LOG_PAGE, (ctx, body) -> logPage(body)));
 
@@ -170,7 +170,8 @@ final class ApiRoutes {
             throw new ApiError(413, "At most " + MAX_EVENTS + " events per request, this one has " + events.size()
                     + ": send them in several batches, in order");
         }
-        return batchIds.applyOnce(batchId, () -> recorder.apply(events));
+        // remembered as applied only once written: a batch answered 503 is applied again when sent again
+        return batchIds.applyOnce(batchId, () -> recorder.durably(() -> recorder.apply(events)));
     }
 
     private Page<FlowSummary> flows(Context ctx) {
@@ -245,7 +246,8 @@ final class ApiRoutes {
 
     private FlowRunSummary cancel(Context ctx) {
         UUID id = uuid(ctx, "id");
-        recorder.cancelFlowRun(id).orElseThrow(() -> ApiError.notFound("No flow run " + id));
+        recorder.durably(() -> recorder.cancelFlowRun(id)).orElseThrow(() -> ApiError.notFound("No flow run " + id));
+        // read once written: the answer shows the run Cancelling
         return history.flowRun(id).map(FlowRunDetail::run).orElseThrow(() -> ApiError.notFound("No flow run " + id));
     }
 
@@ -305,9 +307,7 @@ final class ApiRoutes {
             throw new ApiError(413, "At most " + MAX_EVENTS + " log lines per request, this one has "
                     + lines.size() + ": send them in several batches");
         }
-        List<RunEvent> events = new ArrayList<>(lines.size());
-        for (LogLine line : lines) events.add(new RunEvent.Log(line));
-        return recorder.apply(events);
+        return recorder.applyPostedLogs(lines);
     }
 
     private Page<LogLine> logPage(byte[] body) {

@@ -53,6 +53,11 @@ public final class ApiServer implements AutoCloseable {
 
     /** This server's version, from the build. */
     public static final String VERSION = readVersion();
+    /**
+     * How long a write waits to be committed before it is answered 503: the store's retry period
+     * (a database that comes back within it loses nothing), and a little more.
+     */
+    static final java.time.Duration WRITE_WAIT = JdbcRunStore.DEFAULT_RETRY_PERIOD.plusSeconds(5);
 
     private final ServerOptions options;
     private final JdbcRunStore store;
@@ -82,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
             StateRules flowRules = new PolicyRules(Policy.forFlowRuns(clock), RunKind.FLOW_RUN);
             StateRules taskRules = new PolicyRules(Policy.forTaskRuns(clock, slots, CachedResults.NONE),
                     RunKind.TASK_RUN);
-            RunRecorder recorder = new RunRecorder(runs, new StoreSink(store), flowRules, taskRules, slots,
+            RunRecorder recorder = new RunRecorder(runs, new StoreSink(store, WRITE_WAIT), flowRules, taskRules, slots,
                     Clock.systemUTC());
             ApiRoutes api = new ApiRoutes(recorder, history, slots, VERSION, options.maxBody(),
                     options.maxEventsBody());

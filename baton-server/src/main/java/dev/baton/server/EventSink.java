@@ -7,9 +7,23 @@ import java.util.List;
 /**
  * Where the server records what it accepted: the store's write-behind queue. Recording returns
  * once the events are queued (not yet written); per caller, events are written in the order given.
+ * A request is answered only once what it queued is written ({@link #awaitWritten}): an answer
+ * means durable, so a server killed at any instant has lost nothing it acknowledged.
  */
 interface EventSink {
 
     /** Queues {@code events} for writing, in order. */
     void record(List<RunEvent> events);
+
+    /** A mark to give {@link #awaitWritten}, taken before a request queues anything. */
+    long mark();
+
+    /**
+     * Returns once every event queued so far is written (committed to the database).
+     *
+     * @throws ApiError 503 if the store gave up on events since {@code mark} (the database has
+     *                  been unavailable for its whole retry period) or is closing: the client sends
+     *                  the request again later, and what was written already is not written twice
+     */
+    void awaitWritten(long mark);
 }

@@ -3,6 +3,7 @@ package dev.baton.server;
 import dev.baton.StateType;
 import dev.baton.internal.Ids;
 import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.RunEvent;
 import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.history.TaskRunDetail;
@@ -35,6 +36,13 @@ final class RunRecorder {
     private final StateRules taskRules;
     private final SharedSlots slots;
     private final Clock clock;
+    /** The time of the last line posted through the API for each flow run, the most recent flow runs only. */
+    private final java.util.Map<UUID, Long> lastPostedLog = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<UUID, Long> eldest) {
+            return size() > 10_000;
+        }
+    };
 
     RunRecorder(ActiveRuns runs, EventSink sink, StateRules flowRules, StateRules taskRules, SharedSlots slots,
                 Clock clock) {
@@ -44,6 +52,19 @@ final class RunRecorder {
         this.taskRules = taskRules;
         this.slots = slots;
         this.clock = clock;
+    }
+
+    /**
+     * Runs {@code write} (which records through this recorder) and returns its answer once
+     * everything it recorded is written to the database: an answer means durable.
+     *
+     * @throws ApiError 503 if the database could not write it (see {@link EventSink#awaitWritten})
+     */
+    <T> T durably(java.util.function.Supplier<T> write) {
+        long mark = sink.mark();
+        T answer = write.get();
+        sink.awaitWritten(mark);
+        return answer;
     }
 
     // ----- events from processes in client mode -----
@@ -63,6 +84,33 @@ final class RunRecorder {
             if (apply(event)) accepted++;
         }
         return new Bodies.Accepted(accepted, checked.size() - accepted);
+    }
+
+    /**
+     * Records log lines posted through the API (not by a flow process, whose engine gives each
+     * line of a flow run its own time). The stores place a line in its flow run's log by its
+     * time, so a line whose time is not past the last one posted for its flow run is moved a
+     * nanosecond past it: two lines posted with the same time are both kept.
+     */
+    Bodies.Accepted applyPostedLogs(List<LogLine> lines) {
+        List<RunEvent> events = new ArrayList<>(lines.size());
+        for (LogLine line : lines) {
+            LogLine placed = line;
+            if (line != null && line.flowRunId() != null && line.timestamp() != null) {
+                synchronized (lastPostedLog) {
+                    long t = Math.max(nanos(line.timestamp()), lastPostedLog.getOrDefault(line.flowRunId(), 0L) + 1);
+                    lastPostedLog.put(line.flowRunId(), t);
+                    placed = new LogLine(line.flowRunId(), line.taskRunId(), Instant.ofEpochSecond(0, t), line.level(),
+                            line.logger(), line.message());
+                }
+            }
+            events.add(new RunEvent.Log(placed));
+        }
+        return apply(events);
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     private boolean apply(RunEvent event) {

@@ -16,6 +16,8 @@ import dev.baton.internal.orchestration.Transition;
 import dev.baton.internal.results.ResultRef;
 import org.slf4j.event.Level;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +42,17 @@ import java.util.function.BiConsumer;
  * timeout or a cancellation stops the body and the running task runs.
  */
 public final class FlowRunEngine extends RunScope {
+    private static final VarHandle LAST_LOG_TIME;
+    static {
+        try {
+            LAST_LOG_TIME = MethodHandles.lookup().findVarHandle(FlowRunEngine.class, "lastLogTime",
+                    long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    @SuppressWarnings("unused") // through LAST_LOG_TIME
+    private volatile long lastLogTime;
     private final FlowRunRecord<Object> record;
     private final EngineServices services;
     private final Clock clock;
@@ -624,6 +637,20 @@ public final class FlowRunEngine extends RunScope {
 
     long now() {
         return clock.epochNanos();
+    }
+
+    /**
+     * The time of a new log line of this flow run: now, or a nanosecond past the flow run's last
+     * line when that is not earlier. Each line of a flow run has its own time, which the stores
+     * use as its place in the log: a line sent twice (a batch resent to a restarted server) is
+     * recognised and recorded once.
+     */
+    long nextLogTime() {
+        while (true) {
+            long last = (long) LAST_LOG_TIME.getVolatile(this);
+            long t = Math.max(now(), last + 1);
+            if (LAST_LOG_TIME.compareAndSet(this, last, t)) return t;
+        }
     }
 
     EngineServices services() {

@@ -54,7 +54,7 @@ public final class RunLog {
         TaskRunFuture<?> task = scope.currentTaskRun();
         UUID taskRunId = task == null ? null : task.record().id();
         String text = cause == null ? message : message + System.lineSeparator() + stackTrace(cause);
-        store.log(new LogLine(engine.record().id(), taskRunId, Instant.ofEpochSecond(0, engine.now()), level.name(),
+        store.log(new LogLine(engine.record().id(), taskRunId, Instant.ofEpochSecond(0, engine.nextLogTime()), level.name(),
                 logger, text));
     }
 

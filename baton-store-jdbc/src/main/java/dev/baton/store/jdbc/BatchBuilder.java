@@ -28,7 +28,6 @@ final class BatchBuilder {
     /** Flow runs written before their first state, with the writer's clock as their creation time. */
     private final HashSet<UUID> createdGuessed = new HashSet<>();
     /** The place of the last log line given by this builder (see {@link #log}). */
-    private long lastLogSeq;
     /** Reported events (client mode, through the API server). */
     private final EventRows events = new EventRows(this);
 
@@ -144,15 +143,13 @@ final class BatchBuilder {
     }
 
     /**
-     * A log line's place in its flow run's log: its time in nanoseconds, moved on past the last
-     * place given by this store, so lines keep the order they were written in (the queue's)
-     * and a flow run whose lines come from another store instance later (a restarted server)
-     * follows on from its earlier ones. Places only grow; they are not dense.
+     * A log line's place in its flow run's log: its time in nanoseconds. The engine gives each
+     * line of a flow run its own time (see the API server for lines posted by others), so the
+     * place identifies the line: one written twice (a batch a client sent again to a restarted
+     * server) is recorded once, whichever store instance, batch or order it came in.
      */
     void log(Batch batch, LogLine line) {
-        long seq = Math.max(lastLogSeq + 1, HistoryQueries.nanos(line.timestamp()));
-        lastLogSeq = seq;
-        batch.group(line.flowRunId()).logs.add(new Batch.LogRow(seq, line));
+        batch.group(line.flowRunId()).logs.add(new Batch.LogRow(HistoryQueries.nanos(line.timestamp()), line));
     }
 
     /**

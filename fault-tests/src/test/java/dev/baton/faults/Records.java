@@ -1,0 +1,63 @@
+package dev.baton.faults;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * What a run database holds, counted with plain SQL on the tables the store writes: each number
+ * a fault test compares with what its flow processes were told was recorded. The database holds
+ * only the test's own runs.
+ *
+ * @param flowRuns        flow runs
+ * @param completedRuns   flow runs whose current state is COMPLETED
+ * @param flowStates      flow-run states
+ * @param taskRuns        task runs
+ * @param taskStates      task-run states
+ * @param taskLines       log lines written by the tasks ({@code task N of M logs this line})
+ * @param duplicated      states and log lines recorded more than once (the same run and type, the same line)
+ * @param outOfOrder      states whose place in their run's history is not PENDING, RUNNING, COMPLETED
+ * @param incomplete      task runs of a completed flow run without exactly those three states
+ */
+record Records(long flowRuns, long completedRuns, long flowStates, long taskRuns, long taskStates, long taskLines,
+               long duplicated, long outOfOrder, long incomplete) {
+
+    static Records count(String jdbcUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+            long duplicated = one(s, "SELECT count(*) FROM (SELECT flow_run_id, type FROM flow_run_state"
+                    + " GROUP BY flow_run_id, type HAVING count(*) > 1) d")
+                    + one(s, "SELECT count(*) FROM (SELECT task_run_id, type FROM task_run_state"
+                    + " GROUP BY task_run_id, type HAVING count(*) > 1) d")
+                    + one(s, "SELECT count(*) FROM (SELECT flow_run_id, message FROM log WHERE message LIKE"
+                    + " 'task % logs this line' GROUP BY flow_run_id, message HAVING count(*) > 1) d");
+            long outOfOrder = one(s, "SELECT count(*) FROM task_run_state WHERE (seq = 0 AND type <> 'PENDING')"
+                    + " OR (seq = 1 AND type <> 'RUNNING') OR (seq = 2 AND type <> 'COMPLETED') OR seq > 2")
+                    + one(s, "SELECT count(*) FROM flow_run_state WHERE (seq = 0 AND type <> 'PENDING')"
+                    + " OR (seq = 1 AND type <> 'RUNNING') OR (seq = 2 AND type <> 'COMPLETED') OR seq > 2");
+            long incomplete = one(s, "SELECT count(*) FROM task_run t JOIN flow_run f ON f.id = t.flow_run_id"
+                    + " WHERE f.state_type = 'COMPLETED' AND (SELECT count(*) FROM task_run_state s"
+                    + " WHERE s.flow_run_id = t.flow_run_id AND s.task_run_id = t.id) <> 3");
+            return new Records(one(s, "SELECT count(*) FROM flow_run"),
+                    one(s, "SELECT count(*) FROM flow_run WHERE state_type = 'COMPLETED'"),
+                    one(s, "SELECT count(*) FROM flow_run_state"),
+                    one(s, "SELECT count(*) FROM task_run"),
+                    one(s, "SELECT count(*) FROM task_run_state"),
+                    one(s, "SELECT count(*) FROM log WHERE message LIKE 'task % logs this line'"),
+                    duplicated, outOfOrder, incomplete);
+        }
+    }
+
+    /** States of every kind, and log lines: the events a client sent for these records. */
+    long events() {
+        return flowRuns + flowStates + taskRuns + taskStates + taskLines;
+    }
+
+    private static long one(Statement s, String sql) throws SQLException {
+        try (ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+}
