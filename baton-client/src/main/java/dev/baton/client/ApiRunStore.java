@@ -319,7 +319,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
             spooling = true;
             closed = true;
             Deque<EventSender.Batch> current = inFlight;
-            if (current != null) batches.addAll(current);
+            if (current != null) for (EventSender.Batch b : current) batches.add(sender.named(b));
             List<Outbox.Entry> left = new ArrayList<>();
             outbox.drain(left);
             for (int i = 0; i < left.size(); i += MAX_BATCH) {

@@ -148,7 +148,7 @@ final class EventSender {
     /**
      * {@code events}, in order, as the next batches: each within {@link ApiRunStore#MAX_BATCH}
      * events and {@link #MAX_REQUEST_BYTES} bytes (an event larger than that alone in its batch),
-     * with its id and its JSON.
+     * with its JSON, its id to be given when first sent ({@link #named}).
      */
     List<Batch> batches(List<RunEvent> events) {
         List<Batch> batches = new ArrayList<>(1);
@@ -178,9 +178,19 @@ final class EventSender {
         return batches;
     }
 
-    private Batch close(List<RunEvent> events, ByteArrayOutputStream body) {
+    private static Batch close(List<RunEvent> events, ByteArrayOutputStream body) {
         body.write(']');
-        return new Batch(clientId + ":" + nextSequence.getAndIncrement(), events, body.toByteArray());
+        return new Batch(null, events, body.toByteArray());
+    }
+
+    /**
+     * {@code batch} with its id, given the first time it is sent (or spooled): the server applies
+     * no sequence below one it has applied, so ids must grow in the order batches are sent, and a
+     * refused batch's halves are sent before the batches made after it.
+     */
+    Batch named(Batch batch) {
+        return batch.id() != null ? batch
+                : new Batch(clientId + ":" + nextSequence.getAndIncrement(), batch.events(), batch.body());
     }
 
     /** Ends the pause between two attempts now: the next attempt is made at once. */
@@ -207,6 +217,11 @@ final class EventSender {
     Outcome deliver(Deque<Batch> queue, BooleanSupplier giveUp) throws InterruptedException {
         Outcome outcome = Outcome.DELIVERED;
         for (Batch batch; (batch = queue.peekFirst()) != null; ) {
+            if (batch.id() == null) {
+                batch = named(batch);
+                queue.pollFirst();
+                queue.addFirst(batch);
+            }
             Attempt a = send(batch, giveUp);
             if (a.status == 0) return Outcome.NOT_DELIVERED;
             queue.pollFirst();
@@ -215,9 +230,10 @@ final class EventSender {
             List<RunEvent> events = batch.events();
             if (events.size() > 1) {
                 // the server applied none of it: the halves go again, each under a new id
+                // the halves get their ids when first sent, in order (see named)
                 int half = events.size() / 2;
-                queue.addFirst(batch(List.copyOf(events.subList(half, events.size()))));
-                queue.addFirst(batch(List.copyOf(events.subList(0, half))));
+                queue.addFirst(new Batch(null, List.copyOf(events.subList(half, events.size()))));
+                queue.addFirst(new Batch(null, List.copyOf(events.subList(0, half))));
             } else if (events.size() == 1) {
                 Batch note = refusedEvent(batch, a);
                 if (note != null) queue.addLast(note);
@@ -303,7 +319,7 @@ final class EventSender {
         }
         String message = "A " + kind(event) + " event of this flow run was refused by the Baton API server (" + reason
                 + ") and is NOT recorded; " + kept;
-        return batch(List.of(new RunEvent.Log(RunEvents.cleaned(new LogLine(flowRunId, taskRunId(event),
+        return new Batch(null, List.of(new RunEvent.Log(RunEvents.cleaned(new LogLine(flowRunId, taskRunId(event),
                 java.time.Instant.now(), "ERROR", NOTE_LOGGER, message)))));
     }
 
