@@ -17,9 +17,11 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,7 +71,8 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     private volatile long closeDeadline;     // closing: when the sender stops trying (System.nanoTime)
     private volatile boolean closed;         // what was left is spooled: nothing more is taken
     private boolean spooling;                // guarded by events: close took over from the sender
-    private volatile EventSender.Batch inFlight; // this process's batch being delivered, not yet handled
+    // this process's batches being delivered, not yet handled (a refused one replaced by its halves)
+    private volatile Deque<EventSender.Batch> inFlight;
     private volatile SharedTagSlots slots;   // made on first use
     private final CancellationWatch cancellations;
 
@@ -102,9 +105,9 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         this.settings = settings;
         this.options = options;
         this.outbox = new Outbox(options.capacity());
-        this.sender = new EventSender(settings, options.maxBackoff(), outbox::wake);
-        this.events = new OutboxEvents(processName());
         this.spool = options.spool() == null ? null : new Spool(options.spool());
+        this.sender = new EventSender(settings, spool, options.maxBackoff(), outbox::wake);
+        this.events = new OutboxEvents(processName());
         this.cancellations = new CancellationWatch(settings, options.heartbeatInterval());
         this.senderThread = Thread.ofPlatform().name("baton-api-sender").daemon().unstarted(this::sendLoop);
         this.shutdownHook = Thread.ofPlatform().name("baton-api-shutdown").unstarted(this::close);
@@ -217,7 +220,11 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         return local.flowRun(id);
     }
 
-    /** Events given up on (each batch logged at ERROR when it happened): the server refused them. */
+    /**
+     * Events given up on because the server refused them, each alone (its batch split around it):
+     * each logged at WARN naming its flow run when it happened, kept in {@code spool/refused} under
+     * {@code BATON_HOME}, noted in its flow run's log, and listed on stderr at close.
+     */
     public long lostEvents() {
         return sender.refused();
     }
@@ -284,6 +291,28 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         }
         spoolWhatIsLeft();
         senderThread.interrupt();
+        reportRefusals();
+    }
+
+    /**
+     * Says on stderr, at exit, which flow runs lost events the server refused (each was logged at
+     * WARN when it happened, and noted in the flow run's own log): a run that finished Completed
+     * must not look whole when it is not.
+     */
+    private void reportRefusals() {
+        List<EventSender.Refusal> refusals = sender.refusals();
+        if (refusals.isEmpty()) return;
+        StringBuilder b = new StringBuilder("Baton: the Baton API server at ").append(settings.url())
+                .append(" refused ").append(sender.refused()).append(" run events of ").append(refusals.size())
+                .append(" flow run(s); they are NOT recorded there:\n");
+        for (EventSender.Refusal r : refusals) {
+            String name = r.flowRunId() == null ? "(no flow run)" : local.flowRun(r.flowRunId())
+                    .map(run -> "'" + run.name() + "' (" + r.flowRunId() + ")").orElse(r.flowRunId().toString());
+            b.append("Baton:   flow run ").append(name).append(": ").append(r.events()).append(" event(s), ")
+                    .append(r.reason()).append(r.keptIn() == null ? "" : "; kept in " + r.keptIn()).append('\n');
+        }
+        System.err.print(b);
+        System.err.flush();
     }
 
     /** Writes what was not delivered to the spool, in order, with the batch ids it had. */
@@ -292,8 +321,8 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         synchronized (events) {
             spooling = true;
             closed = true;
-            EventSender.Batch current = inFlight;
-            if (current != null) batches.add(current);
+            Deque<EventSender.Batch> current = inFlight;
+            if (current != null) for (EventSender.Batch b : current) batches.add(sender.named(b));
             List<Outbox.Entry> left = new ArrayList<>();
             outbox.drain(left);
             for (int i = 0; i < left.size(); i += MAX_BATCH) {
@@ -358,9 +387,9 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                         batch.add(events.heartbeat());
                         nextHeartbeat = System.nanoTime() + options.heartbeatInterval().toNanos();
                     }
-                    if (!batch.isEmpty()) inFlight = sender.batch(batch);
+                    if (!batch.isEmpty()) inFlight = new ConcurrentLinkedDeque<>(sender.batches(batch));
                 }
-                EventSender.Batch current = inFlight;
+                Deque<EventSender.Batch> current = inFlight;
                 if (current != null && sender.deliver(current, this::stopTrying) == EventSender.Outcome.NOT_DELIVERED) {
                     return; // closing with the server away past the delivery timeout: close spools what is left
                 }

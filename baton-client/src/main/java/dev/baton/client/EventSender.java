@@ -2,14 +2,20 @@ package dev.baton.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.RunEvent;
 import dev.baton.internal.history.RunEvents;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -20,25 +26,48 @@ import java.util.function.BooleanSupplier;
  * Posts batches of run events to {@code /api/events}. A batch is retried (with a growing pause,
  * up to a maximum) as long as the failure may pass: no answer, 5xx, 408, 429, and also 401, 403
  * and 404, which mean a wrong key or a URL that names no Baton server: the events are kept (and
- * spooled at exit) until the configuration is fixed rather than thrown away. A batch the server
- * refuses otherwise (400, 413: a bug) is given up on and logged, so one bad batch cannot stop
- * everything after it.
+ * spooled at exit) until the configuration is fixed rather than thrown away.
+ *
+ * <p>Batches are made to fit the server: at most {@link ApiRunStore#MAX_BATCH} events and
+ * {@link #MAX_REQUEST_BYTES} bytes of JSON each. A batch the server refuses (400, 413) is split in
+ * halves and each half sent again, down to the single event at fault, which alone is given up on:
+ * written to the quarantine ({@link Spool#quarantine}), logged at WARN naming its flow run, noted
+ * in that flow run's own log, and counted in {@link #refused()}. The other events go on.
  *
  * <p>Each batch carries an id, {@code Baton-Batch: <client uuid>:<sequence>}: a uuid made once
  * per sender (one per {@link ApiRunStore}) and a sequence growing by one per batch, the same on
  * every attempt, and in the spool. A batch the server applied but whose answer was lost is then
- * not applied twice when sent again.
+ * not applied twice when sent again. The halves of a refused batch get new ids (the server
+ * applied none of it).
  */
 final class EventSender {
     private static final ObjectMapper JSON = RunEvents.newMapper();
+    private static final ObjectWriter EVENT = JSON.writerFor(RunEvent.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     /** The longest pause between attempts once {@link #hurry} was called. */
     private static final Duration HURRIED_BACKOFF = Duration.ofMillis(250);
     /** The request header naming a batch (see the server's OpenAPI document). */
     static final String BATCH_HEADER = "Baton-Batch";
+    /**
+     * The most bytes of JSON sent in one request: well under the server's default limit on
+     * {@code /api/events} (16 MiB); a server set lower answers 413, and the batch is split.
+     */
+    static final int MAX_REQUEST_BYTES = 4 << 20;
+    /** The logger of the line a flow run's log gets when an event of it was refused. */
+    static final String NOTE_LOGGER = "dev.baton.client";
 
-    /** Events sent in one request, named by {@code id} ({@code <client uuid>:<sequence>}). */
-    record Batch(String id, List<RunEvent> events) {}
+    /**
+     * Events sent in one request, named by {@code id} ({@code <client uuid>:<sequence>}); {@code body}
+     * is their JSON when made already (null: written when sent).
+     */
+    record Batch(String id, List<RunEvent> events, byte[] body) {
+        Batch(String id, List<RunEvent> events) {
+            this(id, events, null);
+        }
+    }
+
+    /** A flow run some of whose events the server refused, and where they were kept. */
+    record Refusal(UUID flowRunId, long events, String reason, java.nio.file.Path keptIn) {}
 
     /** What became of a batch. */
     enum Outcome {
@@ -51,10 +80,13 @@ final class EventSender {
     }
 
     private final ApiSettings settings;
+    private final Spool quarantine; // null: refused events are only logged
     private final Duration maxBackoff;
     private final Runnable failingChanged;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong refused = new AtomicLong();
+    /** The flow runs that lost events to a refusal, in the order it happened (guarded by itself). */
+    private final java.util.LinkedHashMap<UUID, Refusal> refusals = new java.util.LinkedHashMap<>();
     private final TypeHint typeHint = new TypeHint();
     private final UUID clientId = UUID.randomUUID();
     private final AtomicLong nextSequence = new AtomicLong(1);
@@ -72,7 +104,16 @@ final class EventSender {
      * @param failingChanged called when the server stops or starts answering (see {@link #failing()})
      */
     EventSender(ApiSettings settings, Duration maxBackoff, Runnable failingChanged) {
+        this(settings, null, maxBackoff, failingChanged);
+    }
+
+    /**
+     * @param quarantine     where a refused event is written (null: it is only logged)
+     * @param failingChanged called when the server stops or starts answering (see {@link #failing()})
+     */
+    EventSender(ApiSettings settings, Spool quarantine, Duration maxBackoff, Runnable failingChanged) {
         this.settings = settings;
+        this.quarantine = quarantine;
         this.maxBackoff = maxBackoff;
         this.failingChanged = failingChanged;
     }
@@ -96,9 +137,64 @@ final class EventSender {
         return lastProblem;
     }
 
+    /** The flow runs that lost events because the server refused them, oldest first. */
+    List<Refusal> refusals() {
+        synchronized (refusals) {
+            return List.copyOf(refusals.values());
+        }
+    }
+
     /** {@code events} as the next batch, with its id. */
     Batch batch(List<RunEvent> events) {
         return new Batch(clientId + ":" + nextSequence.getAndIncrement(), events);
+    }
+
+    /**
+     * {@code events}, in order, as the next batches: each within {@link ApiRunStore#MAX_BATCH}
+     * events and {@link #MAX_REQUEST_BYTES} bytes (an event larger than that alone in its batch),
+     * with its JSON, its id to be given when first sent ({@link #named}).
+     */
+    List<Batch> batches(List<RunEvent> events) {
+        List<Batch> batches = new ArrayList<>(1);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
+        List<RunEvent> current = new ArrayList<>();
+        for (RunEvent e : events) {
+            byte[] json;
+            try {
+                json = EVENT.writeValueAsBytes(e);
+            } catch (JsonProcessingException x) {
+                // cleaned text always has a JSON form: a bug, said loudly, and it does not stop the rest
+                refused.incrementAndGet();
+                ApiRunStore.LOG.error("A run event could not be written as JSON and is NOT reported: {}", e, x);
+                continue;
+            }
+            if (!current.isEmpty() && (current.size() >= ApiRunStore.MAX_BATCH
+                    || body.size() + 1 + json.length + 1 > MAX_REQUEST_BYTES)) {
+                batches.add(close(current, body));
+                current = new ArrayList<>();
+                body.reset();
+            }
+            body.write(current.isEmpty() ? '[' : ',');
+            body.writeBytes(json);
+            current.add(e);
+        }
+        if (!current.isEmpty()) batches.add(close(current, body));
+        return batches;
+    }
+
+    private static Batch close(List<RunEvent> events, ByteArrayOutputStream body) {
+        body.write(']');
+        return new Batch(null, events, body.toByteArray());
+    }
+
+    /**
+     * {@code batch} with its id, given the first time it is sent (or spooled): the server applies
+     * no sequence below one it has applied, so ids must grow in the order batches are sent, and a
+     * refused batch's halves are sent before the batches made after it.
+     */
+    Batch named(Batch batch) {
+        return batch.id() != null ? batch
+                : new Batch(clientId + ":" + nextSequence.getAndIncrement(), batch.events(), batch.body());
     }
 
     /** Ends the pause between two attempts now: the next attempt is made at once. */
@@ -115,20 +211,59 @@ final class EventSender {
         wakeUp();
     }
 
-    /**
-     * Delivers {@code batch} in one request, waiting out outages; after a failed attempt, gives
-     * up if {@code giveUp} holds (it is asked again after every attempt: {@link #wakeUp} makes
-     * the next one at once).
-     */
+    /** Delivers {@code batch} (see {@link #deliver(Deque, BooleanSupplier)}). */
     Outcome deliver(Batch batch, BooleanSupplier giveUp) throws InterruptedException {
-        List<RunEvent> events = batch.events();
-        byte[] body;
-        try {
-            body = JSON.writerFor(typeHint).writeValueAsBytes(events);
-        } catch (JsonProcessingException e) {
-            refused.addAndGet(events.size());
-            ApiRunStore.LOG.error("{} run events could not be written as JSON and are NOT reported", events.size(), e);
-            return Outcome.REFUSED;
+        Deque<Batch> queue = new ArrayDeque<>(List.of(batch));
+        return deliver(queue, giveUp);
+    }
+
+    /**
+     * Delivers the batches of {@code queue} in order, taking each off once the server has it or
+     * has refused it (a refused batch is replaced by its halves, the single event at fault given up
+     * on), waiting out outages; after a failed attempt, gives up if {@code giveUp} holds (it is
+     * asked again after every attempt: {@link #wakeUp} makes the next one at once), leaving in
+     * {@code queue} what is still to deliver.
+     */
+    Outcome deliver(Deque<Batch> queue, BooleanSupplier giveUp) throws InterruptedException {
+        Outcome outcome = Outcome.DELIVERED;
+        for (Batch batch; (batch = queue.peekFirst()) != null; ) {
+            if (batch.id() == null) {
+                batch = named(batch);
+                queue.pollFirst();
+                queue.addFirst(batch);
+            }
+            Attempt a = send(batch, giveUp);
+            if (a.status == 0) return Outcome.NOT_DELIVERED;
+            queue.pollFirst();
+            if (a.status / 100 == 2) continue;
+            outcome = Outcome.REFUSED;
+            List<RunEvent> events = batch.events();
+            if (events.size() > 1) {
+                // the server applied none of it: the halves go again, each under a new id
+                // the halves get their ids when first sent, in order (see named)
+                int half = events.size() / 2;
+                queue.addFirst(new Batch(null, List.copyOf(events.subList(half, events.size()))));
+                queue.addFirst(new Batch(null, List.copyOf(events.subList(0, half))));
+            } else if (events.size() == 1) {
+                Batch note = refusedEvent(batch, a);
+                if (note != null) queue.addLast(note);
+            }
+        }
+        return outcome;
+    }
+
+    /** What one batch came to: a 2xx or a refusal (400, 413) with the server's answer; status 0: given up waiting. */
+    private record Attempt(int status, String answer) {}
+
+    private Attempt send(Batch batch, BooleanSupplier giveUp) throws InterruptedException {
+        byte[] body = batch.body();
+        if (body == null) {
+            try {
+                body = JSON.writerFor(typeHint).writeValueAsBytes(batch.events());
+            } catch (JsonProcessingException e) {
+                // as refused: split down to the event at fault, which is counted and kept
+                return new Attempt(400, "could not be written as JSON: " + e.getOriginalMessage());
+            }
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.route("/events"))
                 // longer than the server waits for its database to commit a batch (its store's retry period)
@@ -144,16 +279,9 @@ final class EventSender {
             try {
                 HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
-                if (status / 100 == 2) {
+                if (status / 100 == 2 || (status / 100 == 4 && !mayPass(status))) {
                     answering();
-                    return Outcome.DELIVERED;
-                }
-                if (status / 100 == 4 && !mayPass(status)) {
-                    answering();
-                    refused.addAndGet(events.size());
-                    ApiRunStore.LOG.error("The Baton API server at {} refused {} run events ({} {}): they are NOT"
-                            + " recorded", settings.url(), events.size(), status, response.body());
-                    return Outcome.REFUSED;
+                    return new Attempt(status, response.body());
                 }
                 problem = "it answered " + status + " " + brief(response.body()) + switch (status) {
                     case 401, 403 -> "; set " + ApiSettings.KEY_ENVIRONMENT + " to the server's key";
@@ -164,10 +292,72 @@ final class EventSender {
                 problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
             notAnswering(problem);
-            if (giveUp.getAsBoolean()) return Outcome.NOT_DELIVERED;
+            if (giveUp.getAsBoolean()) return new Attempt(0, null);
             pause(hurry && backoff.compareTo(HURRIED_BACKOFF) > 0 ? HURRIED_BACKOFF : backoff);
             backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
         }
+    }
+
+    /**
+     * The server refused {@code single} (one event) for good: it is written to the quarantine,
+     * said loudly, and counted; answers a log line for its flow run's own log saying so (null
+     * when the event names no flow run).
+     */
+    private Batch refusedEvent(Batch single, Attempt a) {
+        RunEvent event = single.events().get(0);
+        refused.incrementAndGet();
+        UUID flowRunId = flowRunId(event);
+        String reason = a.status() + " " + brief(a.answer());
+        java.nio.file.Path file = null;
+        if (quarantine != null) {
+            try {
+                file = quarantine.quarantine(settings.url().toString(), clientId, single, reason);
+            } catch (IOException | RuntimeException e) {
+                ApiRunStore.LOG.error("Could not write the refused run event to the quarantine {}: {}",
+                        quarantine.quarantineDirectory(), e.toString());
+            }
+        }
+        synchronized (refusals) {
+            Refusal before = refusals.get(flowRunId);
+            refusals.put(flowRunId, new Refusal(flowRunId, before == null ? 1 : before.events() + 1, reason,
+                    file != null ? file : before == null ? null : before.keptIn()));
+        }
+        String kept = file != null ? "it is kept in " + file : "it is NOT kept anywhere: " + brief(event.toString());
+        ApiRunStore.LOG.warn("The Baton API server at {} refused a {} event of flow run {} ({}): it is NOT recorded;"
+                + " the rest of the flow run's events are; {}", settings.url(), kind(event), flowRunId, reason, kept);
+        if (flowRunId == null || (event instanceof RunEvent.Log l && NOTE_LOGGER.equals(l.line().logger()))) {
+            return null; // a note refused in turn is not noted again
+        }
+        String message = "A " + kind(event) + " event of this flow run was refused by the Baton API server (" + reason
+                + ") and is NOT recorded; " + kept;
+        return new Batch(null, List.of(new RunEvent.Log(RunEvents.cleaned(new LogLine(flowRunId, taskRunId(event),
+                java.time.Instant.now(), "ERROR", NOTE_LOGGER, message)))));
+    }
+
+    private static UUID flowRunId(RunEvent e) {
+        return switch (e) {
+            case RunEvent.FlowRunCreated c -> c.id();
+            case RunEvent.TaskRunCreated c -> c.flowRunId();
+            case RunEvent.FlowRunState s -> s.flowRunId();
+            case RunEvent.TaskRunState s -> s.flowRunId();
+            case RunEvent.Log l -> l.line() == null ? null : l.line().flowRunId();
+            case RunEvent.FlowRunFinished f -> f.id();
+            case RunEvent.Heartbeat h -> null;
+        };
+    }
+
+    private static UUID taskRunId(RunEvent e) {
+        return switch (e) {
+            case RunEvent.TaskRunCreated c -> c.id();
+            case RunEvent.TaskRunState s -> s.taskRunId();
+            case RunEvent.Log l -> l.line() == null ? null : l.line().taskRunId();
+            default -> null;
+        };
+    }
+
+    private static String kind(RunEvent e) {
+        String name = e.getClass().getSimpleName();
+        return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Statuses that a later attempt may get past: the server busy or restarting, or a configuration to fix. */

@@ -30,8 +30,12 @@ final class OutboxEvents {
         this.process = process;
     }
 
-    /** The event of {@code e}. */
+    /** The event of {@code e}, its text cleaned as every store records it ({@link RunEvents#cleaned}). */
     RunEvent event(Outbox.Entry e) {
+        return RunEvents.cleaned(uncleaned(e));
+    }
+
+    private RunEvent uncleaned(Outbox.Entry e) {
         return switch (e.kind()) {
             case Outbox.FLOW_RUN_STARTED -> {
                 FlowRun<?> run = (FlowRun<?>) e.run();

@@ -62,6 +62,7 @@ final class Spool {
     record Content(Header header, List<EventSender.Batch> batches) {}
 
     private final Path directory;
+    private Path quarantineFile; // this process's, once made (guarded by this)
 
     Spool(Path directory) {
         this.directory = directory;
@@ -99,6 +100,42 @@ final class Spool {
             Files.move(part, file);
         }
         forceDirectory();
+        return file;
+    }
+
+    /** Where events the server refused are kept: {@code <spool>/refused}, never delivered again by itself. */
+    Path quarantineDirectory() {
+        return directory.resolve("refused");
+    }
+
+    /** One refused event as kept in the quarantine. */
+    record Refused(String server, UUID client, String batch, Instant refusedAt, String reason, RunEvent event) {}
+
+    /**
+     * Appends the event of {@code single} (a batch of one event the server refused for good,
+     * {@code reason} its answer) to this client's quarantine file, forced to disk, and returns the
+     * file: {@code <spool>/refused/<UTC time>-<pid>-<client id>.jsonl}, one JSON object a line.
+     */
+    synchronized Path quarantine(String server, UUID client, EventSender.Batch single, String reason)
+            throws IOException {
+        Path dir = quarantineDirectory();
+        Files.createDirectories(dir);
+        Path file = quarantineFile;
+        if (file == null) {
+            file = dir.resolve(NAME_TIME.format(Instant.now()) + "-" + ProcessHandle.current().pid() + "-" + client
+                    + SUFFIX);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            OutputStream out = Channels.newOutputStream(channel);
+            for (RunEvent e : single.events()) {
+                out.write(LINE.writeValueAsBytes(new Refused(server, client, single.id(), Instant.now(), reason, e)));
+                out.write('\n');
+            }
+            out.flush();
+            channel.force(true);
+        }
+        quarantineFile = file;
         return file;
     }
 

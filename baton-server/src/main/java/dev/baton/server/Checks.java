@@ -1,6 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.RecordedText;
+import dev.baton.internal.history.RunEvents;
 import dev.baton.internal.history.RunEvent;
 import dev.baton.internal.history.StateRecord;
 
@@ -12,10 +14,12 @@ import java.util.UUID;
 
 /**
  * Checks what a request asks to record before anything is recorded: required fields present,
- * text within the sizes the database columns hold and free of NUL characters (PostgreSQL refuses
- * them), times within the range the store can keep (nanoseconds since 1970 in 64 bits). A value
- * that passes here cannot make the store's batched write fail. Each failure is an
- * {@link ApiError} 400 naming the field.
+ * times within the range the store can keep (nanoseconds since 1970 in 64 bits); each failure is
+ * an {@link ApiError} 400 naming the field. Text to record is not refused but cleaned exactly as
+ * the embedded store cleans it ({@link RecordedText}: NUL and unpaired surrogates replaced, too
+ * long clipped with a marker), so a run recorded through the server reads as one recorded in
+ * process, and a value that passes here cannot make the store's batched write fail. Text that
+ * only looks things up (names in filters, tags of limits) is still refused when it could never match.
  */
 final class Checks {
     /** The earliest and latest times accepted: well inside what 64-bit nanoseconds since 1970 can hold. */
@@ -42,6 +46,19 @@ final class Checks {
         return value;
     }
 
+    /**
+     * A text a run's history records: present and not blank when {@code required}, then cleaned as
+     * every store cleans {@code kind} of text.
+     */
+    static String recorded(String field, String value, RecordedText kind, boolean required) {
+        if (value == null) {
+            if (required) throw ApiError.badRequest("Missing field '" + field + "': a string is required");
+            return null;
+        }
+        if (required && value.isBlank()) throw ApiError.badRequest("Field '" + field + "' must not be blank");
+        return kind.clean(value);
+    }
+
     static <T> T required(String field, T value) {
         if (value == null) throw ApiError.badRequest("Missing field '" + field + "'");
         return value;
@@ -59,13 +76,15 @@ final class Checks {
         return value;
     }
 
+    /** Tags of a run (or asked about by a run): none may be null or blank; each is cleaned as the stores record it. */
     static Set<String> tags(String field, Collection<String> tags) {
         if (tags == null) return Set.of();
+        java.util.LinkedHashSet<String> cleaned = new java.util.LinkedHashSet<>();
         for (String tag : tags) {
             if (tag == null) throw ApiError.badRequest("Field '" + field + "' contains null: tags are strings");
-            text(field + "[]", tag, 200, true);
+            cleaned.add(recorded(field + "[]", tag, RecordedText.TAG, true));
         }
-        return Set.copyOf(tags);
+        return Set.copyOf(cleaned);
     }
 
     static List<UUID> ids(String field, List<UUID> ids) {
@@ -83,23 +102,23 @@ final class Checks {
     static StateRecord state(String field, StateRecord s, Instant now) {
         if (s == null) throw ApiError.badRequest("Missing field '" + field + "': a state object is required");
         required(field + ".type", s.type());
-        String name = text(field + ".name", s.name(), 64, false);
+        String name = recorded(field + ".name", s.name(), RecordedText.STATE_NAME, false);
         if (name == null || name.isBlank()) name = s.type().displayName();
         Instant at = s.timestamp() == null ? now : time(field + ".timestamp", s.timestamp(), false);
-        text(field + ".message", s.message(), 0, false);
         time(field + ".scheduledTime", s.scheduledTime(), false);
-        text(field + ".resultRef", s.resultRef(), 1000, false);
-        return new StateRecord(s.type(), name, at, s.message(), s.scheduledTime(), s.resultRef());
+        return new StateRecord(s.type(), name, at, RecordedText.STATE_MESSAGE.clean(s.message()), s.scheduledTime(),
+                RecordedText.RESULT_REF.clean(s.resultRef()));
     }
 
     static LogLine log(String field, LogLine l) {
         if (l == null) throw ApiError.badRequest("Missing field '" + field + "': a log line object is required");
         required(field + ".flowRunId", l.flowRunId());
         time(field + ".timestamp", l.timestamp(), true);
-        text(field + ".level", l.level(), 8, true);
-        String logger = text(field + ".logger", l.logger(), 200, false);
-        text(field + ".message", l.message(), 0, true);
-        return logger == null ? new LogLine(l.flowRunId(), l.taskRunId(), l.timestamp(), l.level(), "", l.message()) : l;
+        recorded(field + ".level", l.level(), RecordedText.LOG_LEVEL, true);
+        required(field + ".message", l.message());
+        LogLine line = l.logger() == null
+                ? new LogLine(l.flowRunId(), l.taskRunId(), l.timestamp(), l.level(), "", l.message()) : l;
+        return RunEvents.cleaned(line);
     }
 
     // ----- events -----
@@ -115,27 +134,25 @@ final class Checks {
             return switch (event) {
                 case RunEvent.FlowRunCreated e -> {
                     required("id", e.id());
-                    text("name", e.name(), 200, true);
-                    text("flowName", e.flowName(), 500, true);
-                    text("parameters", e.parameters(), 0, false);
+                    String name = recorded("name", e.name(), RecordedText.FLOW_RUN_NAME, true);
+                    String flowName = recorded("flowName", e.flowName(), RecordedText.FLOW_NAME, true);
                     time("created", e.created(), true);
-                    text("process", e.process(), 200, false);
-                    yield new RunEvent.FlowRunCreated(e.id(), e.name(), e.flowName(), e.parameters(),
-                            e.parentFlowRunId(), e.parentTaskRunId(), tags("tags", e.tags()), e.created(), e.process());
+                    yield new RunEvent.FlowRunCreated(e.id(), name, flowName,
+                            RecordedText.PARAMETERS.clean(e.parameters()), e.parentFlowRunId(), e.parentTaskRunId(),
+                            tags("tags", e.tags()), e.created(), RecordedText.PROCESS.clean(e.process()));
                 }
                 case RunEvent.TaskRunCreated e -> {
                     required("id", e.id());
                     required("flowRunId", e.flowRunId());
                     if (e.ordinal() < 0) throw ApiError.badRequest("Field 'ordinal' must be 0 or more, not " + e.ordinal());
-                    text("name", e.name(), 600, true);
-                    text("taskName", e.taskName(), 500, true);
-                    text("taskVersion", e.taskVersion(), 200, false);
+                    String name = recorded("name", e.name(), RecordedText.TASK_RUN_NAME, true);
+                    String taskName = recorded("taskName", e.taskName(), RecordedText.TASK_NAME, true);
                     if (e.callPosition() != null && e.callPosition() < 0) {
                         throw ApiError.badRequest("Field 'callPosition' must be 0 or more, not " + e.callPosition());
                     }
-                    yield new RunEvent.TaskRunCreated(e.id(), e.flowRunId(), e.ordinal(), e.name(), e.taskName(),
-                            e.taskVersion(), tags("tags", e.tags()), ids("upstream", e.upstream()), e.subflowRunId(),
-                            e.callPosition());
+                    yield new RunEvent.TaskRunCreated(e.id(), e.flowRunId(), e.ordinal(), name, taskName,
+                            RecordedText.TASK_VERSION.clean(e.taskVersion()), tags("tags", e.tags()),
+                            ids("upstream", e.upstream()), e.subflowRunId(), e.callPosition());
                 }
                 case RunEvent.FlowRunState e -> new RunEvent.FlowRunState(required("flowRunId", e.flowRunId()),
                         state("state", e.state(), now));

@@ -70,8 +70,9 @@ final class RunRecorder {
     // ----- events from processes in client mode -----
 
     /**
-     * Records a batch of events in order. Every event is checked first, so a malformed one
-     * refuses the whole batch (400) and nothing of it is recorded. Then each is applied: a state
+     * Records a batch of events in order. Every event is checked first, so a malformed one (a
+     * missing id, a time out of range) refuses the whole batch (400) and nothing of it is recorded;
+     * text is cleaned, never refused (see {@link Checks}). Then each is applied: a state
      * for a run already in a terminal state, for an unknown run, or a creation sent twice is not
      * recorded and counted as rejected.
      */
@@ -257,10 +258,10 @@ final class RunRecorder {
         if (b.id() != null && exists(id)) {
             throw new ApiError(409, "A run with id " + id + " exists already: leave 'id' out to get a new one");
         }
-        if (!create(new ActiveRuns.Run(id, id, true, name, e.tags(), null), e)) {
+        if (!create(new ActiveRuns.Run(id, id, true, e.name(), e.tags(), null), e)) {
             throw new ApiError(409, "A run with id " + id + " exists already: leave 'id' out to get a new one");
         }
-        return new FlowRunSummary(id, name, e.flowName(), e.parentFlowRunId(), null, created, null, null, 0);
+        return new FlowRunSummary(id, e.name(), e.flowName(), e.parentFlowRunId(), null, created, null, null, 0);
     }
 
     /**
@@ -271,7 +272,8 @@ final class RunRecorder {
      */
     TaskRunDetail createTaskRun(Bodies.TaskRunCreate b) {
         UUID flowRunId = Checks.required("flowRunId", b.flowRunId());
-        String taskName = Checks.text("taskName", b.taskName(), 500, true);
+        String taskName = Checks.recorded("taskName", b.taskName(), dev.baton.internal.history.RecordedText.TASK_NAME,
+                true);
         UUID id = b.id() == null ? Ids.next() : b.id();
         if (b.id() != null && exists(id)) {
             throw new ApiError(409, "A run with id " + id + " exists already: leave 'id' out to get a new one");
@@ -288,10 +290,10 @@ final class RunRecorder {
         RunEvent.TaskRunCreated e = (RunEvent.TaskRunCreated) Checks.event(0, new RunEvent.TaskRunCreated(id,
                 flowRunId, ordinal, name, taskName, b.taskVersion(), b.tags(), b.upstream(), b.subflowRunId()),
                 clock.instant());
-        if (!create(new ActiveRuns.Run(id, flowRunId, false, name, e.tags(), null), e)) {
+        if (!create(new ActiveRuns.Run(id, flowRunId, false, e.name(), e.tags(), null), e)) {
             throw new ApiError(409, "A run with id " + id + " exists already: leave 'id' out to get a new one");
         }
-        return new TaskRunDetail(id, flowRunId, name, taskName, e.taskVersion(), e.tags(), e.upstream(),
+        return new TaskRunDetail(id, flowRunId, e.name(), e.taskName(), e.taskVersion(), e.tags(), e.upstream(),
                 e.subflowRunId(), null, null, List.of());
     }
 

@@ -168,6 +168,60 @@ abstract class ApiServerContract {
     }
 
     @Test
+    void hostileTextIsRecordedCleanedAsTheEmbeddedStoreDoesAndTheRestOfTheBatchWithIt() {
+        UUID hostile = id();
+        UUID neighbour = id();
+        List<UUID> hostileTasks = new ArrayList<>();
+        List<UUID> neighbourTasks = new ArrayList<>();
+        List<RunEvent> events = new ArrayList<>(wholeFlowRun(neighbour, "neighbour", Set.of(), neighbourTasks));
+        List<RunEvent> bad = new ArrayList<>(wholeFlowRun(hostile, "nul\u0000run", Set.of("t\u0000g"), hostileTasks));
+        UUID longName = id();
+        UUID nulName = id();
+        bad.add(3, new RunEvent.TaskRunCreated(longName, hostile, 3, "n".repeat(1_000), "long", null, Set.of(),
+                List.of(), null));
+        bad.add(4, new RunEvent.TaskRunCreated(nulName, hostile, 4, "nul\u0000name", "nul\u0000task", "v\u0000",
+                Set.of(), List.of(), null));
+        bad.add(5, new RunEvent.TaskRunState(hostile, nulName, new StateRecord(StateType.FAILED, "Failed", tick(),
+                "boom\u0000", null, "r".repeat(2_000))));
+        bad.add(6, new RunEvent.Log(new LogLine(hostile, nulName, tick(), "INFO", "user", "a\u0000b")));
+        bad.add(7, new RunEvent.Log(new LogLine(hostile, null, tick(), "INFO", "user", "x".repeat(300_000))));
+        // interleaved, as a client's batch holds several flow runs
+        for (int i = 0; i < bad.size(); i++) events.add(Math.min(events.size(), 2 * i + 1), bad.get(i));
+
+        Bodies.Accepted accepted = post(events);
+        assertThat(accepted.rejected()).isZero();
+
+        FlowRunDetail n = detail(neighbour);
+        assertThat(n.taskRuns()).hasSize(3);
+        assertThat(n.run().state().type()).isEqualTo(StateType.COMPLETED);
+        FlowRunDetail h = detail(hostile);
+        assertThat(h.run().name()).isEqualTo("nul\uFFFDrun");
+        assertThat(h.run().state().type()).isEqualTo(StateType.COMPLETED);
+        assertThat(h.taskRuns()).hasSize(5);
+        TaskRunDetail clipped = h.taskRuns().stream().filter(t -> t.id().equals(longName)).findFirst().orElseThrow();
+        assertThat(clipped.name()).hasSize(600).endsWith("… [clipped 421 chars]");
+        TaskRunDetail nul = h.taskRuns().stream().filter(t -> t.id().equals(nulName)).findFirst().orElseThrow();
+        assertThat(nul.name()).isEqualTo("nul\uFFFDname");
+        assertThat(nul.taskName()).isEqualTo("nul\uFFFDtask");
+        assertThat(nul.history()).singleElement().satisfies(st -> {
+            assertThat(st.message()).isEqualTo("boom\uFFFD");
+            assertThat(st.resultRef()).isNull();
+        });
+        Page<LogLine> logs = http.post("/api/logs/filter", "{\"flowRunId\": \"" + hostile + "\", \"limit\": 100}")
+                .as(new TypeReference<Page<LogLine>>() {});
+        assertThat(logs.items()).extracting(LogLine::message).contains("a\uFFFDb", "working on 2");
+        assertThat(logs.items()).anySatisfy(l -> assertThat(l.message()).hasSize(100_000).endsWith(" chars]"));
+
+        // the create routes clean the same way (an escaped lone surrogate: JSON can carry one, UTF-8 cannot)
+        Http.Answer created = http.post("/api/flow_runs", "{\"flowName\": \"" + "f".repeat(501) + "\", \"name\":"
+                + " \"a\\u0000b\\ud800\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        FlowRunSummary summary = created.as(FlowRunSummary.class);
+        assertThat(summary.name()).isEqualTo("a\uFFFDb\uFFFD");
+        assertThat(detail(summary.id()).run().flowName()).hasSize(500).endsWith(" chars]");
+    }
+
+    @Test
     void aFlowRunsTaskRunsAndGraphAreReadAPageAtATime() {
         int count = 2_500;
         UUID flowRunId = id();

@@ -53,6 +53,86 @@ public final class RunEvents {
     }
 
     /**
+     * {@code event} with every text cleaned as the stores record it ({@link RecordedText}): the
+     * same instance when all of it is clean already (the usual case: a scan, no allocation).
+     * Ids, times and numbers are left as they are.
+     */
+    public static RunEvent cleaned(RunEvent event) {
+        return switch (event) {
+            case RunEvent.FlowRunCreated e -> {
+                String name = RecordedText.FLOW_RUN_NAME.clean(e.name());
+                String flowName = RecordedText.FLOW_NAME.clean(e.flowName());
+                String parameters = RecordedText.PARAMETERS.clean(e.parameters());
+                java.util.Set<String> tags = cleanedTags(e.tags());
+                String process = RecordedText.PROCESS.clean(e.process());
+                yield name == e.name() && flowName == e.flowName() && parameters == e.parameters() && tags == e.tags()
+                        && process == e.process() ? e
+                        : new RunEvent.FlowRunCreated(e.id(), name, flowName, parameters, e.parentFlowRunId(),
+                                e.parentTaskRunId(), tags, e.created(), process);
+            }
+            case RunEvent.TaskRunCreated e -> {
+                String name = RecordedText.TASK_RUN_NAME.clean(e.name());
+                String taskName = RecordedText.TASK_NAME.clean(e.taskName());
+                String version = RecordedText.TASK_VERSION.clean(e.taskVersion());
+                java.util.Set<String> tags = cleanedTags(e.tags());
+                yield name == e.name() && taskName == e.taskName() && version == e.taskVersion() && tags == e.tags() ? e
+                        : new RunEvent.TaskRunCreated(e.id(), e.flowRunId(), e.ordinal(), name, taskName, version, tags,
+                                e.upstream(), e.subflowRunId(), e.callPosition());
+            }
+            case RunEvent.FlowRunState e -> {
+                StateRecord s = cleaned(e.state());
+                yield s == e.state() ? e : new RunEvent.FlowRunState(e.flowRunId(), s);
+            }
+            case RunEvent.TaskRunState e -> {
+                StateRecord s = cleaned(e.state());
+                yield s == e.state() ? e : new RunEvent.TaskRunState(e.flowRunId(), e.taskRunId(), s);
+            }
+            case RunEvent.Log e -> {
+                LogLine l = cleaned(e.line());
+                yield l == e.line() ? e : new RunEvent.Log(l);
+            }
+            case RunEvent.Heartbeat e -> e;
+            case RunEvent.FlowRunFinished e -> e;
+        };
+    }
+
+    /** {@code state} with its name, message and result reference cleaned; itself when they are clean. */
+    public static StateRecord cleaned(StateRecord state) {
+        if (state == null) return null;
+        String name = RecordedText.STATE_NAME.clean(state.name());
+        String message = RecordedText.STATE_MESSAGE.clean(state.message());
+        String ref = RecordedText.RESULT_REF.clean(state.resultRef());
+        return name == state.name() && message == state.message() && ref == state.resultRef() ? state
+                : new StateRecord(state.type(), name, state.timestamp(), message, state.scheduledTime(), ref);
+    }
+
+    /** {@code line} with its level, logger and message cleaned; itself when they are clean. */
+    public static LogLine cleaned(LogLine line) {
+        if (line == null) return null;
+        String level = RecordedText.LOG_LEVEL.clean(line.level());
+        String logger = RecordedText.LOGGER.clean(line.logger());
+        String message = RecordedText.LOG_MESSAGE.clean(line.message());
+        return level == line.level() && logger == line.logger() && message == line.message() ? line
+                : new LogLine(line.flowRunId(), line.taskRunId(), line.timestamp(), level, logger, message);
+    }
+
+    /** {@code tags} with each tag cleaned; the same set when every tag is clean (null stays null). */
+    public static java.util.Set<String> cleanedTags(java.util.Set<String> tags) {
+        if (tags == null || tags.isEmpty()) return tags;
+        boolean clean = true;
+        for (String t : tags) {
+            if (!RecordedText.TAG.isClean(t)) {
+                clean = false;
+                break;
+            }
+        }
+        if (clean) return tags;
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String t : tags) out.add(RecordedText.TAG.clean(t));
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
+    /**
      * A flow's arguments as a JSON array, recorded for people and tools to read, not to call the
      * flow again: a value Jackson cannot write is recorded as its {@code toString()}, a very large
      * one as a short note.

@@ -2,6 +2,7 @@ package dev.baton.store.jdbc;
 
 import dev.baton.State;
 import dev.baton.internal.history.LogLine;
+import dev.baton.internal.history.RecordedText;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,13 +15,12 @@ import java.util.UUID;
 
 /**
  * The writer's statements on its connection: one JDBC batch per statement per transaction.
- * Strings longer than their column are cut (a state message at {@value #MAX_MESSAGE_CHARS}
- * characters) rather than failing the batch. Inserts are idempotent (see {@link #insertIfAbsent}):
+ * Every text is cleaned as {@link RecordedText} says (NUL and unpaired surrogates replaced, text
+ * longer than its column clipped with a marker) rather than failing the batch: PostgreSQL
+ * refuses NUL, and one refused row would take the whole transaction with it. Inserts are idempotent (see {@link #insertIfAbsent}):
  * a row written twice is written once, so events reported again are not a loss.
  */
 final class BatchSql implements AutoCloseable {
-    static final int MAX_MESSAGE_CHARS = 100_000;
-
     private static final String FLOW_RUN_COLUMNS = "id, name, flow_name, parameters, parent_flow_run_id,"
             + " parent_task_run_id, state_type, state_name, created_ns, start_ns, end_ns, tags, process, heartbeat_ns";
     private static final String TASK_RUN_COLUMNS = "id, flow_run_id, ordinal, name, task_name, task_version, tags,"
@@ -227,9 +227,9 @@ final class BatchSql implements AutoCloseable {
             s.setLong(2, l.seq());
             db.setUuid(s, 3, line.taskRunId());
             s.setLong(4, HistoryQueries.nanos(line.timestamp()));
-            s.setString(5, clip(line.level(), 8));
-            s.setString(6, clip(line.logger() == null ? "" : line.logger(), 200));
-            s.setString(7, clip(line.message() == null ? "" : line.message(), MAX_MESSAGE_CHARS));
+            s.setString(5, RecordedText.LOG_LEVEL.clean(line.level()));
+            s.setString(6, RecordedText.LOGGER.clean(line.logger() == null ? "" : line.logger()));
+            s.setString(7, RecordedText.LOG_MESSAGE.clean(line.message() == null ? "" : line.message()));
             s.addBatch();
             logs++;
         }
@@ -238,9 +238,9 @@ final class BatchSql implements AutoCloseable {
     private void addFlowRun(Batch.FlowRow r) throws SQLException {
         PreparedStatement s = insertFlowRun;
         db.setUuid(s, 1, r.id);
-        s.setString(2, clip(r.name, 200));
-        s.setString(3, clip(r.flowName, 500));
-        s.setString(4, r.parameters);
+        s.setString(2, RecordedText.FLOW_RUN_NAME.clean(r.name));
+        s.setString(3, RecordedText.FLOW_NAME.clean(r.flowName));
+        s.setString(4, RecordedText.PARAMETERS.clean(r.parameters));
         db.setUuid(s, 5, r.parentFlowRunId);
         db.setUuid(s, 6, r.parentTaskRunId);
         s.setString(7, r.stateType);
@@ -249,7 +249,7 @@ final class BatchSql implements AutoCloseable {
         Database.setLong(s, 10, r.startNs, r.hasStart);
         Database.setLong(s, 11, r.endNs, r.hasEnd);
         s.setString(12, r.tags);
-        s.setString(13, clip(r.process, 200));
+        s.setString(13, RecordedText.PROCESS.clean(r.process));
         Database.setLong(s, 14, r.heartbeatNs, r.heartbeatNs != 0);
         s.addBatch();
         flowRuns++;
@@ -266,9 +266,9 @@ final class BatchSql implements AutoCloseable {
         db.setUuid(s, 1, r.id);
         db.setUuid(s, 2, r.flowRunId);
         s.setInt(3, r.ordinal);
-        s.setString(4, clip(r.name, 600));
-        s.setString(5, clip(r.taskName, 500));
-        s.setString(6, clip(r.taskVersion, 200));
+        s.setString(4, RecordedText.TASK_RUN_NAME.clean(r.name));
+        s.setString(5, RecordedText.TASK_NAME.clean(r.taskName));
+        s.setString(6, RecordedText.TASK_VERSION.clean(r.taskVersion));
         s.setString(7, r.tags);
         s.setString(8, r.stateType);
         s.setString(9, r.stateName);
@@ -324,18 +324,13 @@ final class BatchSql implements AutoCloseable {
     private static void bindState(PreparedStatement s, int i, Batch.StateRow row) throws SQLException {
         State state = row.state();
         s.setString(i, state.type().name());
-        s.setString(i + 1, clip(state.name(), 64));
+        s.setString(i + 1, RecordedText.STATE_NAME.clean(state.name()));
         s.setLong(i + 2, state.epochNanos());
-        s.setString(i + 3, clip(state.message().orElse(null), MAX_MESSAGE_CHARS));
+        s.setString(i + 3, RecordedText.STATE_MESSAGE.clean(state.message().orElse(null)));
         Instant due = state.scheduledTime().orElse(null);
         Database.setLong(s, i + 4, due == null ? 0 : due.getEpochSecond() * 1_000_000_000L + due.getNano(), due != null);
         // a path too long for its column is left out rather than cut: a cut path points nowhere
-        String ref = row.resultRef();
-        s.setString(i + 5, ref != null && ref.length() <= 1000 ? ref : null);
-    }
-
-    static String clip(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        s.setString(i + 5, RecordedText.RESULT_REF.clean(row.resultRef()));
     }
 
     @Override

@@ -808,6 +808,16 @@ abstract class RunHistoryContract {
         assertThat(store.flowRun(run.id())).as("the store stays open").isPresent();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(HostileRuns.Case.class)
+    void hostileTextIsRecordedCleanedAndNeitherItsFlowRunNorTheNeighbourLosesAnything(HostileRuns.Case c)
+            throws Exception {
+        JdbcRunStore store = store();
+        HostileRuns.Runs runs = HostileRuns.run(c, new EngineServices(store, Clock.system(), home, new TagLimits()));
+        assertThat(store.lostEvents()).isZero();
+        HostileRuns.assertRecorded(history(), runs);
+    }
+
     @Test
     void everyLogLineWrittenDuringARunIsRecordedInOrderWithItsRunIds() throws Exception {
         Task1<Integer, Integer> noisy = Task.named("noisy").of(x -> {
