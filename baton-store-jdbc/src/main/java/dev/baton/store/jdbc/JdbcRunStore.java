@@ -72,6 +72,40 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     /** The environment variable with the heartbeat interval ({@code 5s}, {@code 500ms}, {@code PT5S}). */
     public static final String HEARTBEAT_INTERVAL_ENVIRONMENT = "BATON_HEARTBEAT_INTERVAL";
 
+    /**
+     * {@code batched} (the default): the engine only queues each state, and the writer commits
+     * them in batches, so a process killed with kill -9 may lose the last few milliseconds of
+     * states. {@code commit}: a task run's or flow run's final state is committed before its future
+     * resolves (before {@code result()} returns), at the cost of a commit per task run, shared by
+     * the task runs that end at the same time.
+     */
+    public static final String DURABILITY_ENVIRONMENT = "BATON_DURABILITY";
+
+    /** When a state is durable: see {@value JdbcRunStore#DURABILITY_ENVIRONMENT}. */
+    public enum Durability {
+        /** States are committed in batches, a few milliseconds after they happen. */
+        BATCHED,
+        /** A final state is committed before the run's future resolves. */
+        COMMIT;
+
+        /**
+         * The durability named by {@value JdbcRunStore#DURABILITY_ENVIRONMENT}, {@link #BATCHED} when unset.
+         *
+         * @throws IllegalArgumentException for another value, saying which are allowed
+         */
+        public static Durability configured() {
+            String v = System.getenv(DURABILITY_ENVIRONMENT);
+            if (v == null || v.isBlank()) return BATCHED;
+            return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "batched" -> BATCHED;
+                case "commit" -> COMMIT;
+                default -> throw new IllegalArgumentException(DURABILITY_ENVIRONMENT + " is '" + v + "'; set it to"
+                        + " 'batched' (the default: states committed in batches) or 'commit' (each final state"
+                        + " committed before its run's future resolves), or unset it");
+            };
+        }
+    }
+
     /** How often the flow runs of this process have their heartbeat stamped, by default. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
@@ -81,6 +115,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     private final RunReader reader;
     private final Duration retryPeriod;
     private final boolean recordLogs;
+    /** {@link Durability#COMMIT}: a final state is committed before the call recording it returns. */
+    private final boolean commitFinalStates;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
@@ -98,6 +134,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         this.db = db;
         this.retryPeriod = b.retryPeriod;
         this.recordLogs = b.recordLogs;
+        this.commitFinalStates = b.durability == Durability.COMMIT;
         this.queue = new EventQueue(b.queueCapacity);
         this.writer = new BatchWriter(db, queue, b.retryPeriod, connected);
         this.reader = new RunReader(db);
@@ -153,11 +190,21 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     @Override
     public void taskRunState(TaskRun run, State state) {
         enqueue(EventQueue.TASK_RUN_STATE, run, state);
+        if (commitFinalStates && state.isFinal()) committed(run.name(), state);
     }
 
     @Override
     public void flowRunState(FlowRun<?> run, State state) {
         enqueue(EventQueue.FLOW_RUN_STATE, run, state);
+        if (commitFinalStates && state.isFinal()) committed(run.name(), state);
+    }
+
+    /** Waits until everything queued so far is written ({@link Durability#COMMIT}); says so loudly if it is not. */
+    private void committed(String runName, State state) {
+        if (!queue.awaitHandled(queue.enqueued(), retryPeriod.plusSeconds(30).toNanos(), writer::isAlive)) {
+            BatchWriter.LOG.error("Run store: the {} state of '{}' is not confirmed written to {} ({}={}): the writer"
+                    + " did not finish in time", state.type(), runName, db.describe(), DURABILITY_ENVIRONMENT, "commit");
+        }
     }
 
     /** True unless the builder said {@link Builder#recordLogs recordLogs(false)}. */
@@ -382,8 +429,15 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         private Duration heartbeatInterval;
         private Duration crashTimeout;
         private boolean detectCrashesOnOpen = true;
+        private Durability durability;
 
         private Builder() {}
+
+        /** When states are durable; by default {@value JdbcRunStore#DURABILITY_ENVIRONMENT}'s, else {@link Durability#BATCHED}. */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
 
         /** The database: {@code jdbc:postgresql://...}, {@code jdbc:sqlite:FILE} or {@code jdbc:h2:file:FILE}. */
         public Builder url(String jdbcUrl) {
@@ -470,6 +524,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             }
             if (retryPeriod.isNegative()) throw new IllegalArgumentException("retryPeriod must not be negative");
             checkSchema(schema);
+            if (durability == null) durability = Durability.configured();
             if (heartbeatInterval == null) {
                 heartbeatInterval = ConfiguredDuration.fromEnvironment(HEARTBEAT_INTERVAL_ENVIRONMENT,
                         DEFAULT_HEARTBEAT_INTERVAL);

@@ -1,0 +1,142 @@
+package dev.baton.faults;
+
+import dev.baton.server.ServerCommand;
+import dev.baton.store.jdbc.JdbcRunStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Flow processes killed with kill -9 mid-run. What they recorded stays consistent (no state
+ * twice, histories in order), the loss that cannot be avoided is reported (the flow run ends
+ * CRASHED, with its unfinished task runs), and with {@code BATON_DURABILITY=commit} every task run
+ * the process saw finish is in the database.
+ */
+class FlowProcessKillTest {
+    private static final int TASKS = 200_000;
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+    private final List<Proc> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Proc p : processes) if (p.process.isAlive()) p.kill9();
+    }
+
+    @Test
+    void withCommitDurabilityEveryTaskRunAKilledProcessSawFinishIsRecorded() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Path home = dir.resolve("home-" + round);
+            long seed = System.nanoTime();
+            int killAfter = FlowProcess.REPORT_EVERY * (1 + new Random(seed).nextInt(20));
+            Proc flow = start("commit-" + round, Map.of("BATON_HOME", home.toString(),
+                    JdbcRunStore.DURABILITY_ENVIRONMENT, "commit", "BATON_HEARTBEAT_INTERVAL", "500ms"));
+            flow.awaitLine("done=" + killAfter);
+            flow.kill9();
+
+            String url = JdbcRunStore.embeddedUrl(home);
+            long completed = count(url, "SELECT count(*) FROM task_run_state WHERE type = 'COMPLETED'");
+            System.out.printf("faults case=flow-process-kill store=embedded durability=commit seed=%d told_done=%d"
+                    + " recorded_completed=%d%n", seed, killAfter, completed);
+            assertThat(completed).as("task runs the process saw finish (seed %d)", seed)
+                    .isGreaterThanOrEqualTo(killAfter);
+            assertConsistent(url);
+            // the next process on the database reports the loss: the run is CRASHED
+            awaitCrashed(url, home);
+        }
+    }
+
+    @Test
+    void aClientKilledMidRunLeavesItsRunCrashedOnTheServerAndNothingTwice() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path serverHome = dir.resolve("server");
+        Proc server = start(ServerCommand.class, "server", Map.of("BATON_HOME", serverHome.toString(),
+                "BATON_CRASH_TIMEOUT", "3s"), "--port", Integer.toString(port));
+        server.awaitLine("Baton API server");
+        long seed = System.nanoTime();
+        int killAfter = FlowProcess.REPORT_EVERY * (1 + new Random(seed).nextInt(40));
+        Proc flow = start("client", Map.of("BATON_API_URL", "http://127.0.0.1:" + port + "/api",
+                "BATON_HOME", dir.resolve("client").toString(), "BATON_HEARTBEAT_INTERVAL", "1s"));
+        flow.awaitLine("done=" + killAfter);
+        flow.kill9();
+
+        String url = JdbcRunStore.embeddedUrl(serverHome);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'") == 0) {
+            assertThat(System.nanoTime()).as("the server marks the killed client's run CRASHED; %s", server.describe())
+                    .isLessThan(deadline);
+            Thread.sleep(200); // polling the database for the server's crash detection
+        }
+        long recorded = count(url, "SELECT count(*) FROM task_run");
+        long unfinished = count(url, "SELECT count(*) FROM task_run WHERE state_type NOT IN"
+                + " ('COMPLETED', 'CRASHED', 'FAILED', 'CANCELLED')");
+        System.out.printf("faults case=flow-process-kill store=server seed=%d told_done=%d recorded_task_runs=%d"
+                + " left_unfinished=%d%n", seed, killAfter, recorded, unfinished);
+        assertThat(unfinished).as("task runs of a crashed flow run left unfinished").isZero();
+        assertConsistent(url);
+    }
+
+    /** No state recorded twice, and every history a prefix of PENDING, RUNNING, then a final state. */
+    private static void assertConsistent(String url) throws SQLException {
+        assertThat(count(url, "SELECT count(*) FROM (SELECT task_run_id, type FROM task_run_state"
+                + " GROUP BY task_run_id, type HAVING count(*) > 1) d")).as("states recorded twice").isZero();
+        assertThat(count(url, "SELECT count(*) FROM task_run_state WHERE (seq = 0 AND type <> 'PENDING')"
+                + " OR (seq = 1 AND type NOT IN ('RUNNING', 'CRASHED')) OR (seq = 2 AND type NOT IN ('COMPLETED',"
+                + " 'CRASHED')) OR seq > 2")).as("states out of order").isZero();
+    }
+
+    /**
+     * Opening the database again (as the next process or ./baton command does) marks the killed
+     * run CRASHED once its last heartbeat is older than the crash timeout.
+     */
+    private void awaitCrashed(String url, Path home) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'") == 0) {
+            assertThat(System.nanoTime()).as("the killed process's run is found CRASHED").isLessThan(deadline);
+            Thread.sleep(200); // polling: the heartbeat ages on the real clock
+            JdbcRunStore.builder().embedded(home).crashTimeout(Duration.ofSeconds(2))
+                    .heartbeatInterval(Duration.ofMillis(500)).build().close();
+        }
+        assertThat(count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'")).isEqualTo(1);
+        assertThat(count(url, "SELECT count(*) FROM task_run WHERE state_type NOT IN ('COMPLETED', 'CRASHED',"
+                + " 'FAILED', 'CANCELLED')")).as("unfinished task runs of the crashed run").isZero();
+    }
+
+    private static long count(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private Proc start(String name, Map<String, String> env) throws Exception {
+        return start(FlowProcess.class, name, env, "1", Integer.toString(TASKS), "1000");
+    }
+
+    private Proc start(Class<?> main, String name, Map<String, String> env, String... args) throws Exception {
+        Proc p = Proc.start(dir.resolve("logs"), name, env, main.getName(), args);
+        processes.add(p);
+        return p;
+    }
+}
