@@ -23,8 +23,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>By default ({@code new HazelcastExecutor()}) every flow run starts its own local cluster,
- * like Dask's LocalCluster: worker JVMs with this JVM's class path, joined over 127.0.0.1 under
- * a cluster name unique to the run, stopped when the run ends.
+ * like Dask's LocalCluster: worker JVMs with this JVM's class path, listening on 127.0.0.1 only,
+ * joined under a random secret cluster name (passed through their environment, not their command
+ * lines), stopped when the run ends.
  *
  * <p>Task bodies, their arguments and results travel with Java serialization: they must be
  * {@link java.io.Serializable}, and their classes on the workers' class path and allowed by
@@ -81,16 +82,15 @@ public final class HazelcastExecutor implements Executor {
     @Override
     public Session open(FlowRun<?> flowRun) {
         if (members == null) {
-            String name = "baton-" + flowRun.id();
-            LocalCluster cluster = LocalCluster.start(name, workers, threadsPerWorker, jvmOptions, allowedPrefixes);
+            LocalCluster cluster = LocalCluster.start(workers, threadsPerWorker, jvmOptions, allowedPrefixes);
             try {
                 awaitFirstWorker(cluster);
-                HazelcastInstance client = HazelcastClient.newHazelcastClient(
-                        ClusterConfigs.client(name, cluster.addresses(), allowedPrefixes, startTimeout.toMillis()));
+                HazelcastInstance client = HazelcastClient.newHazelcastClient(ClusterConfigs.client(cluster.clusterName(),
+                        cluster.addresses(), allowedPrefixes, startTimeout.toMillis()));
                 awaitMembers(client, cluster);
                 awaitDirectConnections(client);
-                return new ClusterSession(client, cluster, "the local cluster '" + name + "' " + cluster.addresses(),
-                        allowedPrefixes);
+                // named by its addresses: its name is a secret, and this goes into messages and the run's history
+                return new ClusterSession(client, cluster, "the local cluster " + cluster.addresses(), allowedPrefixes);
             } catch (RuntimeException e) {
                 cluster.close();
                 throw e;
