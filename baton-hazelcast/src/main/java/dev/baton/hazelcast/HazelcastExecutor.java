@@ -84,7 +84,7 @@ public final class HazelcastExecutor implements Executor {
         if (members == null) {
             LocalCluster cluster = LocalCluster.start(workers, threadsPerWorker, jvmOptions, allowedPrefixes);
             try {
-                awaitFirstWorker(cluster);
+                awaitWorkersListening(cluster);
                 HazelcastInstance client = HazelcastClient.newHazelcastClient(ClusterConfigs.client(cluster.clusterName(),
                         cluster.addresses(), allowedPrefixes, startTimeout.toMillis()));
                 awaitMembers(client, cluster);
@@ -109,20 +109,21 @@ public final class HazelcastExecutor implements Executor {
         return new ClusterSession(client, null, "cluster '" + clusterName + "' " + members, allowedPrefixes);
     }
 
-    /** Waits until a worker accepts connections, so the client does not give up on a JVM still starting. */
-    private void awaitFirstWorker(LocalCluster cluster) {
+    /**
+     * Waits until every worker accepts connections: the client tries each address it is given at
+     * once, and logs a WARN for each that refuses (a JVM still starting).
+     */
+    private void awaitWorkersListening(LocalCluster cluster) {
         long deadline = System.nanoTime() + startTimeout.toNanos();
-        while (true) {
-            for (String address : cluster.addresses()) {
-                String[] hp = address.split(":");
-                try (java.net.Socket s = new java.net.Socket()) {
-                    s.connect(new java.net.InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 200);
-                    return;
-                } catch (java.io.IOException e) {
-                    // not listening yet
-                }
+        int listening = 0;
+        while (listening < cluster.addresses().size()) {
+            String[] hp = cluster.addresses().get(listening).split(":");
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 200);
+                listening++;
+            } catch (java.io.IOException e) {
+                checkStarting(cluster, deadline, listening); // not listening yet
             }
-            checkStarting(cluster, deadline, 0);
         }
     }
 
