@@ -106,7 +106,8 @@ public final class HazelcastExecutor implements Executor {
                     + " --cluster-name " + clusterName + ", or check the addresses and the cluster name", e);
         }
         awaitDirectConnections(client);
-        return new ClusterSession(client, null, "cluster '" + clusterName + "' " + members, allowedPrefixes);
+        // named by its addresses: the name is the cluster's password, and this goes into messages and the run's history
+        return new ClusterSession(client, null, "the cluster at " + members, allowedPrefixes);
     }
 
     /**
