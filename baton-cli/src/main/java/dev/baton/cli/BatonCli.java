@@ -153,10 +153,13 @@ public final class BatonCli implements Callable<Integer> {
 
     /** Listed for the help: the launcher script starts workers itself. */
     @Command(name = "worker", description = "Start a worker JVM for HazelcastExecutor.",
-            customSynopsis = {"baton worker hazelcast --cluster-name NAME [--member HOST:PORT]...",
-                    "                              [--class-path JARS] [--bind ADDRESS] [--port PORT]",
-                    "                              [--threads N] [--allow PREFIX]..."},
-            footer = "Started by the ./baton launcher script.")
+            customSynopsis = {"baton worker hazelcast (--cluster-name-file FILE | --cluster-name NAME)",
+                    "                              [--member HOST:PORT]... [--class-path JARS] [--bind ADDRESS]",
+                    "                              [--port PORT] [--threads N] [--allow PREFIX]..."},
+            footer = {"The cluster name is the cluster's only password: keep it in a file only you can read",
+                    "(chmod 600) or in BATON_CLUSTER_NAME; --cluster-name puts it where ps shows it to every user.",
+                    "A worker listens on its --bind address only (default 127.0.0.1).",
+                    "Started by the ./baton launcher script."})
     static final class Worker extends LauncherOnly {}
 
     /** A command the {@code ./baton} script handles before Java starts. */

@@ -13,8 +13,9 @@ import java.util.concurrent.ForkJoinPool;
 
 /**
  * The Hazelcast settings Baton's members and clients use: TCP/IP join on given addresses only
- * (no multicast, no auto-detection), loopback unless told otherwise, no phone-home, and a Java
- * deserialization filter that admits Baton's classes and the user's allowed packages only.
+ * (no multicast, no auto-detection), members listening on their bind address only (loopback
+ * unless told otherwise), no phone-home, and a Java deserialization filter that admits Baton's
+ * classes and the user's allowed packages only.
  */
 final class ClusterConfigs {
     /** The executor service the messages of {@link Messages} go to (task runs have threads of their own). */
@@ -31,6 +32,11 @@ final class ClusterConfigs {
                          List<String> allowedPrefixes) {
         Config config = new Config();
         config.setClusterName(clusterName);
+        // Workers hold no data, only run calls: as lite members they own no partitions, so a worker
+        // that stops has nothing to hand over and leaves at once. (A data member's graceful shutdown
+        // asked the master to migrate partitions the client's first lookup had assigned, and waited
+        // up to a second for it, while the others were stopping too.)
+        config.setLiteMember(true);
         config.setInstanceName("baton-worker-" + port); // names its threads in dumps and profiles
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
@@ -41,6 +47,10 @@ final class ClusterConfigs {
         config.setProperty("hazelcast.health.monitoring.level", "OFF");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(false);
+        // Listen on the bind address only: Hazelcast's default (hazelcast.socket.bind.any) listens on every
+        // interface, whatever the interfaces below say. Its other protocols (REST, memcache) are off by
+        // default and would share this one socket; outgoing connections bind this address too.
+        config.setProperty("hazelcast.socket.bind.any", "false");
         network.getInterfaces().setEnabled(true).addInterface(bindAddress);
         network.setPublicAddress(bindAddress + ":" + port);
         JoinConfig join = network.getJoin();

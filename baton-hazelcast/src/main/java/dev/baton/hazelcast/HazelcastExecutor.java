@@ -23,8 +23,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>By default ({@code new HazelcastExecutor()}) every flow run starts its own local cluster,
- * like Dask's LocalCluster: worker JVMs with this JVM's class path, joined over 127.0.0.1 under
- * a cluster name unique to the run, stopped when the run ends.
+ * like Dask's LocalCluster: worker JVMs with this JVM's class path, listening on 127.0.0.1 only,
+ * joined under a random secret cluster name (passed through their environment, not their command
+ * lines), stopped when the run ends.
  *
  * <p>Task bodies, their arguments and results travel with Java serialization: they must be
  * {@link java.io.Serializable}, and their classes on the workers' class path and allowed by
@@ -81,16 +82,15 @@ public final class HazelcastExecutor implements Executor {
     @Override
     public Session open(FlowRun<?> flowRun) {
         if (members == null) {
-            String name = "baton-" + flowRun.id();
-            LocalCluster cluster = LocalCluster.start(name, workers, threadsPerWorker, jvmOptions, allowedPrefixes);
+            LocalCluster cluster = LocalCluster.start(workers, threadsPerWorker, jvmOptions, allowedPrefixes);
             try {
-                awaitFirstWorker(cluster);
-                HazelcastInstance client = HazelcastClient.newHazelcastClient(
-                        ClusterConfigs.client(name, cluster.addresses(), allowedPrefixes, startTimeout.toMillis()));
+                awaitWorkersListening(cluster);
+                HazelcastInstance client = HazelcastClient.newHazelcastClient(ClusterConfigs.client(cluster.clusterName(),
+                        cluster.addresses(), allowedPrefixes, startTimeout.toMillis()));
                 awaitMembers(client, cluster);
                 awaitDirectConnections(client);
-                return new ClusterSession(client, cluster, "the local cluster '" + name + "' " + cluster.addresses(),
-                        allowedPrefixes);
+                // named by its addresses: its name is a secret, and this goes into messages and the run's history
+                return new ClusterSession(client, cluster, "the local cluster " + cluster.addresses(), allowedPrefixes);
             } catch (RuntimeException e) {
                 cluster.close();
                 throw e;
@@ -106,23 +106,25 @@ public final class HazelcastExecutor implements Executor {
                     + " --cluster-name " + clusterName + ", or check the addresses and the cluster name", e);
         }
         awaitDirectConnections(client);
-        return new ClusterSession(client, null, "cluster '" + clusterName + "' " + members, allowedPrefixes);
+        // named by its addresses: the name is the cluster's password, and this goes into messages and the run's history
+        return new ClusterSession(client, null, "the cluster at " + members, allowedPrefixes);
     }
 
-    /** Waits until a worker accepts connections, so the client does not give up on a JVM still starting. */
-    private void awaitFirstWorker(LocalCluster cluster) {
+    /**
+     * Waits until every worker accepts connections: the client tries each address it is given at
+     * once, and logs a WARN for each that refuses (a JVM still starting).
+     */
+    private void awaitWorkersListening(LocalCluster cluster) {
         long deadline = System.nanoTime() + startTimeout.toNanos();
-        while (true) {
-            for (String address : cluster.addresses()) {
-                String[] hp = address.split(":");
-                try (java.net.Socket s = new java.net.Socket()) {
-                    s.connect(new java.net.InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 200);
-                    return;
-                } catch (java.io.IOException e) {
-                    // not listening yet
-                }
+        int listening = 0;
+        while (listening < cluster.addresses().size()) {
+            String[] hp = cluster.addresses().get(listening).split(":");
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 200);
+                listening++;
+            } catch (java.io.IOException e) {
+                checkStarting(cluster, deadline, listening); // not listening yet
             }
-            checkStarting(cluster, deadline, 0);
         }
     }
 

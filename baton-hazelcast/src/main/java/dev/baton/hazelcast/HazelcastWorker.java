@@ -5,6 +5,7 @@ import com.hazelcast.client.ClientListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  *
  * <pre>
  * java -cp baton-hazelcast.jar:hazelcast.jar:app.jar dev.baton.hazelcast.HazelcastWorker \
- *      --cluster-name prod --bind 10.0.0.5 --port 5701 --member 10.0.0.5:5701 --member 10.0.0.6:5701 \
+ *      --cluster-name-file ~/.baton/cluster-name --bind 10.0.0.5 --port 5701 --member 10.0.0.5:5701 --member 10.0.0.6:5701 \
  *      --threads 8 --allow com.acme.
  * </pre>
  */
@@ -25,18 +26,25 @@ public final class HazelcastWorker {
 
     private HazelcastWorker() {}
 
-    /** Options of a worker, from its command line. */
-    record Options(String clusterName, String bind, int port, List<String> members, int threads, List<String> allow) {
+    /** Options of a worker, from its command line (and its environment, for the cluster name). */
+    record Options(ClusterName clusterName, String bind, int port, List<String> members, int threads, List<String> allow) {
         static Options parse(String[] args) {
-            String cluster = null, bind = "127.0.0.1";
+            return parse(args, System.getenv(ClusterName.ENVIRONMENT));
+        }
+
+        /** {@code environmentName}: the value of {@code BATON_CLUSTER_NAME}, or null. */
+        static Options parse(String[] args, String environmentName) {
+            ClusterName cluster = null;
+            String bind = "127.0.0.1";
             int port = 5701, threads = Runtime.getRuntime().availableProcessors();
             List<String> members = new ArrayList<>(), allow = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (a) {
-                    case "--cluster-name" -> cluster = require(a, value);
-                    case "--bind" -> bind = require(a, value);
+                    case "--cluster-name" -> cluster = once(cluster, new ClusterName(require(a, value), "--cluster-name"));
+                    case "--cluster-name-file" -> cluster = once(cluster, ClusterName.fromFile(Path.of(require(a, value))));
+                    case "--bind" -> bind = BindAddress.check(require(a, value));
                     case "--port" -> port = number(a, require(a, value));
                     case "--member" -> members.add(require(a, value));
                     case "--threads" -> threads = number(a, require(a, value));
@@ -46,9 +54,21 @@ public final class HazelcastWorker {
                 }
                 i++;
             }
-            if (cluster == null) throw new IllegalArgumentException("--cluster-name is required\n" + usage());
+            if (cluster == null) cluster = ClusterName.fromEnvironment(environmentName);
+            if (cluster == null) {
+                throw new IllegalArgumentException("no cluster name: give --cluster-name-file FILE, set " + ClusterName.ENVIRONMENT
+                        + ", or give --cluster-name NAME\n" + usage());
+            }
             if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
             return new Options(cluster, bind, port, members, threads, allow);
+        }
+
+        private static ClusterName once(ClusterName earlier, ClusterName name) {
+            if (earlier != null) {
+                throw new IllegalArgumentException("the cluster name is given twice (" + earlier.source() + " and " + name.source()
+                        + "): give one of --cluster-name and --cluster-name-file");
+            }
+            return name;
         }
 
         private static String require(String option, String value) {
@@ -67,15 +87,19 @@ public final class HazelcastWorker {
 
     static String usage() {
         return """
-                usage: baton worker hazelcast --cluster-name NAME [--bind ADDRESS] [--port PORT]
-                                              [--member HOST:PORT]... [--threads N] [--allow PACKAGE_PREFIX]...
-                                              [--class-path JARS]
-                  --cluster-name  the cluster to join (or form); clients connect with the same name
-                  --bind          the address to listen on (default 127.0.0.1: this machine only)
-                  --port          the port to listen on (default 5701)
-                  --member        a member to join, repeatable (default: form a cluster alone)
-                  --threads       task runs this worker runs at once (default: its processors)
-                  --allow         a class name prefix (com.acme.) whose objects may be deserialized, repeatable
+                usage: baton worker hazelcast (--cluster-name-file FILE | --cluster-name NAME) [--bind ADDRESS]
+                                              [--port PORT] [--member HOST:PORT]... [--threads N]
+                                              [--allow PACKAGE_PREFIX]... [--class-path JARS]
+                  --cluster-name-file  a file (chmod 600) whose first line is the cluster's name; clients connect
+                                       with the same name. Or set BATON_CLUSTER_NAME. The name is the cluster's
+                                       only password: Hazelcast's open-source transport has no other
+                  --cluster-name       the name itself; every user of this machine sees it in ps
+                  --bind               the IPv4 address to listen on, and only there (default 127.0.0.1:
+                                       this machine only)
+                  --port               the port to listen on (default 5701)
+                  --member             a member to join, repeatable (default: form a cluster alone)
+                  --threads            task runs this worker runs at once (default: its processors)
+                  --allow              a class name prefix (com.acme.) whose objects may be deserialized, repeatable
                 """;
     }
 
@@ -86,7 +110,7 @@ public final class HazelcastWorker {
             System.err.println("baton worker: this JVM has a deserialization filter already (jdk.serialFilter);"
                     + " Baton's filter applies to task calls only");
         }
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(ClusterConfigs.member(options.clusterName(), options.bind(),
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(ClusterConfigs.member(options.clusterName().value(), options.bind(),
                 options.port(), options.members(), options.threads(), options.allow()));
         WorkerChannels channels = WorkerChannels.of(member);
         member.getClientService().addClientListener(new ClientListener() {
@@ -111,8 +135,8 @@ public final class HazelcastWorker {
             return;
         }
         HazelcastInstance member = start(options);
-        System.out.println(READY + ": " + member.getCluster().getLocalMember().getAddress() + " in cluster '"
-                + options.clusterName() + "' with " + options.threads() + " threads");
+        System.out.println(READY + ": " + member.getCluster().getLocalMember().getAddress() + " in "
+                + options.clusterName().describe() + " with " + options.threads() + " threads");
         System.out.flush();
     }
 }

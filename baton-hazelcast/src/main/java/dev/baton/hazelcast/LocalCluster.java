@@ -14,19 +14,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Worker JVMs on this machine, like Dask's LocalCluster: started with this JVM's class path,
- * joined over 127.0.0.1 under a cluster name of their own, and stopped on {@link #close()} (or
- * when this JVM exits). On Java 25 and later they start from an ahead-of-time cache of their
+ * listening on 127.0.0.1 only, joined under a random cluster name of their own, and stopped on
+ * {@link #close()} (or when this JVM exits). The name is the cluster's only password (Hazelcast's
+ * open-source transport has no authentication), so it reaches the workers through their
+ * environment, which only this user can read, not their command lines, which {@code ps} shows to all. On Java 25 and later they start from an ahead-of-time cache of their
  * classes once one is made ({@link WorkerAotCache}).
  */
 final class LocalCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dev.baton.hazelcast");
-    private final String clusterName;
+    private final ClusterName clusterName;
     private final List<Process> workers = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::close, "baton-local-cluster-stop");
     private final WorkerAotCache aotCache;
 
-    private LocalCluster(String clusterName, WorkerAotCache aotCache) {
+    private LocalCluster(ClusterName clusterName, WorkerAotCache aotCache) {
         this.clusterName = clusterName;
         this.aotCache = aotCache;
     }
@@ -35,12 +37,11 @@ final class LocalCluster implements AutoCloseable {
      * Starts the worker JVMs; they join each other (and are ready for a client) a few seconds
      * later. Their output goes to this process's, as a terminal shows a Dask LocalCluster's.
      */
-    static LocalCluster start(String clusterName, int workers, int threadsPerWorker, List<String> jvmOptions,
-                              List<String> allowedPrefixes) {
+    static LocalCluster start(int workers, int threadsPerWorker, List<String> jvmOptions, List<String> allowedPrefixes) {
         List<String> options = new ArrayList<>(JvmOptions.forWorker());
         options.addAll(jvmOptions); // after ours, so they win
         WorkerAotCache aot = WorkerAotCache.forThisJvm(options);
-        LocalCluster cluster = new LocalCluster(clusterName, aot);
+        LocalCluster cluster = new LocalCluster(ClusterName.random(), aot);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             List<Integer> ports = freePorts(workers);
@@ -52,13 +53,15 @@ final class LocalCluster implements AutoCloseable {
                 command.addAll(aot.options());
                 command.addAll(options);
                 command.addAll(List.of("-cp", aot.classPath(), HazelcastWorker.class.getName(),
-                        "--cluster-name", clusterName, "--port", String.valueOf(port), "--threads", String.valueOf(threadsPerWorker)));
+                        "--port", String.valueOf(port), "--threads", String.valueOf(threadsPerWorker)));
                 // the first worker forms the cluster at once, the others join it: a member told of
                 // addresses not up yet tries them for seconds before it forms a cluster alone
                 for (String a : i == 0 ? cluster.addresses.subList(0, 1) : cluster.addresses) command.addAll(List.of("--member", a));
                 for (String p : allowedPrefixes) command.addAll(List.of("--allow", p));
                 LOG.debug("starting worker: {}", command);
-                cluster.workers.add(new ProcessBuilder(command).inheritIO().start());
+                ProcessBuilder worker = new ProcessBuilder(command).inheritIO();
+                worker.environment().put(ClusterName.ENVIRONMENT, cluster.clusterName.value());
+                cluster.workers.add(worker.start());
             }
             return cluster;
         } catch (IOException | RuntimeException e) {
@@ -82,8 +85,9 @@ final class LocalCluster implements AutoCloseable {
         return addresses;
     }
 
+    /** The cluster's secret name, for the client that connects to it. */
     String clusterName() {
-        return clusterName;
+        return clusterName.value();
     }
 
     /** True while at least one worker process is alive. */
@@ -102,20 +106,23 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Stops the workers one at a time, the last started first: each leaves a cluster that is
-     * still whole and whose master (the first worker) stays up until the end, so none of them
-     * logs warnings about members that vanish or requests it cannot serve, as they did when all
-     * stopped at once. A worker that has not left after 5 s is killed.
+     * Stops every worker at once, and kills one that has not exited after 5 s. Hazelcast members
+     * learn that a member left only by failing to reconnect to it, and the fifth failure (after
+     * about half a second) logs a WARN ("Removing connection to endpoint ... Connection refused")
+     * on every member still running, however orderly the leaving was. Stopped together (and, as
+     * lite members, with nothing to hand over), every worker closes its connections within a few
+     * milliseconds of the others: none is left running to fail five times. Stopped one at a time,
+     * each stayed up long enough after the previous one left to log it about every other run.
      */
     @Override
     public void close() {
         boolean interrupted = false;
-        for (Process p : workers.reversed()) {
+        for (Process p : workers) p.destroy();
+        for (Process p : workers) {
             if (interrupted) {
                 p.destroyForcibly();
                 continue;
             }
-            p.destroy();
             try {
                 if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

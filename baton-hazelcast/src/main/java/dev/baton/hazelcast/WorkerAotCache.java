@@ -285,7 +285,7 @@ final class WorkerAotCache {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && args[0].equals(RECORD)) {
-            HazelcastInstance member = HazelcastWorker.start(new HazelcastWorker.Options("baton-aot-" + UUID.randomUUID(),
+            HazelcastInstance member = HazelcastWorker.start(new HazelcastWorker.Options(ClusterName.random(),
                     "127.0.0.1", LocalCluster.freePorts(1).get(0), List.of(), 1, List.of()));
             member.shutdown();
             System.exit(0); // the JDK writes what it recorded as the JVM exits

@@ -156,7 +156,7 @@ class ClusterExecutionTest {
         assertThat(taskRun.state().type()).isEqualTo(StateType.FAILED);
         // the engine (baton-core) says this before the call reaches the executor
         assertThat(taskRun.state().message().orElseThrow())
-                .contains("Task run 'capturing-0' cannot be sent to cluster '" + CLUSTER + "'")
+                .contains("Task run 'capturing-0' cannot be sent to the cluster at " + List.of(workers.get(0).address, workers.get(1).address))
                 .contains("its body (or what its lambda captures) is not serializable: NotSerializableException: "
                         + Unshippable.class.getName());
     }
@@ -170,7 +170,7 @@ class ClusterExecutionTest {
 
         assertThat(taskRun.state().type()).isEqualTo(StateType.FAILED);
         assertThat(taskRun.state().message().orElseThrow())
-                .contains("Task run 'takes_unshippable-0' cannot be sent to cluster '" + CLUSTER + "'")
+                .contains("Task run 'takes_unshippable-0' cannot be sent to the cluster at " + List.of(workers.get(0).address, workers.get(1).address))
                 .contains("its arguments hold an object of type " + Unshippable.class.getName()
                         + ", which is not java.io.Serializable");
     }

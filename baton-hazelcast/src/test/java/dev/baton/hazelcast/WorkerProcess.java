@@ -41,13 +41,20 @@ final class WorkerProcess implements AutoCloseable {
 
     /** Starts a worker of {@code cluster} on a free port, joining {@code members} (none: it forms the cluster). */
     static WorkerProcess start(String cluster, String classPath, List<String> members, String... extraArgs) throws IOException {
+        return startOn("127.0.0.1", cluster, classPath, members, extraArgs);
+    }
+
+    /** Starts a worker with {@code --bind host} (none for 127.0.0.1, the default), as {@link #start}. */
+    static WorkerProcess startOn(String host, String cluster, String classPath, List<String> members, String... extraArgs)
+            throws IOException {
         int port = freePort();
-        String address = "127.0.0.1:" + port;
+        String address = host + ":" + port;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JvmOptions.forWorker()); // as ./baton worker hazelcast
         command.addAll(List.of("-Xmx256m", "-cp", classPath, HazelcastWorker.class.getName(),
                 "--cluster-name", cluster, "--port", String.valueOf(port), "--member", address));
+        if (!host.equals("127.0.0.1")) command.addAll(List.of("--bind", host));
         for (String m : members) command.addAll(List.of("--member", m));
         command.addAll(List.of(extraArgs));
         Path output = Files.createTempFile("baton-worker-", ".out");
