@@ -5,14 +5,11 @@ import dev.baton.FlowRun;
 import dev.baton.FlowRunHandle;
 import dev.baton.Task;
 import dev.baton.Task1;
-import dev.baton.TaskFuture;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A flow process the fault tests start (and kill): runs {@code RUNS} flow runs one after the
- * other, each of {@code TASKS} task runs submitted at once and gathered; every task run whose
+ * other, each of {@code TASKS} task runs called one after the other; every task run whose
  * index is a multiple of {@code LOG_EVERY} logs one line. Where its runs are recorded comes from
  * its environment, as for any flow process ({@code BATON_API_URL}: client mode; else the embedded
  * store under {@code BATON_HOME}).
@@ -37,11 +34,9 @@ public final class FlowProcess {
             return i;
         });
         var flow = Flow.named("fault_fanout").of(() -> {
-            List<TaskFuture<Integer>> futures = new ArrayList<>(tasks);
-            for (int i = 0; i < tasks; i++) futures.add(work.submit(i));
             long sum = 0;
             for (int i = 0; i < tasks; i++) {
-                sum += futures.get(i).result();
+                sum += work.call(i); // returns once the task run is Completed, as result() would
                 if ((i + 1) % REPORT_EVERY == 0) {
                     System.out.println("done=" + (i + 1));
                     System.out.flush();

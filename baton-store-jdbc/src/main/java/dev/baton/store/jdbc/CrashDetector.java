@@ -50,7 +50,9 @@ public final class CrashDetector {
     private static final String LAST_HEARD = "COALESCE(heartbeat_ns, start_ns, created_ns)";
     private static final String CANDIDATES = "SELECT id, name, flow_name, process, heartbeat_ns, state_type, "
             + LAST_HEARD + " FROM flow_run WHERE (state_type IN ('RUNNING', 'CANCELLING') AND " + LAST_HEARD + " < ?)"
-            + " OR (state_type IN ('PENDING', 'SCHEDULED', 'PAUSED') AND heartbeat_ns < ?)";
+            + " OR (state_type IN ('PENDING', 'SCHEDULED', 'PAUSED') AND heartbeat_ns < ?)"
+            // created by a flow process that died before its run started (a process starts its runs at once)
+            + " OR (state_type = 'PENDING' AND heartbeat_ns IS NULL AND process IS NOT NULL AND created_ns < ?)";
     // the atomic step: only the detector whose update finds the run still in its state marks it
     private static final String MARK_FLOW_RUN = "UPDATE flow_run SET state_type = 'CRASHED', state_name = 'Crashed',"
             + " end_ns = ? WHERE id = ? AND state_type = ? AND " + LAST_HEARD + " < ?";
@@ -155,6 +157,7 @@ public final class CrashDetector {
             try (PreparedStatement s = c.prepareStatement(CANDIDATES)) {
                 s.setLong(1, cutoff);
                 s.setLong(2, cutoff);
+                s.setLong(3, cutoff);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         candidates.add(new Candidate(db.getUuid(r, 1), r.getString(2), r.getString(3), r.getString(4),
