@@ -150,6 +150,30 @@ class ApiInputTest {
                 }
             }
         }
+        // malformed requests as a whole: a URI or header too long, an unknown version, a broken header line,
+        // a body length that is not a number, a method Jetty does not know
+        List<String> broken = List.of(
+                "GET /api/flow_runs/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n",
+                "GET /api/health HTTP/9.9\r\nHost: x\r\n\r\n",
+                "DELETE /api/flow_runs/x HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n",
+                "POST /api/flow_runs HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n",
+                "BREW /api/health HTTP/1.1\r\nHost: x\r\n\r\n",
+                "PUT /api/flow_runs/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        for (String request : broken) {
+            RawAnswer a = raw(request);
+            answers++;
+            String error = null;
+            try {
+                error = Http.JSON.readTree(a.body()).path("error").asText(null);
+            } catch (java.io.IOException e) {
+                // not JSON: reported below
+            }
+            if (a.status() < 400 || !a.contentType().startsWith("application/json") || error == null
+                    || error.isBlank()) {
+                wrong.add(request.substring(0, Math.min(60, request.indexOf('\r'))) + " -> " + a);
+            }
+        }
         assertThat(wrong).as(wrong.size() + " of " + answers + " answers are not JSON errors").isEmpty();
         String refused = raw("DELETE /api/flow_runs/a|b HTTP/1.1\r\nHost: x\r\n\r\n").body();
         Http.Answer sample = new Http.Answer(400, refused, "application/json");
