@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * set_state answered ACCEPT, REJECT and WAIT, and errors), answers exactly as the OpenAPI document
  * it serves says: the status is documented for the route, and the body validates against the
  * document's schema for that route and status (checked by a JSON-schema validator that knows
- * OpenAPI 3.0's {@code nullable}).
+ * OpenAPI 3.0's {@code nullable}). Over the embedded database here, over PostgreSQL in
+ * {@link PostgresOpenApiAnswersTest}.
  */
 class OpenApiAnswersTest {
     @TempDir
@@ -53,10 +54,14 @@ class OpenApiAnswersTest {
     private int answers;
     private Instant clock = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
+    /** The database served. */
+    ServerOptions.Builder options() {
+        return ServerOptions.builder().batonHome(home);
+    }
+
     @BeforeEach
     void start() {
-        server = ApiServer.start(ServerOptions.builder().batonHome(home).port(0).maxBody(64 * 1024)
-                .slotRetry(Duration.ofSeconds(5)).build());
+        server = ApiServer.start(options().port(0).maxBody(64 * 1024).slotRetry(Duration.ofSeconds(5)).build());
         http = Http.of(server);
         Http.Answer a = http.get("/api/openapi.json");
         assertThat(a.status()).isEqualTo(200);
