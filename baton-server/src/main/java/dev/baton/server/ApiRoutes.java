@@ -90,7 +90,8 @@ final class ApiRoutes {
 
         r.add(new Route("POST", "/api/flow_runs", "Create a flow run", Bodies.FlowRunCreate.class,
                 FlowRunSummary.class, 201, maxBody,
-                (ctx, body) -> recorder.durably(() -> recorder.createFlowRun(ApiJson.read(body, Bodies.FlowRunCreate.class)))));
+                (ctx, body) -> recorder.durably(() -> recorder.createFlowRun(ApiJson.read(body,
+                        Bodies.FlowRunCreate.class)))).answers(409, "A run with this id exists already"));
         r.add(get("/api/flow_runs/{id}", "A flow run with its state history, task runs and subflow runs",
                 FlowRunDetail.class, (ctx, body) -> flowRun(ctx)));
         r.add(post("/api/flow_runs/filter", "Flow runs by state, name, creation time and tags, newest first, a page"
@@ -103,10 +104,10 @@ final class ApiRoutes {
                 STATES_BY_ID, (ctx, body) -> flowRunStates(body)));
         r.add(new Route("POST", "/api/flow_runs/{id}/cancel", "Cancel a flow run that has not finished: it goes"
                 + " Cancelling, and its process stops it and ends it Cancelled (409 if it has finished)", null,
-                FlowRunSummary.class, 200, 0, (ctx, body) -> cancel(ctx)));
+                FlowRunSummary.class, 200, 0, (ctx, body) -> cancel(ctx)).answers(409, "The flow run has finished"));
         r.add(new Route("DELETE", "/api/flow_runs/{id}", "Delete a finished flow run with its states, task runs,"
                 + " log lines and subflow runs (409 if it has not finished)", null, null, 204, 0,
-                (ctx, body) -> deleteFlowRun(ctx)));
+                (ctx, body) -> deleteFlowRun(ctx)).answers(409, "The flow run has not finished"));
         r.add(new Route("GET", "/api/flow_runs/{id}/task_runs", "The task runs of a flow run in creation order,"
                 + " each with its state history and the task runs it waited for, a page at a time (total: how many"
                 + " the flow run has)", null, TASK_RUN_PAGE, 200, 0, (ctx, body) -> taskRunPage(ctx), List.of(),
@@ -121,7 +122,9 @@ final class ApiRoutes {
 
         r.add(new Route("POST", "/api/task_runs", "Create a task run in a flow run", Bodies.TaskRunCreate.class,
                 TaskRunDetail.class, 201, maxBody,
-                (ctx, body) -> recorder.durably(() -> recorder.createTaskRun(ApiJson.read(body, Bodies.TaskRunCreate.class)))));
+                (ctx, body) -> recorder.durably(() -> recorder.createTaskRun(ApiJson.read(body,
+                        Bodies.TaskRunCreate.class)))).answers(404, "No such flow run")
+                .answers(409, "A run with this id exists already"));
         r.add(get("/api/task_runs/{id}", "A task run with its state history", TaskRunDetail.class,
                 (ctx, body) -> history.taskRun(uuid(ctx, "id"))
                         .orElseThrow(() -> ApiError.notFound("No task run " + ctx.pathParam("id")))));

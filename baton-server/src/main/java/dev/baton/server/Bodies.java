@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import dev.baton.StateType;
 import dev.baton.internal.history.StateRecord;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.UUID;
 
 /**
  * The request and response bodies of the API that are not history records themselves. Optional
- * numbers are boxed so that a missing field can be told from a zero.
+ * numbers are boxed so that a missing field can be told from a zero; {@link Nullable} marks what
+ * may be null (or left out of a request), as the OpenAPI document says.
  */
 final class Bodies {
     private Bodies() {}
@@ -31,19 +33,22 @@ final class Bodies {
     }
 
     /** {@code POST /api/flow_runs}: a flow run to create; id, name and created are given by the server when missing. */
-    record FlowRunCreate(UUID id, String name, String flowName, String parameters, UUID parentFlowRunId,
-                         UUID parentTaskRunId, Set<String> tags, Instant created, String process) {}
+    record FlowRunCreate(@Nullable UUID id, @Nullable String name, String flowName, @Nullable String parameters,
+                         @Nullable UUID parentFlowRunId, @Nullable UUID parentTaskRunId, @Nullable Set<String> tags,
+                         @Nullable Instant created, @Nullable String process) {}
 
     /** {@code POST /api/task_runs}: a task run to create; id, ordinal and name are given by the server when missing. */
-    record TaskRunCreate(UUID id, UUID flowRunId, Integer ordinal, String name, String taskName, String taskVersion,
-                         Set<String> tags, List<UUID> upstream, UUID subflowRunId) {}
+    record TaskRunCreate(@Nullable UUID id, UUID flowRunId, @Nullable Integer ordinal, @Nullable String name,
+                         String taskName, @Nullable String taskVersion, @Nullable Set<String> tags,
+                         @Nullable List<UUID> upstream, @Nullable UUID subflowRunId) {}
 
     /** {@code POST /api/flow_runs/filter}: a FlowRunFilter whose fields may all be left out. */
-    record FlowRunQuery(Set<StateType> states, String name, Instant createdAfter, Instant createdBefore,
-                        Set<String> tags, Integer offset, Integer limit) {}
+    record FlowRunQuery(@Nullable Set<StateType> states, @Nullable String name, @Nullable Instant createdAfter,
+                        @Nullable Instant createdBefore, @Nullable Set<String> tags, @Nullable Integer offset,
+                        @Nullable Integer limit) {}
 
     /** {@code POST /api/flow_runs/lookup}: an id, the start of one, or a name; at most {@code limit} answers. */
-    record FlowRunLookup(String reference, Integer limit) {}
+    record FlowRunLookup(String reference, @Nullable Integer limit) {}
 
     /**
      * {@code POST /api/flow_runs/states}: the flow runs whose current state a process asks for
@@ -52,22 +57,24 @@ final class Bodies {
     record FlowRunStatesQuery(List<UUID> ids) {}
 
     /** {@code POST /api/logs/filter}: a LogFilter whose offset and limit may be left out. */
-    record LogQuery(UUID flowRunId, UUID taskRunId, Integer offset, Integer limit) {}
+    record LogQuery(@Nullable UUID flowRunId, @Nullable UUID taskRunId, @Nullable Integer offset,
+                    @Nullable Integer limit) {}
 
     /** {@code POST .../set_state}: the state proposed; {@code force} skips the orchestration rules. */
-    record SetState(StateRecord state, Boolean force) {}
+    record SetState(StateRecord state, @Nullable Boolean force) {}
 
     /** The answer of {@code set_state}. */
-    record SetStateResult(Decision.Status status, StateRecord state, Double delaySeconds, String reason) {}
+    record SetStateResult(Decision.Status status, @Nullable StateRecord state, @Nullable Double delaySeconds,
+                          @Nullable String reason) {}
 
     /** One node of {@code GET /api/flow_runs/{id}/graph}: a task run and the task runs it waited for. */
-    record GraphNode(UUID id, String name, StateRecord state, List<UUID> upstream) {}
+    record GraphNode(UUID id, String name, @Nullable StateRecord state, List<UUID> upstream) {}
 
     /** {@code POST /api/concurrency_limits}. */
     record LimitCreate(String tag, Integer limit) {}
 
     /** {@code POST /api/concurrency_limits/increment}: take a slot of every tag for a task run, or none. */
-    record SlotRequest(List<String> tags, UUID taskRunId, UUID flowRunId) {}
+    record SlotRequest(List<String> tags, UUID taskRunId, @Nullable UUID flowRunId) {}
 
     /** The answer to a slot request: acquired, or ask again after {@code retryAfterSeconds}. */
     record SlotAnswer(boolean acquired, double retryAfterSeconds) {}

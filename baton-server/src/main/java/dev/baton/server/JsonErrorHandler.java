@@ -12,8 +12,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Jetty's answer to requests it refuses before the API sees them (a malformed request line or
- * header, an ambiguous URI): the API's JSON error body instead of an HTML page, and never a
- * stack trace.
+ * header, an ambiguous URI, a character not allowed in a path): the API's JSON error body instead
+ * of an HTML page or an empty body, for every method, and never a stack trace.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -21,6 +21,12 @@ final class JsonErrorHandler extends ErrorHandler {
         setShowStacks(false);
         setShowCauses(false);
         setShowOrigin(false);
+    }
+
+    /** Every method gets the JSON body: Jetty's default gives one to GET, POST and HEAD only, none to the rest. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
     }
 
     @Override
@@ -40,10 +46,19 @@ final class JsonErrorHandler extends ErrorHandler {
         return ByteBuffer.wrap(body(status, reason));
     }
 
-    private static byte[] body(int code, String message) {
+    /** What a 400 from here means and how to send the request instead. */
+    static final String MALFORMED = "the request line, its path or a header is malformed: percent-encode spaces,"
+            + " '|', '%' and non-ASCII characters in a path (%20, %7C, %25, %C3%A9 for 'é'); see /api/openapi.json"
+            + " for the routes";
+
+    static String message(int code, String detail) {
         String reason = HttpStatus.getMessage(code);
-        String text = "HTTP " + code + " " + (reason == null ? "" : reason)
-                + (message == null || message.isBlank() || message.equals(reason) ? "" : ": " + message);
-        return ApiJson.write(new Bodies.Error(text.strip()));
+        String text = ("HTTP " + code + " " + (reason == null ? "" : reason)).strip();
+        if (detail != null && !detail.isBlank() && !detail.equals(reason)) text += ": " + detail;
+        return code == 400 ? text + "; " + MALFORMED : text;
+    }
+
+    private static byte[] body(int code, String message) {
+        return ApiJson.write(new Bodies.Error(message(code, message)));
     }
 }

@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.jspecify.annotations.Nullable;
 
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -11,9 +12,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -23,11 +26,22 @@ import java.util.regex.Pattern;
  * The OpenAPI 3 document of the API, made from the route table: every route with its path
  * parameters, request body and answers; every record that travels as a schema under
  * {@code components}, derived from its components as Jackson writes them.
+ *
+ * <p>The server writes every component of a record, null or not, so an answer's schema requires
+ * every property, and marks {@code nullable} exactly the components annotated {@link Nullable}
+ * (the records' own statement of which fields may be null). A request may leave fields out (the
+ * server fills in or refuses what is missing, saying which): a record that travels both ways has
+ * a second schema for requests, named {@code <Name>Input}, requiring only its primitive fields.
  */
 final class OpenApiDocument {
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
 
     private final Map<String, Object> schemas = new TreeMap<>();
+    /** The names of the schemas made for answers: a request's schema of the same record gets another name. */
+    private final Set<String> answerSchemas = new HashSet<>();
+
+    /** Which way a body travels: answers are written whole, requests may leave fields out. */
+    private enum Direction { ANSWER, REQUEST }
 
     private OpenApiDocument() {}
 
@@ -37,6 +51,10 @@ final class OpenApiDocument {
 
     private Map<String, Object> build(List<Route> routes, String version, boolean apiKey) {
         Map<String, Object> paths = new TreeMap<>();
+        // answers first: their schemas keep the records' own names
+        for (Route r : routes) {
+            if (r.response() != null) schema(r.response(), Direction.ANSWER);
+        }
         for (Route r : routes) {
             @SuppressWarnings("unchecked")
             Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(r.path(), p -> new TreeMap<>());
@@ -82,13 +100,13 @@ final class OpenApiDocument {
         if (!parameters.isEmpty()) op.put("parameters", parameters);
         if (r.request() != null) {
             op.put("requestBody", Map.of("required", true, "content",
-                    Map.of("application/json", Map.of("schema", schema(r.request())))));
+                    Map.of("application/json", Map.of("schema", schema(r.request(), Direction.REQUEST)))));
         }
         Map<String, Object> responses = new LinkedHashMap<>();
         Map<String, Object> ok = new LinkedHashMap<>();
         ok.put("description", r.status() == 204 ? "Done, no content" : "Success");
         if (r.response() != null) {
-            ok.put("content", Map.of("application/json", Map.of("schema", schema(r.response()))));
+            ok.put("content", Map.of("application/json", Map.of("schema", schema(r.response(), Direction.ANSWER))));
         }
         responses.put(String.valueOf(r.status()), ok);
         Map<String, Object> error = Map.of("content", Map.of("application/json",
@@ -98,9 +116,12 @@ final class OpenApiDocument {
         }
         if (r.path().contains("{")) responses.put("404", withDescription(error, "No such run, flow or tag"));
         if (r.request() != null) responses.put("413", withDescription(error, "Request body too large"));
+        r.errors().forEach((status, description) -> responses.put(String.valueOf(status),
+                withDescription(error, description)));
         if (!r.path().equals("/api/health")) {
             responses.put("401", withDescription(error, "API key missing or wrong (when the server requires one)"));
         }
+        responses.put("default", withDescription(error, "A fault of the server (500) or its database (503)"));
         op.put("responses", responses);
         if (r.path().equals("/api/health")) op.put("security", List.of());
         return op;
@@ -124,23 +145,27 @@ final class OpenApiDocument {
 
     // ----- schemas -----
 
-    private Map<String, Object> schema(Type type) {
-        return schema(type, Map.of());
+    private Map<String, Object> schema(Type type, Direction direction) {
+        return schema(type, Map.of(), direction);
     }
 
-    private Map<String, Object> schema(Type type, Map<String, Type> bindings) {
-        if (type instanceof TypeVariable<?> v) return schema(bindings.getOrDefault(v.getName(), Object.class), Map.of());
+    private Map<String, Object> schema(Type type, Map<String, Type> bindings, Direction direction) {
+        if (type instanceof TypeVariable<?> v) {
+            return schema(bindings.getOrDefault(v.getName(), Object.class), Map.of(), direction);
+        }
         if (type instanceof ParameterizedType p) {
             Class<?> raw = (Class<?>) p.getRawType();
             Type[] args = p.getActualTypeArguments();
             if (Collection.class.isAssignableFrom(raw)) {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("type", "array");
-                s.put("items", schema(args[0], bindings));
+                s.put("items", schema(args[0], bindings, direction));
                 if (java.util.Set.class.isAssignableFrom(raw)) s.put("uniqueItems", true);
                 return s;
             }
-            if (Map.class.isAssignableFrom(raw)) return Map.of("type", "object");
+            if (Map.class.isAssignableFrom(raw)) {
+                return Map.of("type", "object", "additionalProperties", schema(args[1], bindings, direction));
+            }
             if (raw.isRecord()) {
                 // a generic record (Page<T>): one schema per binding, named after it
                 Map<String, Type> b = new LinkedHashMap<>();
@@ -150,9 +175,9 @@ final class OpenApiDocument {
                     b.put(vars[i].getName(), args[i]);
                     name.append(args[i] instanceof Class<?> c ? c.getSimpleName() : "Object");
                 }
-                return ref(name.toString(), raw, b);
+                return ref(name.toString(), raw, b, direction);
             }
-            return schema(raw, bindings);
+            return schema(raw, bindings, direction);
         }
         Class<?> c = (Class<?>) type;
         if (c == String.class) return Map.of("type", "string");
@@ -166,20 +191,25 @@ final class OpenApiDocument {
             return Map.of("type", "string", "enum", Arrays.stream(c.getEnumConstants()).map(String::valueOf).toList());
         }
         if (Map.class.isAssignableFrom(c) || c == Object.class) return Map.of("type", "object");
-        if (c.isRecord()) return ref(c.getSimpleName(), c, Map.of());
-        if (c.isSealed() && c.isAnnotationPresent(JsonSubTypes.class)) return ref(c.getSimpleName(), c, Map.of());
+        if (c.isRecord() || c.isSealed() && c.isAnnotationPresent(JsonSubTypes.class)) {
+            return ref(c.getSimpleName(), c, Map.of(), direction);
+        }
         throw new IllegalStateException("no OpenAPI schema for " + c);
     }
 
-    private Map<String, Object> ref(String name, Class<?> c, Map<String, Type> bindings) {
+    private Map<String, Object> ref(String name, Class<?> c, Map<String, Type> bindings, Direction direction) {
+        if (direction == Direction.REQUEST && answerSchemas.contains(name)) name = name + "Input";
         if (!schemas.containsKey(name)) {
+            if (direction == Direction.ANSWER) answerSchemas.add(name);
             schemas.put(name, Map.of()); // placeholder: records may refer to themselves
-            schemas.put(name, c.isRecord() ? recordSchema(c, bindings, null) : unionSchema(c));
+            schemas.put(name, c.isRecord() ? recordSchema(c, bindings, null, direction)
+                    : unionSchema(c, direction));
         }
         return Map.of("$ref", "#/components/schemas/" + name);
     }
 
-    private Map<String, Object> recordSchema(Class<?> c, Map<String, Type> bindings, Map.Entry<String, String> kind) {
+    private Map<String, Object> recordSchema(Class<?> c, Map<String, Type> bindings, Map.Entry<String, String> kind,
+                                             Direction direction) {
         Map<String, Object> properties = new LinkedHashMap<>();
         List<String> required = new ArrayList<>();
         if (kind != null) {
@@ -187,24 +217,43 @@ final class OpenApiDocument {
             required.add(kind.getKey());
         }
         for (RecordComponent rc : c.getRecordComponents()) {
-            properties.put(rc.getName(), schema(rc.getGenericType(), bindings));
-            if (rc.getType().isPrimitive()) required.add(rc.getName());
+            Map<String, Object> property = schema(rc.getGenericType(), bindings, direction);
+            if (rc.getAnnotatedType().isAnnotationPresent(Nullable.class)) property = nullable(property);
+            properties.put(rc.getName(), property);
+            if (direction == Direction.ANSWER || rc.getType().isPrimitive()) required.add(rc.getName());
         }
         return object(properties, required);
     }
 
     /** A sealed interface written with a type property: one of its records, told apart by that property. */
-    private Map<String, Object> unionSchema(Class<?> c) {
+    private Map<String, Object> unionSchema(Class<?> c, Direction direction) {
         String property = c.getAnnotation(JsonTypeInfo.class).property();
         List<Object> oneOf = new ArrayList<>();
         Map<String, String> mapping = new LinkedHashMap<>();
         for (JsonSubTypes.Type t : c.getAnnotation(JsonSubTypes.class).value()) {
-            String name = c.getSimpleName() + t.value().getSimpleName();
-            schemas.put(name, recordSchema(t.value(), Map.of(), Map.entry(property, t.name())));
+            String name = c.getSimpleName() + t.value().getSimpleName()
+                    + (direction == Direction.REQUEST && answerSchemas.contains(c.getSimpleName()) ? "Input" : "");
+            if (direction == Direction.ANSWER) answerSchemas.add(name);
+            schemas.put(name, recordSchema(t.value(), Map.of(), Map.entry(property, t.name()), direction));
             oneOf.add(Map.of("$ref", "#/components/schemas/" + name));
             mapping.put(t.name(), "#/components/schemas/" + name);
         }
         return Map.of("oneOf", oneOf, "discriminator", Map.of("propertyName", property, "mapping", mapping));
+    }
+
+    /**
+     * The schema that also allows null: {@code nullable} beside the type, or, for a reference (whose
+     * siblings OpenAPI 3.0 ignores), the reference wrapped in {@code allOf}.
+     */
+    private static Map<String, Object> nullable(Map<String, Object> schema) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        if (schema.containsKey("$ref")) {
+            s.put("allOf", List.of(schema));
+        } else {
+            s.putAll(schema);
+        }
+        s.put("nullable", true);
+        return s;
     }
 
     private static Map<String, Object> object(Map<String, ?> properties, List<String> required) {

@@ -123,6 +123,103 @@ class ApiInputTest {
     }
 
     @Test
+    void requestsRefusedBeforeAnyRouteAreJsonErrorsForEveryMethod() throws Exception {
+        // bad percent-escapes, raw spaces, '|' and non-ASCII bytes in the path, escaped NUL and slash,
+        // dot segments, unknown routes: Jetty refuses some before the API sees them, whatever the method
+        String[] methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"};
+        String[] paths = {"/api/flow_runs/%ZZ", "/api/flow_runs/a b", "/api/flow_runs/a|b", "/api/x",
+                "/api/flow_runs/%", "/api/flow_runs/%00", "/api/flow_runs/a%2Fb", "/api/../x", "/api/flow_runs/\u00e9"};
+        List<String> wrong = new ArrayList<>();
+        int answers = 0;
+        for (String method : methods) {
+            for (String path : paths) {
+                RawAnswer a = raw(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
+                answers++;
+                String error = null;
+                try {
+                    error = Http.JSON.readTree(a.body()).path("error").asText(null);
+                } catch (java.io.IOException e) {
+                    // not JSON: reported below
+                }
+                if (a.status() < 400 || a.status() >= 500 || !a.contentType().startsWith("application/json")
+                        || error == null || error.isBlank() || a.body().contains("Exception")
+                        || a.status() == 400 && !error.contains("percent-encode") && !error.contains("id")) {
+                    wrong.add(method + " " + path + " -> " + a);
+                }
+            }
+        }
+        // malformed requests as a whole: a URI or header too long, an unknown version, a broken header line,
+        // a body length that is not a number, a method Jetty does not know
+        List<String> broken = List.of(
+                "GET /api/flow_runs/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n",
+                "GET /api/health HTTP/9.9\r\nHost: x\r\n\r\n",
+                "DELETE /api/flow_runs/x HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n",
+                "POST /api/flow_runs HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n",
+                "BREW /api/health HTTP/1.1\r\nHost: x\r\n\r\n",
+                "PUT /api/flow_runs/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        for (String request : broken) {
+            RawAnswer a = raw(request);
+            answers++;
+            String error = null;
+            try {
+                error = Http.JSON.readTree(a.body()).path("error").asText(null);
+            } catch (java.io.IOException e) {
+                // not JSON: reported below
+            }
+            if (a.status() < 400 || !a.contentType().startsWith("application/json") || error == null
+                    || error.isBlank()) {
+                wrong.add(request.substring(0, Math.min(60, request.indexOf('\r'))) + " -> " + a);
+            }
+        }
+        assertThat(wrong).as(wrong.size() + " of " + answers + " answers are not JSON errors").isEmpty();
+        String refused = raw("DELETE /api/flow_runs/a|b HTTP/1.1\r\nHost: x\r\n\r\n").body();
+        Http.Answer sample = new Http.Answer(400, refused, "application/json");
+        assertThat(sample.error()).contains("Illegal Path Character").contains("percent-encode");
+    }
+
+    /** An answer read off a raw socket. */
+    record RawAnswer(int status, String contentType, String body) {}
+
+    /** Sends {@code request} as it is (no client cleans the path up) and reads the whole answer. */
+    private static RawAnswer raw(String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            String head = end < 0 ? answer : answer.substring(0, end);
+            String body = end < 0 ? "" : answer.substring(end + 4);
+            String[] lines = head.split("\r\n");
+            int status = lines[0].startsWith("HTTP/1.1 ") ? Integer.parseInt(lines[0].substring(9, 12)) : -1;
+            String type = "";
+            boolean chunked = false;
+            for (String line : lines) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-type:")) type = line.substring(13).strip();
+                if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+            }
+            return new RawAnswer(status, type, chunked ? unchunk(body) : body);
+        }
+    }
+
+    private static String unchunk(String body) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < body.length()) {
+            int eol = body.indexOf("\r\n", i);
+            if (eol < 0) break;
+            int size = Integer.parseInt(body.substring(i, eol).strip(), 16);
+            if (size == 0) break;
+            b.append(body, eol + 2, eol + 2 + size);
+            i = eol + 2 + size + 2;
+        }
+        return b.toString();
+    }
+
+    @Test
     void oversizeBodiesAre413() {
         byte[] big = new byte[(int) ServerOptions.DEFAULT_MAX_BODY + 10];
         java.util.Arrays.fill(big, (byte) ' ');

@@ -1,5 +1,7 @@
 package dev.baton.internal.history;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -11,7 +13,7 @@ import java.util.List;
  * many there are in all, and {@link RunHistory#taskRuns(java.util.UUID, int, int)} pages through
  * them.
  */
-public record FlowRunDetail(FlowRunSummary run, String parameters, List<StateRecord> history,
+public record FlowRunDetail(FlowRunSummary run, @Nullable String parameters, List<StateRecord> history,
                             List<TaskRunDetail> taskRuns, List<FlowRunSummary> subflowRuns) {
     /** The most task runs a detail holds. */
     public static final int MAX_TASK_RUNS = 1000;

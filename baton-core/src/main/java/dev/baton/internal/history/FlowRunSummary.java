@@ -1,9 +1,12 @@
 package dev.baton.internal.history;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.util.UUID;
 
 /** A flow run as listed: its current state and times, no history. */
-public record FlowRunSummary(UUID id, String name, String flowName, UUID parentFlowRunId, StateRecord state,
-                             Instant created, Instant start, Instant end, long taskRuns) {
+public record FlowRunSummary(UUID id, String name, String flowName, @Nullable UUID parentFlowRunId,
+                             @Nullable StateRecord state, Instant created, @Nullable Instant start,
+                             @Nullable Instant end, long taskRuns) {
 }

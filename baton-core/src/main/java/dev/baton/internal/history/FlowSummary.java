@@ -1,5 +1,7 @@
 package dev.baton.internal.history;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -8,8 +10,8 @@ import java.util.UUID;
  * first and the newest of them were created, and the newest run's id and current state (null
  * while it has none).
  */
-public record FlowSummary(String name, long flowRuns, Instant firstRun, Instant lastRun, UUID lastFlowRunId,
-                          StateRecord lastState) {
+public record FlowSummary(String name, long flowRuns, Instant firstRun, Instant lastRun, @Nullable UUID lastFlowRunId,
+                          @Nullable StateRecord lastState) {
 
     /** The most flows one page holds. */
     public static final int MAX_LIMIT = FlowRunFilter.MAX_LIMIT;

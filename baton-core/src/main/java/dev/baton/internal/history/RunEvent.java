@@ -2,6 +2,7 @@ package dev.baton.internal.history;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.List;
@@ -29,16 +30,18 @@ import java.util.UUID;
 public sealed interface RunEvent {
 
     /** A flow run was created; {@code parameters} is a JSON array of its arguments. */
-    record FlowRunCreated(UUID id, String name, String flowName, String parameters, UUID parentFlowRunId,
-                          UUID parentTaskRunId, Set<String> tags, Instant created, String process) implements RunEvent {}
+    record FlowRunCreated(UUID id, String name, String flowName, @Nullable String parameters,
+                          @Nullable UUID parentFlowRunId, @Nullable UUID parentTaskRunId, Set<String> tags,
+                          Instant created, @Nullable String process) implements RunEvent {}
 
     /**
      * A task run was created: the {@code ordinal}-th of its flow run, with the task runs it waits for;
      * {@code callPosition} (null if not known) is which call of its task it is in its flow run's
      * attempt (see {@code TaskRun.callPosition()}).
      */
-    record TaskRunCreated(UUID id, UUID flowRunId, int ordinal, String name, String taskName, String taskVersion,
-                          Set<String> tags, List<UUID> upstream, UUID subflowRunId, Integer callPosition)
+    record TaskRunCreated(UUID id, UUID flowRunId, int ordinal, String name, String taskName,
+                          @Nullable String taskVersion, Set<String> tags, List<UUID> upstream,
+                          @Nullable UUID subflowRunId, @Nullable Integer callPosition)
             implements RunEvent {
         /** A task run created with no call position (through the API, or by an older Baton). */
         public TaskRunCreated(UUID id, UUID flowRunId, int ordinal, String name, String taskName, String taskVersion,

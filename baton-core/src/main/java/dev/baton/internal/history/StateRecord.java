@@ -3,6 +3,7 @@ package dev.baton.internal.history;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.baton.State;
 import dev.baton.StateType;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 
@@ -11,8 +12,8 @@ import java.time.Instant;
  * state is due, and where a COMPLETED state's persisted result lies (a path under the result
  * storage, or null when the result was not persisted).
  */
-public record StateRecord(StateType type, String name, Instant timestamp, String message, Instant scheduledTime,
-                          String resultRef) {
+public record StateRecord(StateType type, String name, Instant timestamp, @Nullable String message,
+                          @Nullable Instant scheduledTime, @Nullable String resultRef) {
 
     public static StateRecord of(State state) {
         return new StateRecord(state.type(), state.name(), state.timestamp(), state.message().orElse(null),

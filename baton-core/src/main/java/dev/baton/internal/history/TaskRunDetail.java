@@ -1,5 +1,7 @@
 package dev.baton.internal.history;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -10,9 +12,9 @@ import java.util.UUID;
  * order), the flow run it stands for when it is a subflow's stand-in ({@code subflowRunId}), and
  * its state history (current state last).
  */
-public record TaskRunDetail(UUID id, UUID flowRunId, String name, String taskName, String taskVersion,
-                            Set<String> tags, List<UUID> upstream, UUID subflowRunId, Instant start, Instant end,
-                            List<StateRecord> history) {
+public record TaskRunDetail(UUID id, UUID flowRunId, String name, String taskName, @Nullable String taskVersion,
+                            Set<String> tags, List<UUID> upstream, @Nullable UUID subflowRunId,
+                            @Nullable Instant start, @Nullable Instant end, List<StateRecord> history) {
     public TaskRunDetail {
         tags = Set.copyOf(tags);
         upstream = List.copyOf(upstream);
