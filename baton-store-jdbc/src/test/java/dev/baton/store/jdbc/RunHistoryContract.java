@@ -488,12 +488,14 @@ abstract class RunHistoryContract {
         JdbcRunStore store = store();
         Instant now = Instant.now(), old = now.minus(java.time.Duration.ofMinutes(10));
         UUID silent = UUID.randomUUID(), alive = UUID.randomUUID(), queued = UUID.randomUUID(),
-                scheduled = UUID.randomUUID();
+                scheduled = UUID.randomUUID(), stillborn = UUID.randomUUID();
         UUID done = UUID.randomUUID(), busy = UUID.randomUUID(), waiting = UUID.randomUUID();
         List<RunEvent> events = new ArrayList<>();
-        for (UUID id : List.of(silent, alive, queued, scheduled)) {
+        for (UUID id : List.of(silent, alive, queued, scheduled, stillborn)) {
+            // queued: created through the API, waiting for whoever starts it; the others by a flow process,
+            // stillborn's dead before it started its run (which a process does at once)
             events.add(new RunEvent.FlowRunCreated(id, "run-" + id.toString().substring(0, 8), "watched", "[]", null,
-                    null, Set.of(), old, "777@gone-host"));
+                    null, Set.of(), old, id.equals(queued) ? null : "777@gone-host"));
             events.add(new RunEvent.FlowRunState(id, state(StateType.PENDING, "Pending", old, null)));
         }
         for (UUID id : List.of(silent, alive)) {
@@ -534,7 +536,8 @@ abstract class RunHistoryContract {
         }
         for (Thread t : threads) t.join();
         assertThat(errors).isEmpty();
-        assertThat(marked).as("flow runs marked, by all detectors together").containsExactlyInAnyOrder(silent, scheduled);
+        assertThat(marked).as("flow runs marked, by all detectors together")
+                .containsExactlyInAnyOrder(silent, scheduled, stillborn);
 
         JdbcRunHistory history = history();
         FlowRunDetail crashed = history.flowRun(silent).orElseThrow();
@@ -552,6 +555,8 @@ abstract class RunHistoryContract {
         assertThat(history.flowRun(alive).orElseThrow().run().state().type()).isEqualTo(StateType.RUNNING);
         assertThat(history.flowRun(queued).orElseThrow().run().state().type()).as("pending, never heard of")
                 .isEqualTo(StateType.PENDING);
+        assertThat(history.flowRun(stillborn).orElseThrow().run().state().type()).as("its process died before it ran")
+                .isEqualTo(StateType.CRASHED);
         assertThat(history.concurrencyLimit("db")).isEmpty();
         history.putConcurrencyLimit("db", 5);
         assertThat(history.concurrencyLimit("db").orElseThrow().activeSlots()).as("slots of the crashed run freed")
