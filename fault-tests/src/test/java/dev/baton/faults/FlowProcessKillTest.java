@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -78,12 +79,22 @@ class FlowProcessKillTest {
         Proc flow = start("client", Map.of("BATON_API_URL", "http://127.0.0.1:" + port + "/api",
                 "BATON_HOME", dir.resolve("client").toString(), "BATON_HEARTBEAT_INTERVAL", "1s"));
         flow.awaitLine("done=" + killAfter);
-        flow.kill9();
-
+        // killed once the server knows the run: a client killed before its first batch is in has
+        // nothing on the server to mark (and nothing for anyone to see as healthy either)
         String url = JdbcRunStore.embeddedUrl(serverHome);
         long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!Files.exists(serverHome.resolve("baton.db")) || count(url, "SELECT count(*) FROM task_run") == 0) {
+            assertThat(System.nanoTime()).as("the server records the client's first task runs; %s", flow.describe())
+                    .isLessThan(deadline);
+            Thread.sleep(50); // polling the database for the server's first write
+        }
+        assertThat(flow.process.isAlive()).as("the client still runs when killed; %s", flow.describe()).isTrue();
+        flow.kill9();
+
         while (count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'") == 0) {
-            assertThat(System.nanoTime()).as("the server marks the killed client's run CRASHED; %s", server.describe())
+            assertThat(System.nanoTime()).as("the server marks the killed client's run CRASHED; flow runs %s at %s;"
+                    + " server %s", rows(url, "SELECT state_type, heartbeat_ns, created_ns, start_ns, process FROM"
+                    + " flow_run"), System.currentTimeMillis(), server.describe())
                     .isLessThan(deadline);
             Thread.sleep(200); // polling the database for the server's crash detection
         }
@@ -104,6 +115,21 @@ class FlowProcessKillTest {
         assertThat(histories(url, "SELECT task_run_id FROM task_run_state WHERE (seq = 0 AND type <> 'PENDING')"
                 + " OR (seq = 1 AND type NOT IN ('RUNNING', 'CRASHED')) OR (seq = 2 AND type NOT IN ('COMPLETED',"
                 + " 'CRASHED')) OR seq > 2")).as("histories out of order").isEmpty();
+    }
+
+    /** Every row {@code sql} selects, its columns joined by spaces. */
+    private static List<String> rows(String url, String sql) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(sql)) {
+            int n = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) row.append(i > 1 ? " " : "").append(r.getString(i));
+                found.add(row.toString());
+            }
+        }
+        return found;
     }
 
     /** The histories (types in order) of the task runs {@code ids} selects. */
