@@ -2,9 +2,12 @@ package dev.baton.faults;
 
 import dev.baton.server.ServerCommand;
 import dev.baton.store.jdbc.JdbcRunStore;
+import dev.baton.store.jdbc.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,32 +39,48 @@ class FlowProcessKillTest {
     @TempDir
     Path dir;
     private final List<Proc> processes = new ArrayList<>();
+    private final List<String> schemas = new ArrayList<>();
 
     @AfterEach
     void stopAll() throws Exception {
         for (Proc p : processes) if (p.process.isAlive()) p.kill9();
+        for (String schema : schemas) TestPostgres.dropSchema(schema);
     }
 
-    @Test
-    void withCommitDurabilityEveryTaskRunAKilledProcessSawFinishIsRecorded() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void withCommitDurabilityEveryTaskRunAKilledProcessSawFinishIsRecorded(String database) throws Exception {
         for (int round = 0; round < 3; round++) {
             Path home = dir.resolve("home-" + round);
+            String url;
+            Map<String, String> env = new HashMap<>(Map.of("BATON_HOME", home.toString(),
+                    JdbcRunStore.DURABILITY_ENVIRONMENT, "commit", "BATON_HEARTBEAT_INTERVAL", "500ms"));
+            if (database.equals("postgresql")) {
+                String schema = TestPostgres.newSchema();
+                schemas.add(schema);
+                try (Connection c = DriverManager.getConnection(TestPostgres.baseUrl());
+                     Statement s = c.createStatement()) {
+                    s.execute("CREATE SCHEMA " + schema);
+                }
+                url = TestPostgres.url(schema) + "&currentSchema=" + schema;
+                env.put(JdbcRunStore.DATABASE_URL_ENVIRONMENT, url);
+            } else {
+                url = JdbcRunStore.embeddedUrl(home);
+            }
             long seed = System.nanoTime();
             int killAfter = FlowProcess.REPORT_EVERY * (1 + new Random(seed).nextInt(20));
-            Proc flow = start("commit-" + round, Map.of("BATON_HOME", home.toString(),
-                    JdbcRunStore.DURABILITY_ENVIRONMENT, "commit", "BATON_HEARTBEAT_INTERVAL", "500ms"));
+            Proc flow = start("commit-" + database + "-" + round, env);
             flow.awaitLine("done=" + killAfter);
             flow.kill9();
 
-            String url = JdbcRunStore.embeddedUrl(home);
             long completed = count(url, "SELECT count(*) FROM task_run_state WHERE type = 'COMPLETED'");
-            System.out.printf("faults case=flow-process-kill store=embedded durability=commit seed=%d told_done=%d"
-                    + " recorded_completed=%d%n", seed, killAfter, completed);
+            System.out.printf("faults case=flow-process-kill store=%s durability=commit seed=%d told_done=%d"
+                    + " recorded_completed=%d%n", database, seed, killAfter, completed);
             assertThat(completed).as("task runs the process saw finish (seed %d)", seed)
                     .isGreaterThanOrEqualTo(killAfter);
             assertConsistent(url);
             // the next process on the database reports the loss: the run is CRASHED
-            awaitCrashed(url, home);
+            awaitCrashed(url);
         }
     }
 
@@ -147,12 +167,12 @@ class FlowProcessKillTest {
      * Opening the database again (as the next process or ./baton command does) marks the killed
      * run CRASHED once its last heartbeat is older than the crash timeout.
      */
-    private void awaitCrashed(String url, Path home) throws Exception {
+    private void awaitCrashed(String url) throws Exception {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'") == 0) {
             assertThat(System.nanoTime()).as("the killed process's run is found CRASHED").isLessThan(deadline);
             Thread.sleep(200); // polling: the heartbeat ages on the real clock
-            JdbcRunStore.builder().embedded(home).crashTimeout(Duration.ofSeconds(2))
+            JdbcRunStore.builder().url(url).crashTimeout(Duration.ofSeconds(2))
                     .heartbeatInterval(Duration.ofMillis(500)).build().close();
         }
         assertThat(count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'")).isEqualTo(1);
