@@ -71,7 +71,8 @@ final class ApiRoutes {
         r.add(get("/api/health", "Whether the server is up, its version and database", Bodies.Health.class,
                 (ctx, body) -> new Bodies.Health("ok", version, history.description())));
         r.add(new Route("POST", "/api/events", "Record a batch of run events (at most " + MAX_EVENTS
-                + "), in order; states of runs already in a terminal state are not recorded (rejected). A batch"
+                + "), in order, answered once committed to the database (503 if the database cannot commit it:"
+                + " send it again); states of runs already in a terminal state are not recorded (rejected). A batch"
                 + " named by a " + BatchIds.HEADER + " header already applied is answered {\"accepted\": 0,"
                 + " \"rejected\": 0, \"duplicate\": true} and not applied again", EVENTS,
                 Bodies.Accepted.class, 200, maxEventsBody, (ctx, body) -> events(ctx, body),
