@@ -50,7 +50,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger(ApiRunStore.class);
 
     /** Events per request: large enough to amortise a round trip, well under the server's limit. */
-    static final int MAX_BATCH = 5_000;
+    static final int MAX_BATCH = 10_000;
 
     /** How long the sender may take to stop once told to, after the delivery timeout. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);

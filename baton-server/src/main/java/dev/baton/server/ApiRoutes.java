@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  */
 final class ApiRoutes {
     /** At most this many events in one {@code POST /api/events}. */
-    static final int MAX_EVENTS = 10_000;
+    static final int MAX_EVENTS = 20_000;
     /** The page size of a filter that does not say. */
     static final int DEFAULT_LIMIT = 100;
 

@@ -233,7 +233,7 @@ class ApiInputTest {
             if (i > 0) many.append(',');
             many.append("{\"kind\":\"flow_run_finished\",\"id\":\"").append(UUID.randomUUID()).append("\"}");
         }
-        assertError(http.post("/api/events", many.append(']').toString()), 413, "at most 10000 events");
+        assertError(http.post("/api/events", many.append(']').toString()), 413, "at most " + ApiRoutes.MAX_EVENTS + " events");
     }
 
     @Test
