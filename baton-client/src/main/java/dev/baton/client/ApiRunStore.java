@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
 
     /** Events per request: large enough to amortise a round trip, well under the server's limit. */
     static final int MAX_BATCH = 10_000;
+    /** With batches applied and not known committed, how long the sender waits for more events before asking. */
+    private static final long SYNC_WHEN_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /** How long the sender may take to stop once told to, after the delivery timeout. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
@@ -73,6 +76,11 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     private boolean spooling;                // guarded by events: close took over from the sender
     // this process's batches being delivered, not yet handled (a refused one replaced by its halves)
     private volatile Deque<EventSender.Batch> inFlight;
+    /**
+     * The sender's groups of batches delivered and not yet known committed: the sequence of each
+     * group's last batch and how many outbox entries it holds (the sender's thread only).
+     */
+    private final ArrayDeque<long[]> unconfirmedGroups = new ArrayDeque<>();
     private volatile SharedTagSlots slots;   // made on first use
     private final CancellationWatch cancellations;
 
@@ -321,6 +329,8 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         synchronized (events) {
             spooling = true;
             closed = true;
+            // applied by the server and not known committed: a restarted server may not have them
+            batches.addAll(sender.takeUnconfirmed());
             Deque<EventSender.Batch> current = inFlight;
             if (current != null) for (EventSender.Batch b : current) batches.add(sender.named(b));
             List<Outbox.Entry> left = new ArrayList<>();
@@ -377,8 +387,19 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                     wait = closing ? 0 : events.anyRunning() ? Math.max(1, nextHeartbeat - System.nanoTime())
                             : Long.MAX_VALUE;
                 }
+                if (!unconfirmedGroups.isEmpty()) wait = Math.min(wait, SYNC_WHEN_IDLE_NANOS);
                 outbox.take(taken, MAX_BATCH, wait, () -> closing);
-                if (taken.isEmpty() && closing) return; // everything delivered
+                if (taken.isEmpty() && !unconfirmedGroups.isEmpty()) {
+                    // nothing more to send for now: ask the server to say when what it applied is committed
+                    Deque<EventSender.Batch> sync = new ConcurrentLinkedDeque<>(List.of(EventSender.sync()));
+                    inFlight = sync;
+                    if (sender.deliver(sync, this::stopTrying) == EventSender.Outcome.NOT_DELIVERED) return;
+                    inFlight = null;
+                    confirm();
+                    if (closing && !unconfirmedGroups.isEmpty()) return; // close spools what is not confirmed
+                    continue;
+                }
+                if (taken.isEmpty() && closing) return; // everything delivered and committed
                 List<RunEvent> batch = new ArrayList<>(taken.size() + 1);
                 synchronized (events) {
                     if (spooling) return; // close took over: it spools what is left
@@ -390,11 +411,14 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                     if (!batch.isEmpty()) inFlight = new ConcurrentLinkedDeque<>(sender.batches(batch));
                 }
                 Deque<EventSender.Batch> current = inFlight;
-                if (current != null && sender.deliver(current, this::stopTrying) == EventSender.Outcome.NOT_DELIVERED) {
+                if (current == null) continue;
+                if (sender.deliver(current, this::stopTrying) == EventSender.Outcome.NOT_DELIVERED) {
                     return; // closing with the server away past the delivery timeout: close spools what is left
                 }
                 inFlight = null;
-                outbox.handled(taken.size());
+                // handled once the server says it is committed (the server answered once it applied it)
+                unconfirmedGroups.addLast(new long[] {sender.lastSequence(), taken.size()});
+                confirm();
             }
         } catch (InterruptedException stop) {
             // closed
@@ -403,6 +427,15 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                     settings.url(), e);
         } finally {
             senderStopped.countDown();
+        }
+    }
+
+    /** Counts as handled the outbox entries of every group of batches the server says are committed. */
+    private void confirm() {
+        long through = sender.durableThrough();
+        for (long[] g; (g = unconfirmedGroups.peekFirst()) != null && g[0] <= through; ) {
+            unconfirmedGroups.pollFirst();
+            outbox.handled((int) g[1]);
         }
     }
 

@@ -48,6 +48,8 @@ final class EventSender {
     private static final Duration HURRIED_BACKOFF = Duration.ofMillis(250);
     /** The request header naming a batch (see the server's OpenAPI document). */
     static final String BATCH_HEADER = "Baton-Batch";
+    /** The request header asking the server to answer once a batch is applied, before it is committed. */
+    static final String ANSWER_HEADER = "Baton-Answer";
     /**
      * The most bytes of JSON sent in one request: well under the server's default limit on
      * {@code /api/events} (16 MiB); a server set lower answers 413, and the batch is split.
@@ -64,6 +66,19 @@ final class EventSender {
         Batch(String id, List<RunEvent> events) {
             this(id, events, null);
         }
+
+        /** The batch's sequence (from its id), or -1 when it has no id yet. */
+        long sequence() {
+            return id == null ? -1 : Long.parseLong(id.substring(id.lastIndexOf(':') + 1));
+        }
+    }
+
+    /**
+     * A batch of no events, answered once everything the server applied before it is committed:
+     * what a client sends to learn that its last batches are durable.
+     */
+    static Batch sync() {
+        return new Batch(null, List.of(), new byte[] {'[', ']'});
     }
 
     /** A flow run some of whose events the server refused, and where they were kept. */
@@ -90,6 +105,16 @@ final class EventSender {
     private final TypeHint typeHint = new TypeHint();
     private final UUID clientId = UUID.randomUUID();
     private final AtomicLong nextSequence = new AtomicLong(1);
+    /**
+     * Batches the server has applied (it answers at once) and not yet said are committed, in the
+     * order sent: sent again, in order, after a failed attempt (a restarted server may have lost
+     * them). Guarded by itself.
+     */
+    private final ArrayDeque<Batch> unconfirmed = new ArrayDeque<>();
+    /** Every batch up to this sequence is committed by the server (its last answer's durableThrough). */
+    private volatile long durableThrough = -1;
+    private static final java.util.regex.Pattern DURABLE_THROUGH =
+            java.util.regex.Pattern.compile("\"durableThrough\"\\s*:\\s*(\\d+)");
     private final Object pause = new Object();
     private boolean woken; // guarded by pause
     private volatile boolean failing;
@@ -192,6 +217,25 @@ final class EventSender {
      * no sequence below one it has applied, so ids must grow in the order batches are sent, and a
      * refused batch's halves are sent before the batches made after it.
      */
+    /** The sequence of the last batch named so far (0: none). */
+    long lastSequence() {
+        return nextSequence.get() - 1;
+    }
+
+    /** Up to which sequence the server has said this sender's batches are committed (-1: none). */
+    long durableThrough() {
+        return durableThrough;
+    }
+
+    /** Takes the batches applied and not known committed, oldest first (the process is closing: they go to the spool). */
+    List<Batch> takeUnconfirmed() {
+        synchronized (unconfirmed) {
+            List<Batch> all = List.copyOf(unconfirmed);
+            unconfirmed.clear();
+            return all;
+        }
+    }
+
     Batch named(Batch batch) {
         return batch.id() != null ? batch
                 : new Batch(clientId + ":" + nextSequence.getAndIncrement(), batch.events(), batch.body());
@@ -234,6 +278,12 @@ final class EventSender {
             }
             Attempt a = send(batch, giveUp);
             if (a.status == 0) return Outcome.NOT_DELIVERED;
+            if (a.status == RESEND) {
+                // the server failed: what it applied and did not commit may be gone; it goes again first, in order
+                List<Batch> again = takeUnconfirmed();
+                for (int i = again.size() - 1; i >= 0; i--) queue.addFirst(again.get(i));
+                continue;
+            }
             queue.pollFirst();
             if (a.status / 100 == 2) continue;
             outcome = Outcome.REFUSED;
@@ -252,8 +302,14 @@ final class EventSender {
         return outcome;
     }
 
-    /** What one batch came to: a 2xx or a refusal (400, 413) with the server's answer; status 0: given up waiting. */
+    /**
+     * What one batch came to: a 2xx or a refusal (400, 413) with the server's answer; status 0:
+     * given up waiting; {@link #RESEND}: the server failed while batches it applied were not known
+     * committed, which go again first.
+     */
     private record Attempt(int status, String answer) {}
+
+    private static final int RESEND = -1;
 
     private Attempt send(Batch batch, BooleanSupplier giveUp) throws InterruptedException {
         byte[] body = batch.body();
@@ -271,6 +327,10 @@ final class EventSender {
                 .header("Content-Type", "application/json")
                 .header(BATCH_HEADER, batch.id()) // one id per batch, kept by every attempt: the server applies it once
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        // answered once applied: the next batch goes while this one is written; a sync batch, and one an
+        // earlier process spooled (under its own client id), are answered once committed
+        boolean pipelined = !batch.events().isEmpty() && ours(batch);
+        if (pipelined) request.header(ANSWER_HEADER, "applied");
         if (settings.apiKey() != null) request.header("Authorization", "Bearer " + settings.apiKey());
         HttpRequest built = request.build();
         Duration backoff = FIRST_BACKOFF;
@@ -279,7 +339,12 @@ final class EventSender {
             try {
                 HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
-                if (status / 100 == 2 || (status / 100 == 4 && !mayPass(status))) {
+                if (status / 100 == 2) {
+                    answering();
+                    if (ours(batch)) applied(batch, response.body());
+                    return new Attempt(status, response.body());
+                }
+                if (status / 100 == 4 && !mayPass(status)) {
                     answering();
                     return new Attempt(status, response.body());
                 }
@@ -293,6 +358,9 @@ final class EventSender {
             }
             notAnswering(problem);
             if (giveUp.getAsBoolean()) return new Attempt(0, null);
+            synchronized (unconfirmed) {
+                if (!unconfirmed.isEmpty()) return new Attempt(RESEND, null);
+            }
             pause(hurry && backoff.compareTo(HURRIED_BACKOFF) > 0 ? HURRIED_BACKOFF : backoff);
             backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
         }
@@ -358,6 +426,23 @@ final class EventSender {
     private static String kind(RunEvent e) {
         String name = e.getClass().getSimpleName();
         return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether {@code batch} was named by this sender (not an earlier process's, from the spool). */
+    private boolean ours(Batch batch) {
+        return batch.id() != null && batch.id().startsWith(clientId + ":");
+    }
+
+    /** The server applied {@code batch}: it is kept until an answer says it is committed. */
+    private void applied(Batch batch, String answer) {
+        java.util.regex.Matcher m = DURABLE_THROUGH.matcher(answer == null ? "" : answer);
+        long through = m.find() ? Long.parseLong(m.group(1)) : -1;
+        synchronized (unconfirmed) {
+            if (through > durableThrough) durableThrough = through;
+            long d = durableThrough;
+            while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().sequence() <= d) unconfirmed.pollFirst();
+            if (batch.sequence() > d) unconfirmed.addLast(batch);
+        }
     }
 
     /** Statuses that a later attempt may get past: the server busy or restarting, or a configuration to fix. */

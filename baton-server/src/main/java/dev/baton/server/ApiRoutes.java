@@ -48,16 +48,17 @@ final class ApiRoutes {
     private static final Type LIMITS = new TypeReference<List<ConcurrencyLimit>>() {}.getType();
 
     private final RunRecorder recorder;
-    private final BatchIds batchIds = new BatchIds();
+    private final BatchIds batchIds;
     private final RunHistory history;
     private final SharedSlots slots;
     private final String version;
     private final long maxBody;
     private final long maxEventsBody;
 
-    ApiRoutes(RunRecorder recorder, RunHistory history, SharedSlots slots, String version, long maxBody,
-              long maxEventsBody) {
+    ApiRoutes(RunRecorder recorder, BatchIds batchIds, RunHistory history, SharedSlots slots, String version,
+              long maxBody, long maxEventsBody) {
         this.recorder = recorder;
+        this.batchIds = batchIds;
         this.history = history;
         this.slots = slots;
         this.version = version;
@@ -72,15 +73,20 @@ final class ApiRoutes {
                 (ctx, body) -> new Bodies.Health("ok", version, history.description())));
         r.add(new Route("POST", "/api/events", "Record a batch of run events (at most " + MAX_EVENTS
                 + "), in order, answered once committed to the database (503 if the database cannot commit it:"
-                + " send it again); states of runs already in a terminal state are not recorded (rejected). A batch"
-                + " named by a " + BatchIds.HEADER + " header already applied is answered {\"accepted\": 0,"
-                + " \"rejected\": 0, \"duplicate\": true} and not applied again", EVENTS,
+                + " send it again), or at once with " + BatchIds.ANSWER_HEADER + ": " + BatchIds.APPLIED + ";"
+                + " durableThrough says up to which sequence the client's batches are committed. States of runs"
+                + " already in a terminal state are not recorded (rejected). A batch named by a " + BatchIds.HEADER
+                + " header already applied is answered with \"duplicate\": true and not applied again", EVENTS,
                 Bodies.Accepted.class, 200, maxEventsBody, (ctx, body) -> events(ctx, body),
                 List.of(new Route.Header(BatchIds.HEADER, "The batch's id, '<client uuid>:<sequence>': a uuid"
                         + " the client makes once, and a sequence growing by one for each batch it sends (a batch"
                         + " sent again keeps its id). The server remembers the last sequence it applied for each"
                         + " of the last " + BatchIds.MAX_CLIENTS + " clients and does not apply a batch twice.",
-                        "^[0-9a-fA-F-]{36}:[0-9]{1,18}$"))));
+                        "^[0-9a-fA-F-]{36}:[0-9]{1,18}$"),
+                        new Route.Header(BatchIds.ANSWER_HEADER, "'" + BatchIds.APPLIED + "': answer once the batch is"
+                        + " applied, before it is committed (a client pipelining its batches keeps each until an"
+                        + " answer's durableThrough covers it, and sends again what is not covered after a failure);"
+                        + " left out, the answer waits for the commit", "^" + BatchIds.APPLIED + "$"))));
 
         r.add(new Route("GET", "/api/flows", "The flows runs were made of, by name (in code-point order), with"
                 + " how many runs each has and its newest run's state, a page at a time", null, FLOW_PAGE, 200, 0,
@@ -174,8 +180,9 @@ final class ApiRoutes {
             throw new ApiError(413, "At most " + MAX_EVENTS + " events per request, this one has " + events.size()
                     + ": send them in several batches, in order");
         }
-        // remembered as applied only once written: a batch answered 503 is applied again when sent again
-        return batchIds.applyOnce(batchId, () -> recorder.durably(() -> recorder.apply(events)));
+        // answered once written, unless the client pipelines its batches (it keeps them until durableThrough covers them)
+        boolean durable = !BatchIds.APPLIED.equalsIgnoreCase(ctx.header(BatchIds.ANSWER_HEADER));
+        return batchIds.applyOnce(batchId, durable, () -> recorder.apply(events));
     }
 
     private Page<FlowSummary> flows(Context ctx) {

@@ -87,9 +87,10 @@ public final class ApiServer implements AutoCloseable {
             StateRules flowRules = new PolicyRules(Policy.forFlowRuns(clock), RunKind.FLOW_RUN);
             StateRules taskRules = new PolicyRules(Policy.forTaskRuns(clock, slots, CachedResults.NONE),
                     RunKind.TASK_RUN);
-            RunRecorder recorder = new RunRecorder(runs, new StoreSink(store, WRITE_WAIT), flowRules, taskRules, slots,
+            EventSink sink = new StoreSink(store, WRITE_WAIT);
+            RunRecorder recorder = new RunRecorder(runs, sink, flowRules, taskRules, slots,
                     Clock.systemUTC());
-            ApiRoutes api = new ApiRoutes(recorder, history, slots, VERSION, options.maxBody(),
+            ApiRoutes api = new ApiRoutes(recorder, new BatchIds(sink), history, slots, VERSION, options.maxBody(),
                     options.maxEventsBody());
             this.app = javalin(api, options.apiKey() == null ? null : new ApiKey(options.apiKey()));
             app.start(options.host(), options.port());

@@ -1,5 +1,6 @@
 package dev.baton.server;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
 final class BatchIds {
     /** The request header naming a batch. */
     static final String HEADER = "Baton-Batch";
+    /** The request header asking for the answer once the batch is applied ({@value #APPLIED}), not written. */
+    static final String ANSWER_HEADER = "Baton-Answer";
+    static final String APPLIED = "applied";
     /** How many clients are remembered, the least recently heard from forgotten first. */
     static final int MAX_CLIENTS = 10_000;
 
@@ -30,6 +34,10 @@ final class BatchIds {
     /** The last sequence applied for one client; its monitor orders that client's batches. */
     private static final class Client {
         long lastApplied = -1;
+        /** Batches applied and not yet known written: sequence, last event queued by then, events lost by then. */
+        final ArrayDeque<long[]> unwritten = new ArrayDeque<>();
+        /** Every batch of this client up to this sequence is written (-1: none known). */
+        long durableThrough = -1;
     }
 
     private final Map<UUID, Client> clients = new LinkedHashMap<>(256, 0.75f, true) {
@@ -38,16 +46,32 @@ final class BatchIds {
             return size() > MAX_CLIENTS;
         }
     };
+    private final EventSink sink;
+
+    BatchIds(EventSink sink) {
+        this.sink = sink;
+    }
 
     /**
      * Applies a batch unless it was applied already: {@code header} is the value of
      * {@value #HEADER} (null: a batch without an id, always applied). A batch is remembered as
-     * applied only when {@code apply} returns; one refused (an exception) may be sent again.
+     * applied only when {@code apply} returns; one refused (an exception) may be sent again. With
+     * {@code durable}, the answer waits until what the batch queued is written; without, it comes
+     * at once (a client pipelining its batches). Either way it says up to which sequence the
+     * client's batches are written ({@code durableThrough}): the client keeps what is not yet
+     * covered and sends it again after a failure.
      *
-     * @throws ApiError 400 if the header is malformed, saying what it should look like
+     * @throws ApiError 400 if the header is malformed, saying what it should look like; 503 if
+     *                  the database gave up on events since a batch of this client was applied
+     *                  and not known written: the client sends again every batch not covered
      */
-    Bodies.Accepted applyOnce(String header, Supplier<Bodies.Accepted> apply) {
-        if (header == null || header.isBlank()) return apply.get();
+    Bodies.Accepted applyOnce(String header, boolean durable, Supplier<Bodies.Accepted> apply) {
+        if (header == null || header.isBlank()) {
+            long lost = sink.mark();
+            Bodies.Accepted answer = apply.get();
+            if (durable) sink.awaitWritten(lost);
+            return answer;
+        }
         Matcher m = FORM.matcher(header.strip());
         if (!m.matches()) {
             String shown = header.length() > 80 ? header.substring(0, 80) + "..." : header;
@@ -62,11 +86,30 @@ final class BatchIds {
             client = clients.computeIfAbsent(id, k -> new Client());
         }
         synchronized (client) {
-            if (sequence <= client.lastApplied) return Bodies.Accepted.DUPLICATE;
+            long lost = sink.mark();
+            if (!client.unwritten.isEmpty() && client.unwritten.peekFirst()[2] != lost) {
+                // events were given up on since: this client's unwritten batches may be among them
+                client.unwritten.clear();
+                client.lastApplied = -1;
+                throw new ApiError(503, "The run database gave up on events (the server log says why): send again"
+                        + " every batch after " + client.durableThrough);
+            }
+            if (sequence <= client.lastApplied) return written(client, Bodies.Accepted.DUPLICATE);
             Bodies.Accepted answer = apply.get();
             client.lastApplied = sequence;
-            return answer;
+            client.unwritten.addLast(new long[] {sequence, sink.queued(), lost});
+            if (durable) sink.awaitWritten(lost);
+            return written(client, answer);
         }
+    }
+
+    /** {@code answer} with how far the client's batches are written; the caller holds the client's monitor. */
+    private Bodies.Accepted written(Client client, Bodies.Accepted answer) {
+        for (long[] b; (b = client.unwritten.peekFirst()) != null && sink.written(b[1], b[2]); ) {
+            client.durableThrough = b[0];
+            client.unwritten.pollFirst();
+        }
+        return answer.withDurableThrough(client.durableThrough);
     }
 
     /** How many clients are remembered, for tests. */

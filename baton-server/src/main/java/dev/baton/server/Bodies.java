@@ -22,13 +22,20 @@ final class Bodies {
 
     /**
      * {@code POST /api/events}, {@code POST /api/logs}: how many were recorded, how many refused;
-     * {@code duplicate}: the batch (by its {@code Baton-Batch} id) was applied before, nothing was done now.
+     * {@code duplicate}: the batch (by its {@code Baton-Batch} id) was applied before, nothing was done now;
+     * {@code durableThrough}: the highest sequence of the client's batches up to which all are written to the
+     * database (null for a batch without an id, or when none is yet).
      */
-    record Accepted(int accepted, int rejected, boolean duplicate) {
-        static final Accepted DUPLICATE = new Accepted(0, 0, true);
+    record Accepted(int accepted, int rejected, boolean duplicate, @Nullable Long durableThrough) {
+        static final Accepted DUPLICATE = new Accepted(0, 0, true, null);
 
         Accepted(int accepted, int rejected) {
-            this(accepted, rejected, false);
+            this(accepted, rejected, false, null);
+        }
+
+        /** This answer, saying that the client's batches up to sequence {@code through} are written. */
+        Accepted withDurableThrough(long through) {
+            return new Accepted(accepted, rejected, duplicate, through < 0 ? null : through);
         }
     }
 

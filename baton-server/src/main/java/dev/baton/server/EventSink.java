@@ -15,8 +15,14 @@ interface EventSink {
     /** Queues {@code events} for writing, in order. */
     void record(List<RunEvent> events);
 
-    /** A mark to give {@link #awaitWritten}, taken before a request queues anything. */
+    /** A mark to give {@link #awaitWritten}, taken before a request queues anything: events given up on so far. */
     long mark();
+
+    /** The number of the last event queued so far. */
+    long queued();
+
+    /** Whether every event up to number {@code queued} is written, nothing given up on since {@code mark}. */
+    boolean written(long queued, long mark);
 
     /**
      * Returns once every event queued so far is written (committed to the database).

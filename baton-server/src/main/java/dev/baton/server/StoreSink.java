@@ -40,6 +40,16 @@ final class StoreSink implements EventSink {
     }
 
     @Override
+    public long queued() {
+        return store.queuedEvents();
+    }
+
+    @Override
+    public boolean written(long queued, long mark) {
+        return store.handledEvents() >= queued && store.lostEvents() == mark;
+    }
+
+    @Override
     public void awaitWritten(long mark) {
         boolean written = store.flush(longestWait);
         if (store.lostEvents() > mark) {

@@ -74,10 +74,16 @@ class BatchIdTest {
     }
 
     private static Http.Answer post(ApiServer server, List<RunEvent> events, String batchId) {
+        return post(server, events, batchId, false);
+    }
+
+    /** {@code pipelined}: answered once applied ({@code Baton-Answer: applied}), not once committed. */
+    private static Http.Answer post(ApiServer server, List<RunEvent> events, String batchId, boolean pipelined) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + "/events"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Http.events(events)));
         if (batchId != null) request.header("Baton-Batch", batchId);
+        if (pipelined) request.header("Baton-Answer", "applied");
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Http.Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
@@ -127,6 +133,32 @@ class BatchIdTest {
         assertThat(other.json().path("duplicate").asBoolean()).isFalse();
 
         assertRecordedOnce(server);
+    }
+
+    @Test
+    void pipelinedBatchesAreAnsweredAtOnceAndASyncSaysUpToWhichTheyAreCommitted() {
+        ApiServer server = server();
+        String client = UUID.randomUUID().toString();
+        Http.Answer a = post(server, first(), client + ":1", true);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        // committed or not yet: never said to be committed beyond what was sent
+        JsonNode through = a.json().path("durableThrough");
+        assertThat(through.isNull() || through.asLong() <= 1).as(a.body()).isTrue();
+        Http.Answer b = post(server, second(), client + ":2", true);
+        assertThat(b.json().path("accepted").asInt()).as(b.body()).isEqualTo(3);
+
+        // an empty batch without Baton-Answer waits for the commit: everything before it is covered
+        Http.Answer sync = post(server, List.of(), client + ":3", false);
+        assertThat(sync.status()).as(sync.body()).isEqualTo(200);
+        assertThat(sync.json().path("durableThrough").asLong()).as(sync.body()).isEqualTo(3);
+        assertRecordedOnce(server);
+        // a batch sent again after the sync (a client that never saw an answer) is a duplicate, and covered
+        Http.Answer again = post(server, second(), client + ":2", true);
+        assertThat(again.json().path("duplicate").asBoolean()).isTrue();
+        assertThat(again.json().path("durableThrough").asLong()).isEqualTo(3);
+        // a batch without an id says nothing of durability
+        Http.Answer anonymous = post(server, List.of(new RunEvent.Heartbeat(List.of(flowRunId), Instant.now())), null);
+        assertThat(anonymous.json().path("durableThrough").isNull()).as(anonymous.body()).isTrue();
     }
 
     @Test

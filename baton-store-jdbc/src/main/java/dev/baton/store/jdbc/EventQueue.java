@@ -118,6 +118,16 @@ final class EventQueue {
         }
     }
 
+    /** The sequence number up to which the writer has handled (written, or given up on) every event. */
+    long handledSoFar() {
+        lock.lock();
+        try {
+            return handled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The sequence number of the last event enqueued so far. */
     long enqueued() {
         lock.lock();

@@ -370,6 +370,20 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         }
     }
 
+    /**
+     * How many events have been queued since the store opened: the number of the last one. With
+     * {@link #handledEvents()} and {@link #lostEvents()}, tells whether events queued by then are
+     * written: once {@code handledEvents()} reaches the number and {@code lostEvents()} has not moved.
+     */
+    public long queuedEvents() {
+        return queue.enqueued();
+    }
+
+    /** Up to which number ({@link #queuedEvents()}) the writer has written, or given up on, every event. */
+    public long handledEvents() {
+        return queue.handledSoFar();
+    }
+
     /** Run events given up on since the store opened (each one logged at ERROR when it happened). */
     public long lostEvents() {
         return writer.lostEvents() + dropped.get();
