@@ -1,6 +1,7 @@
 package dev.baton.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.baton.internal.history.LogLine;
@@ -113,8 +114,6 @@ final class EventSender {
     private final ArrayDeque<Batch> unconfirmed = new ArrayDeque<>();
     /** Every batch up to this sequence is committed by the server (its last answer's durableThrough). */
     private volatile long durableThrough = -1;
-    private static final java.util.regex.Pattern DURABLE_THROUGH =
-            java.util.regex.Pattern.compile("\"durableThrough\"\\s*:\\s*(\\d+)");
     private final Object pause = new Object();
     private boolean woken; // guarded by pause
     private volatile boolean failing;
@@ -435,8 +434,13 @@ final class EventSender {
 
     /** The server applied {@code batch}: it is kept until an answer says it is committed. */
     private void applied(Batch batch, String answer) {
-        java.util.regex.Matcher m = DURABLE_THROUGH.matcher(answer == null ? "" : answer);
-        long through = m.find() ? Long.parseLong(m.group(1)) : -1;
+        long through = -1;
+        try {
+            JsonNode n = JSON.readTree(answer == null ? "{}" : answer).path("durableThrough"); // null: none yet
+            if (n.isIntegralNumber()) through = n.longValue();
+        } catch (JsonProcessingException e) {
+            // not the server's answer (a proxy's page, say): it covers nothing, the batch is kept
+        }
         synchronized (unconfirmed) {
             if (through > durableThrough) durableThrough = through;
             long d = durableThrough;

@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class ApiServer implements AutoCloseable {
      * How long a write waits to be committed before it is answered 503: the store's retry period
      * (a database that comes back within it loses nothing), and a little more.
      */
-    static final java.time.Duration WRITE_WAIT = JdbcRunStore.DEFAULT_RETRY_PERIOD.plusSeconds(5);
+    static final Duration WRITE_WAIT = JdbcRunStore.DEFAULT_RETRY_PERIOD.plusSeconds(5);
 
     private final ServerOptions options;
     private final JdbcRunStore store;

@@ -66,12 +66,7 @@ final class BatchIds {
      *                  and not known written: the client sends again every batch not covered
      */
     Bodies.Accepted applyOnce(String header, boolean durable, Supplier<Bodies.Accepted> apply) {
-        if (header == null || header.isBlank()) {
-            long lost = sink.mark();
-            Bodies.Accepted answer = apply.get();
-            if (durable) sink.awaitWritten(lost);
-            return answer;
-        }
+        if (header == null || header.isBlank()) return durable ? sink.durably(apply) : apply.get();
         Matcher m = FORM.matcher(header.strip());
         if (!m.matches()) {
             String shown = header.length() > 80 ? header.substring(0, 80) + "..." : header;

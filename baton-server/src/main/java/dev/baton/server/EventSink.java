@@ -3,6 +3,7 @@ package dev.baton.server;
 import dev.baton.internal.history.RunEvent;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Where the server records what it accepted: the store's write-behind queue. Recording returns
@@ -32,4 +33,17 @@ interface EventSink {
      *                  the request again later, and what was written already is not written twice
      */
     void awaitWritten(long mark);
+
+    /**
+     * Runs {@code write} (which records through this sink) and returns its answer once everything
+     * queued by then is written: an answer means durable.
+     *
+     * @throws ApiError 503 as {@link #awaitWritten}
+     */
+    default <T> T durably(Supplier<T> write) {
+        long mark = mark();
+        T answer = write.get();
+        awaitWritten(mark);
+        return answer;
+    }
 }

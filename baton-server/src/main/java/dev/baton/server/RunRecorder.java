@@ -11,9 +11,12 @@ import dev.baton.internal.history.TaskRunDetail;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Everything the API records: batches of events reported by processes in client mode, runs
@@ -37,9 +40,9 @@ final class RunRecorder {
     private final SharedSlots slots;
     private final Clock clock;
     /** The time of the last line posted through the API for each flow run, the most recent flow runs only. */
-    private final java.util.Map<UUID, Long> lastPostedLog = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<UUID, Long> lastPostedLog = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<UUID, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<UUID, Long> eldest) {
             return size() > 10_000;
         }
     };
@@ -60,11 +63,8 @@ final class RunRecorder {
      *
      * @throws ApiError 503 if the database could not write it (see {@link EventSink#awaitWritten})
      */
-    <T> T durably(java.util.function.Supplier<T> write) {
-        long mark = sink.mark();
-        T answer = write.get();
-        sink.awaitWritten(mark);
-        return answer;
+    <T> T durably(Supplier<T> write) {
+        return sink.durably(write);
     }
 
     // ----- events from processes in client mode -----

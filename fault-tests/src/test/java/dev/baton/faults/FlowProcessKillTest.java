@@ -58,11 +58,7 @@ class FlowProcessKillTest {
             if (database.equals("postgresql")) {
                 String schema = TestPostgres.newSchema();
                 schemas.add(schema);
-                try (Connection c = DriverManager.getConnection(TestPostgres.baseUrl());
-                     Statement s = c.createStatement()) {
-                    s.execute("CREATE SCHEMA " + schema);
-                }
-                url = TestPostgres.url(schema) + "&currentSchema=" + schema;
+                url = Records.postgresSchema(schema);
                 env.put(JdbcRunStore.DATABASE_URL_ENVIRONMENT, url);
             } else {
                 url = JdbcRunStore.embeddedUrl(home);
@@ -73,7 +69,7 @@ class FlowProcessKillTest {
             flow.awaitLine("done=" + killAfter);
             flow.kill9();
 
-            long completed = count(url, "SELECT count(*) FROM task_run_state WHERE type = 'COMPLETED'");
+            long completed = Records.one(url, "SELECT count(*) FROM task_run_state WHERE type = 'COMPLETED'");
             System.out.printf("faults case=flow-process-kill store=%s durability=commit seed=%d told_done=%d"
                     + " recorded_completed=%d%n", database, seed, killAfter, completed);
             assertThat(completed).as("task runs the process saw finish (seed %d)", seed)
@@ -103,7 +99,8 @@ class FlowProcessKillTest {
         // nothing on the server to mark (and nothing for anyone to see as healthy either)
         String url = JdbcRunStore.embeddedUrl(serverHome);
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!Files.exists(serverHome.resolve("baton.db")) || count(url, "SELECT count(*) FROM task_run") == 0) {
+        while (!Files.exists(serverHome.resolve("baton.db"))
+                || Records.one(url, "SELECT count(*) FROM task_run") == 0) {
             assertThat(System.nanoTime()).as("the server records the client's first task runs; %s", flow.describe())
                     .isLessThan(deadline);
             Thread.sleep(50); // polling the database for the server's first write
@@ -111,15 +108,15 @@ class FlowProcessKillTest {
         assertThat(flow.process.isAlive()).as("the client still runs when killed; %s", flow.describe()).isTrue();
         flow.kill9();
 
-        while (count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'") == 0) {
+        while (Records.one(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'") == 0) {
             assertThat(System.nanoTime()).as("the server marks the killed client's run CRASHED; flow runs %s at %s;"
                     + " server %s", rows(url, "SELECT state_type, heartbeat_ns, created_ns, start_ns, process FROM"
                     + " flow_run"), System.currentTimeMillis(), server.describe())
                     .isLessThan(deadline);
             Thread.sleep(200); // polling the database for the server's crash detection
         }
-        long recorded = count(url, "SELECT count(*) FROM task_run");
-        long unfinished = count(url, "SELECT count(*) FROM task_run WHERE state_type NOT IN"
+        long recorded = Records.one(url, "SELECT count(*) FROM task_run");
+        long unfinished = Records.one(url, "SELECT count(*) FROM task_run WHERE state_type NOT IN"
                 + " ('COMPLETED', 'CRASHED', 'FAILED', 'CANCELLED')");
         System.out.printf("faults case=flow-process-kill store=server seed=%d told_done=%d recorded_task_runs=%d"
                 + " left_unfinished=%d%n", seed, killAfter, recorded, unfinished);
@@ -130,7 +127,7 @@ class FlowProcessKillTest {
 
     /** No state recorded twice, and every history a prefix of PENDING, RUNNING, then a final state. */
     private static void assertConsistent(String url) throws SQLException {
-        assertThat(count(url, "SELECT count(*) FROM (SELECT task_run_id, type FROM task_run_state"
+        assertThat(Records.one(url, "SELECT count(*) FROM (SELECT task_run_id, type FROM task_run_state"
                 + " GROUP BY task_run_id, type HAVING count(*) > 1) d")).as("states recorded twice").isZero();
         assertThat(histories(url, "SELECT task_run_id FROM task_run_state WHERE (seq = 0 AND type <> 'PENDING')"
                 + " OR (seq = 1 AND type NOT IN ('RUNNING', 'CRASHED')) OR (seq = 2 AND type NOT IN ('COMPLETED',"
@@ -169,23 +166,15 @@ class FlowProcessKillTest {
      */
     private void awaitCrashed(String url) throws Exception {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'") == 0) {
+        while (Records.one(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'") == 0) {
             assertThat(System.nanoTime()).as("the killed process's run is found CRASHED").isLessThan(deadline);
             Thread.sleep(200); // polling: the heartbeat ages on the real clock
             JdbcRunStore.builder().url(url).crashTimeout(Duration.ofSeconds(2))
                     .heartbeatInterval(Duration.ofMillis(500)).build().close();
         }
-        assertThat(count(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'")).isEqualTo(1);
-        assertThat(count(url, "SELECT count(*) FROM task_run WHERE state_type NOT IN ('COMPLETED', 'CRASHED',"
+        assertThat(Records.one(url, "SELECT count(*) FROM flow_run WHERE state_type = 'CRASHED'")).isEqualTo(1);
+        assertThat(Records.one(url, "SELECT count(*) FROM task_run WHERE state_type NOT IN ('COMPLETED', 'CRASHED',"
                 + " 'FAILED', 'CANCELLED')")).as("unfinished task runs of the crashed run").isZero();
-    }
-
-    private static long count(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
     }
 
     private Proc start(String name, Map<String, String> env) throws Exception {

@@ -1,5 +1,7 @@
 package dev.baton.faults;
 
+import dev.baton.store.jdbc.TestPostgres;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -47,6 +49,24 @@ record Records(long flowRuns, long completedRuns, long flowStates, long taskRuns
                     one(s, "SELECT count(*) FROM log WHERE message LIKE 'task % logs this line'"),
                     duplicated, outOfOrder, incomplete);
         }
+    }
+
+    /** The one number {@code sql} selects from the database at {@code jdbcUrl}. */
+    static long one(String jdbcUrl, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+            return one(s, sql);
+        }
+    }
+
+    /**
+     * Makes {@code schema} on the tests' PostgreSQL ({@link TestPostgres}) and answers the URL a
+     * process records there with ({@code BATON_DATABASE_URL}) and the test counts there with.
+     */
+    static String postgresSchema(String schema) throws SQLException {
+        try (Connection c = DriverManager.getConnection(TestPostgres.baseUrl()); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        return TestPostgres.url(schema) + "&currentSchema=" + schema;
     }
 
     /** States of every kind, and log lines: the events a client sent for these records. */

@@ -10,9 +10,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,10 +57,7 @@ class ServerKillTest {
         String countUrl;
         if (database.equals("postgresql")) {
             schema = TestPostgres.newSchema();
-            try (Connection c = DriverManager.getConnection(TestPostgres.baseUrl()); Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA " + schema);
-            }
-            countUrl = TestPostgres.url(schema) + "&currentSchema=" + schema;
+            countUrl = Records.postgresSchema(schema);
             serverEnv.put(JdbcRunStore.DATABASE_URL_ENVIRONMENT, countUrl);
         } else {
             countUrl = JdbcRunStore.embeddedUrl(dir.resolve("server"));

@@ -54,8 +54,8 @@ public final class RunLog {
         TaskRunFuture<?> task = scope.currentTaskRun();
         UUID taskRunId = task == null ? null : task.record().id();
         String text = cause == null ? message : message + System.lineSeparator() + stackTrace(cause);
-        store.log(new LogLine(engine.record().id(), taskRunId, Instant.ofEpochSecond(0, engine.nextLogTime()), level.name(),
-                logger, text));
+        store.log(new LogLine(engine.record().id(), taskRunId, Instant.ofEpochSecond(0, engine.nextLogTime()),
+                level.name(), logger, text));
     }
 
     private static String stackTrace(Throwable t) {

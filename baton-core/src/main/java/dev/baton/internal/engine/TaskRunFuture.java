@@ -267,7 +267,6 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         return settled != null;
     }
 
-    /** Stops the body for cancellation: interrupts its thread, or cancels its async attempt. */
     /**
      * The body has ended: nothing to stop any more. A release store, not a volatile one: a
      * cancellation that still reads the old value interrupts a thread that has left the body,
@@ -277,6 +276,7 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
         RUNNING.setRelease(this, null);
     }
 
+    /** Stops the body for cancellation: interrupts its thread, or cancels its async attempt. */
     void interruptBody() {
         Object r = running;
         if (r instanceof Thread t) t.interrupt();

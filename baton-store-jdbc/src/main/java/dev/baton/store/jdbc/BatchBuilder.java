@@ -27,7 +27,6 @@ final class BatchBuilder {
     private final IdentityHashMap<Set<String>, String> tagsJson = new IdentityHashMap<>();
     /** Flow runs written before their first state, with the writer's clock as their creation time. */
     private final HashSet<UUID> createdGuessed = new HashSet<>();
-    /** The place of the last log line given by this builder (see {@link #log}). */
     /** Reported events (client mode, through the API server). */
     private final EventRows events = new EventRows(this);
 
