@@ -7,9 +7,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
- * What a run database holds, counted with plain SQL on the tables the store writes: each number
+ * What a run database holds, counted on the tables the store writes: each number
  * a fault test compares with what its flow processes were told was recorded. The database holds
  * only the test's own runs.
  *
@@ -28,27 +29,42 @@ record Records(long flowRuns, long completedRuns, long flowStates, long taskRuns
 
     static Records count(String jdbcUrl) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+            // a task run's states are lines of its row's history, each starting with its type
+            long taskStates = 0, duplicatedTaskStates = 0, taskOutOfOrder = 0, incomplete = 0;
+            try (ResultSet r = s.executeQuery("SELECT t.history, f.state_type FROM task_run t"
+                    + " LEFT JOIN flow_run f ON f.id = t.flow_run_id")) {
+                while (r.next()) {
+                    java.util.List<String> types = types(r.getString(1));
+                    taskStates += types.size();
+                    duplicatedTaskStates += types.size() - new java.util.HashSet<>(types).size();
+                    for (int i = 0; i < types.size(); i++) {
+                        if (i > 2 || !types.get(i).equals(List.of("PENDING", "RUNNING", "COMPLETED").get(i))) taskOutOfOrder++;
+                    }
+                    if ("COMPLETED".equals(r.getString(2)) && types.size() != 3) incomplete++;
+                }
+            }
             long duplicated = one(s, "SELECT count(*) FROM (SELECT flow_run_id, type FROM flow_run_state"
                     + " GROUP BY flow_run_id, type HAVING count(*) > 1) d")
-                    + one(s, "SELECT count(*) FROM (SELECT task_run_id, type FROM task_run_state"
-                    + " GROUP BY task_run_id, type HAVING count(*) > 1) d")
+                    + duplicatedTaskStates
                     + one(s, "SELECT count(*) FROM (SELECT flow_run_id, message FROM log WHERE message LIKE"
                     + " 'task % logs this line' GROUP BY flow_run_id, message HAVING count(*) > 1) d");
-            long outOfOrder = one(s, "SELECT count(*) FROM task_run_state WHERE (seq = 0 AND type <> 'PENDING')"
-                    + " OR (seq = 1 AND type <> 'RUNNING') OR (seq = 2 AND type <> 'COMPLETED') OR seq > 2")
+            long outOfOrder = taskOutOfOrder
                     + one(s, "SELECT count(*) FROM flow_run_state WHERE (seq = 0 AND type <> 'PENDING')"
                     + " OR (seq = 1 AND type <> 'RUNNING') OR (seq = 2 AND type <> 'COMPLETED') OR seq > 2");
-            long incomplete = one(s, "SELECT count(*) FROM task_run t JOIN flow_run f ON f.id = t.flow_run_id"
-                    + " WHERE f.state_type = 'COMPLETED' AND (SELECT count(*) FROM task_run_state s"
-                    + " WHERE s.flow_run_id = t.flow_run_id AND s.task_run_id = t.id) <> 3");
             return new Records(one(s, "SELECT count(*) FROM flow_run"),
                     one(s, "SELECT count(*) FROM flow_run WHERE state_type = 'COMPLETED'"),
                     one(s, "SELECT count(*) FROM flow_run_state"),
                     one(s, "SELECT count(*) FROM task_run"),
-                    one(s, "SELECT count(*) FROM task_run_state"),
+                    taskStates,
                     one(s, "SELECT count(*) FROM log WHERE message LIKE 'task % logs this line'"),
                     duplicated, outOfOrder, incomplete);
         }
+    }
+
+    /** The state types of a task run's history, in order (the store keeps one state per line, its type first). */
+    static List<String> types(String history) {
+        if (history == null || history.isEmpty()) return List.of();
+        return java.util.Arrays.stream(history.split("\n")).map(line -> line.substring(0, line.indexOf('\t'))).toList();
     }
 
     /** The one number {@code sql} selects from the database at {@code jdbcUrl}. */

@@ -42,7 +42,6 @@ final class Batch {
         final List<TaskRow> taskUpdates = new ArrayList<>();
         final List<Edge> edges = new ArrayList<>();
         final List<StateRow> flowStates = new ArrayList<>();
-        final List<StateRow> taskStates = new ArrayList<>();
         final List<LogRow> logs = new ArrayList<>();
         /** The latest heartbeat reported for the flow run in this batch, 0 if none. */
         long heartbeatNs;
@@ -51,6 +50,14 @@ final class Batch {
 
         Group(UUID flowRunId) {
             this.flowRunId = flowRunId;
+        }
+
+        /** How many task-run states the group holds. */
+        int taskStates() {
+            int n = 0;
+            for (TaskRow t : taskInserts) n += t.states.size();
+            for (TaskRow t : taskUpdates) n += t.states.size();
+            return n;
         }
 
         /** What this group would have recorded, for the log when it cannot be written. */
@@ -68,7 +75,7 @@ final class Batch {
                 }
                 b.append(')');
             }
-            b.append(", ").append(taskStates.size()).append(" task run states");
+            b.append(", ").append(taskStates()).append(" task run states");
             if (!logs.isEmpty()) b.append(", ").append(logs.size()).append(" log lines");
             return b.toString();
         }
@@ -125,10 +132,28 @@ final class Batch {
         String name, taskName, taskVersion, tags;
         UUID subflowRunId;
         int callPosition = -1; // -1: not known
+        /** The run's states in this batch, in order: they go to its row's history. */
+        final List<StateRow> states = new ArrayList<>(3);
 
         TaskRow(UUID id, UUID flowRunId, boolean insert) {
             super(id, insert);
             this.flowRunId = flowRunId;
+        }
+
+        /**
+         * Adds a state of this run and makes it the row's current one; false (and nothing added)
+         * for a numbered state this batch holds already (the same events reported twice).
+         */
+        boolean add(StateRow state) {
+            if (!state.relative() && !states.isEmpty() && state.seq() <= states.getLast().seq()) return false;
+            apply(state.state(), state.seq());
+            states.add(state);
+            return true;
+        }
+
+        /** Whether the states are numbered after those already recorded rather than by their place. */
+        boolean relative() {
+            return !states.isEmpty() && states.getFirst().relative();
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.UUID;
 /**
  * Turns a buffer of queued events into the rows of one {@link Batch}, on the writer's thread.
  * A run created and moved on within one batch becomes a single row insert carrying its latest
- * state (no update); the history rows are numbered by the state's place in the run's history.
+ * state (no update); states are numbered by their place in the run's history.
  */
 final class BatchBuilder {
     /** The next task run ordinal of each flow run not yet final. */
@@ -127,18 +127,12 @@ final class BatchBuilder {
 
     private void taskRunState(Batch batch, IdentityHashMap<Object, Batch.RunRow> rows, TaskRun run, State state) {
         Batch.TaskRow row = (Batch.TaskRow) rows.get(run);
-        Batch.Group g;
         if (row == null) {
             row = new Batch.TaskRow(run.id(), run.flowRunId(), false);
-            g = batch.group(row.flowRunId);
-            g.taskUpdates.add(row);
+            batch.group(row.flowRunId).taskUpdates.add(row);
             rows.put(run, row);
-        } else {
-            g = batch.group(row.flowRunId);
         }
-        int seq = seq(run.history(), state, row.lastSeq);
-        row.apply(state, seq);
-        g.taskStates.add(new Batch.StateRow(row.id, seq, state, resultRef(state), false));
+        row.add(new Batch.StateRow(row.id, seq(run.history(), state, row.lastSeq), state, resultRef(state), false));
     }
 
     /**

@@ -174,7 +174,7 @@ final class BatchWriter implements Runnable {
         List<String> what = new ArrayList<>();
         long events = 0;
         for (Batch.Group g : groups) {
-            events += g.taskInserts.size() + g.flowStates.size() + g.taskStates.size() + g.logs.size()
+            events += g.taskInserts.size() + g.flowStates.size() + g.taskStates() + g.logs.size()
                     + (g.inserted != null ? 1 : 0);
             if (what.size() < MAX_GROUPS_LOGGED) what.add(g.describe());
         }

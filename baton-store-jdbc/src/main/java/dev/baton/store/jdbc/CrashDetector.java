@@ -1,6 +1,8 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
+import dev.baton.State;
+import dev.baton.StateType;
 import dev.baton.internal.ConfiguredDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -224,36 +226,24 @@ public final class CrashDetector {
     /** Marks the unfinished task runs of a crashed flow run CRASHED; returns their ids. */
     private List<UUID> markTaskRuns(Connection c, Candidate run, long now, String message) throws SQLException {
         List<UUID> ids = new ArrayList<>();
-        List<Integer> nextSeqs = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT t.id, (SELECT MAX(h.seq) FROM task_run_state h"
-                + " WHERE h.flow_run_id = t.flow_run_id AND h.task_run_id = t.id) FROM task_run t"
-                + " WHERE t.flow_run_id = ? AND (t.state_type IS NULL OR t.state_type NOT IN (" + UNFINISHED + "))")) {
+        String unfinished = " AND (state_type IS NULL OR state_type NOT IN (" + UNFINISHED + "))";
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM task_run WHERE flow_run_id = ?" + unfinished)) {
             db.setUuid(s, 1, run.id);
             try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ids.add(db.getUuid(r, 1));
-                    int last = r.getInt(2);
-                    nextSeqs.add(r.wasNull() ? 0 : last + 1);
-                }
+                while (r.next()) ids.add(db.getUuid(r, 1));
             }
         }
         if (ids.isEmpty()) return ids;
-        try (PreparedStatement state = c.prepareStatement("INSERT INTO task_run_state (flow_run_id, task_run_id, seq,"
-                + " type, name, timestamp_ns, message) VALUES (?, ?, ?, 'CRASHED', 'Crashed', ?, ?)");
-             PreparedStatement row = c.prepareStatement("UPDATE task_run SET state_type = 'CRASHED',"
-                     + " state_name = 'Crashed', end_ns = ? WHERE id = ?")) {
-            for (int i = 0; i < ids.size(); i++) {
-                db.setUuid(state, 1, run.id);
-                db.setUuid(state, 2, ids.get(i));
-                state.setInt(3, nextSeqs.get(i));
-                state.setLong(4, now);
-                state.setString(5, message);
-                state.addBatch();
+        String crashed = StateHistory.line(State.of(StateType.CRASHED, null, now, message, null), null);
+        try (PreparedStatement row = c.prepareStatement("UPDATE task_run SET state_type = 'CRASHED',"
+                + " state_name = 'Crashed', end_ns = ?, history = COALESCE(history, '') || ?,"
+                + " state_count = state_count + 1 WHERE id = ?" + unfinished)) {
+            for (UUID id : ids) {
                 row.setLong(1, now);
-                db.setUuid(row, 2, ids.get(i));
+                row.setString(2, crashed);
+                db.setUuid(row, 3, id);
                 row.addBatch();
             }
-            state.executeBatch();
             row.executeBatch();
         }
         return ids;

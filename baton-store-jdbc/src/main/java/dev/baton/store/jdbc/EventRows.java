@@ -123,6 +123,12 @@ final class EventRows {
 
     private void taskRunCreated(Batch batch, RunEvent.TaskRunCreated e) {
         Batch.Group g = batch.group(e.flowRunId());
+        if (rows.get(e.id()) instanceof Batch.TaskRow known && known.insert) {
+            // created twice in one batch (a client sent its events again): one row, and the states
+            // sent again are numbered from the start again, so the row keeps them once
+            nextSeq.put(e.id(), new int[1]);
+            return;
+        }
         Batch.TaskRow row = new Batch.TaskRow(e.id(), e.flowRunId(), true);
         row.ordinal = e.ordinal();
         row.name = e.name();
@@ -140,26 +146,28 @@ final class EventRows {
 
     private void flowRunState(Batch batch, UUID flowRunId, StateRecord record) {
         Batch.Group g = batch.group(flowRunId);
-        Batch.RunRow row = rows.get(flowRunId);
+        Batch.FlowRow row = rows.get(flowRunId) instanceof Batch.FlowRow known ? known : null;
         if (row == null) {
-            Batch.FlowRow updated = new Batch.FlowRow(flowRunId, false);
-            g.updated = updated;
-            rows.put(flowRunId, updated);
-            row = updated;
+            row = new Batch.FlowRow(flowRunId, false);
+            g.updated = row;
+            rows.put(flowRunId, row);
         }
-        g.flowStates.add(stateRow(row, record));
+        Batch.StateRow state = stateRow(row, record);
+        row.apply(state.state(), state.seq());
+        if (state.state().isFinal()) finished.add(row.id);
+        g.flowStates.add(state);
     }
 
     private void taskRunState(Batch batch, UUID flowRunId, UUID taskRunId, StateRecord record) {
         Batch.Group g = batch.group(flowRunId);
-        Batch.RunRow row = rows.get(taskRunId);
+        Batch.TaskRow row = rows.get(taskRunId) instanceof Batch.TaskRow known ? known : null;
         if (row == null) {
-            Batch.TaskRow updated = new Batch.TaskRow(taskRunId, flowRunId, false);
-            g.taskUpdates.add(updated);
-            rows.put(taskRunId, updated);
-            row = updated;
+            row = new Batch.TaskRow(taskRunId, flowRunId, false);
+            g.taskUpdates.add(row);
+            rows.put(taskRunId, row);
         }
-        g.taskStates.add(stateRow(row, record));
+        Batch.StateRow state = stateRow(row, record);
+        if (row.add(state) && state.state().isFinal()) finished.add(row.id);
     }
 
     private Batch.StateRow stateRow(Batch.RunRow row, StateRecord record) {
@@ -167,10 +175,7 @@ final class EventRows {
         int[] counter = nextSeq.get(row.id);
         boolean isRelative = counter == null;
         if (isRelative) counter = relative.computeIfAbsent(row.id, k -> new int[1]);
-        int seq = counter[0]++;
-        row.apply(state, seq);
-        if (state.isFinal()) finished.add(row.id);
-        return new Batch.StateRow(row.id, seq, state, record.resultRef(), isRelative);
+        return new Batch.StateRow(row.id, counter[0]++, state, record.resultRef(), isRelative);
     }
 
     /** The state a record stands for: no result value, its due time as the data of a SCHEDULED one. */

@@ -91,7 +91,7 @@ final class FlowRunAdministration {
                     + " cancel " + id + "), then delete it");
         }
         List<UUID> runs = withSubflowRuns(c, id);
-        for (String table : List.of("log", "task_run_state", "task_run_upstream", "task_run", "flow_run_state",
+        for (String table : List.of("log", "task_run_upstream", "task_run", "flow_run_state",
                 "concurrency_slot")) {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE flow_run_id = ?")) {
                 for (UUID run : runs) {

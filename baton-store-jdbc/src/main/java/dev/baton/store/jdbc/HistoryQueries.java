@@ -47,7 +47,7 @@ final class HistoryQueries {
     private static final String SUMMARY = summary("parameters");
     private static final String STATE_COLUMNS = "type, name, timestamp_ns, message, scheduled_ns, result_ref";
     private static final String TASK_RUN_COLUMNS = "SELECT id, flow_run_id, name, task_name, task_version, tags,"
-            + " subflow_run_id, start_ns, end_ns, ordinal FROM task_run";
+            + " subflow_run_id, start_ns, end_ns, ordinal, history FROM task_run";
     private static final String LOG_COLUMNS = "SELECT flow_run_id, task_run_id, timestamp_ns, level, logger, message"
             + " FROM log";
     /** The character that escapes {@code %}, {@code _} and itself in LIKE patterns. */
@@ -325,22 +325,13 @@ final class HistoryQueries {
                 while (r.next()) {
                     if (bare.isEmpty()) first = r.getInt(10);
                     last = r.getInt(10);
-                    bare.add(taskRun(r, List.of(), List.of(), null));
+                    bare.add(taskRun(r, StateHistory.records(r.getString(11)), List.of(), null));
                 }
             }
         }
         if (bare.isEmpty()) return List.of();
         String inPage = " JOIN task_run t ON t.id = x.task_run_id"
                 + " WHERE x.flow_run_id = ? AND t.flow_run_id = ? AND t.ordinal BETWEEN ? AND ?";
-        Map<UUID, List<StateRecord>> histories = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT x.task_run_id, x.type, x.name, x.timestamp_ns,"
-                + " x.message, x.scheduled_ns, x.result_ref FROM task_run_state x" + inPage
-                + " ORDER BY x.task_run_id, x.seq")) {
-            bindPageRange(s, flowRunId, first, last);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) histories.computeIfAbsent(db.getUuid(r, 1), k -> new ArrayList<>(3)).add(state(r, 2));
-            }
-        }
         Map<UUID, List<UUID>> upstream = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("SELECT x.task_run_id, x.upstream_task_run_id"
                 + " FROM task_run_upstream x" + inPage + " ORDER BY x.task_run_id, x.ordinal")) {
@@ -363,7 +354,7 @@ final class HistoryQueries {
             runs.add(new TaskRunDetail(t.id(), t.flowRunId(), t.name(), t.taskName(), t.taskVersion(), t.tags(),
                     upstream.getOrDefault(t.id(), List.of()),
                     t.subflowRunId() != null ? t.subflowRunId() : subflowByStandIn.get(t.id()), t.start(), t.end(),
-                    histories.getOrDefault(t.id(), List.of())));
+                    t.history()));
         }
         return runs;
     }
@@ -377,20 +368,13 @@ final class HistoryQueries {
 
     Optional<TaskRunDetail> taskRun(Connection c, UUID id) throws SQLException {
         UUID flowRunId;
-        try (PreparedStatement s = c.prepareStatement("SELECT flow_run_id FROM task_run WHERE id = ?")) {
+        List<StateRecord> history;
+        try (PreparedStatement s = c.prepareStatement("SELECT flow_run_id, history FROM task_run WHERE id = ?")) {
             db.setUuid(s, 1, id);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) return Optional.empty();
                 flowRunId = db.getUuid(r, 1);
-            }
-        }
-        List<StateRecord> history = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT " + STATE_COLUMNS
-                + " FROM task_run_state WHERE flow_run_id = ? AND task_run_id = ? ORDER BY seq")) {
-            db.setUuid(s, 1, flowRunId);
-            db.setUuid(s, 2, id);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) history.add(state(r, 1));
+                history = StateHistory.records(r.getString(2));
             }
         }
         List<UUID> upstream = new ArrayList<>();

@@ -131,6 +131,13 @@ public final class JdbcSchema {
         return dropped;
     }
 
+    /** The tables Baton's schema has at its latest version: those the scripts create, less those a later migration drops. */
+    static List<String> tables() throws IOException {
+        List<String> tables = new ArrayList<>(new LinkedHashSet<>(tablesOfScripts()));
+        tables.removeAll(V4__task_run_history.DROPPED);
+        return tables;
+    }
+
     /** The tables Baton's migration scripts create, in script order. */
     static List<String> tablesOfScripts() throws IOException {
         List<String> tables = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.baton.store.jdbc;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.api.output.MigrateResult;
 
 import javax.sql.DataSource;
@@ -11,11 +12,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * The schema, by Flyway migrations under {@code dev/baton/store/jdbc/migration}: versioned,
- * applied on first use, the same scripts on every supported database. Flyway's own table is
+ * The schema, by Flyway migrations under {@code dev/baton/store/jdbc/migration} and the Java
+ * ones in {@link #JAVA_MIGRATIONS}: versioned, applied on first use, the same on every supported database. Flyway's own table is
  * {@value #HISTORY_TABLE}, so the store can share a database or schema with other applications.
  *
  * <p>A database whose history already shows {@link #LATEST_VERSION} applied is left alone without
@@ -25,7 +27,9 @@ final class Migrations {
     static final String LOCATION = "classpath:dev/baton/store/jdbc/migration";
     static final String HISTORY_TABLE = "baton_schema_history";
     /** The highest migration version there is (a test checks it against the scripts). */
-    static final int LATEST_VERSION = 3;
+    static final int LATEST_VERSION = 4;
+    /** Migrations SQL cannot say the same way on every database. */
+    static final List<JavaMigration> JAVA_MIGRATIONS = List.of(new V4__task_run_history());
 
     private Migrations() {}
 
@@ -39,6 +43,7 @@ final class Migrations {
         FluentConfiguration config = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(new Connections(db))
                 .locations(LOCATION)
+                .javaMigrations(JAVA_MIGRATIONS.toArray(JavaMigration[]::new))
                 .table(HISTORY_TABLE)
                 // a schema other applications already use (PostgreSQL's public one): start our history
                 // there below version 1, so every migration still runs

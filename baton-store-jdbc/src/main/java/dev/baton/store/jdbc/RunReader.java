@@ -85,22 +85,14 @@ final class RunReader {
     /** The task runs of a flow run in the order they were created, with histories and upstream runs. */
     List<TaskRun> taskRuns(UUID flowRunId) {
         try (Connection c = db.connect()) {
-            Map<UUID, List<State>> histories = new HashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT task_run_id, " + STATE_COLUMNS
-                    + " FROM task_run_state WHERE flow_run_id = ? ORDER BY task_run_id, seq")) {
-                db.setUuid(s, 1, flowRunId);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) histories.computeIfAbsent(db.getUuid(r, 1), k -> new ArrayList<>(4)).add(state(r, 2));
-                }
-            }
             LinkedHashMap<UUID, StoredTaskRun> runs = new LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, name, task_name, task_version, tags, call_position"
-                    + " FROM task_run WHERE flow_run_id = ? ORDER BY ordinal")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT id, name, task_name, task_version, tags, call_position,"
+                    + " history FROM task_run WHERE flow_run_id = ? ORDER BY ordinal")) {
                 db.setUuid(s, 1, flowRunId);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         UUID id = db.getUuid(r, 1);
-                        runs.put(id, taskRun(id, flowRunId, r, histories.remove(id)));
+                        runs.put(id, taskRun(id, flowRunId, r, StateHistory.states(r.getString(7))));
                     }
                 }
             }
@@ -131,23 +123,13 @@ final class RunReader {
     /** An upstream task run of another flow run: read alone, its own upstream runs not followed. */
     private TaskRun elsewhere(Connection c, UUID id) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT id, name, task_name, task_version, tags, call_position,"
-                + " flow_run_id FROM task_run WHERE id = ?")) {
+                + " history, flow_run_id FROM task_run WHERE id = ?")) {
             db.setUuid(s, 1, id);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     return new StoredTaskRun(id, null, "<not recorded>", "<not recorded>", null, Set.of(), List.of(), -1);
                 }
-                UUID flowRunId = db.getUuid(r, 7);
-                List<State> history = new ArrayList<>();
-                try (PreparedStatement hs = c.prepareStatement("SELECT " + STATE_COLUMNS + " FROM task_run_state"
-                        + " WHERE flow_run_id = ? AND task_run_id = ? ORDER BY seq")) {
-                    db.setUuid(hs, 1, flowRunId);
-                    db.setUuid(hs, 2, id);
-                    try (ResultSet hr = hs.executeQuery()) {
-                        while (hr.next()) history.add(state(hr, 1));
-                    }
-                }
-                return taskRun(id, flowRunId, r, history);
+                return taskRun(id, db.getUuid(r, 8), r, StateHistory.states(r.getString(7)));
             }
         }
     }

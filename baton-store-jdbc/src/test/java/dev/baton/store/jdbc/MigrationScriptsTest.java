@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The migration scripts as shipped: numbered without gaps, and the store knows the latest. */
+/** The migrations as shipped (scripts and Java ones): numbered without gaps, and the store knows the latest. */
 class MigrationScriptsTest {
 
     @Test
@@ -23,8 +23,15 @@ class MigrationScriptsTest {
         List<Integer> versions;
         try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
             versions = files.map(p -> name.matcher(p.getFileName().toString()))
-                    .filter(Matcher::matches).map(m -> Integer.parseInt(m.group(1))).sorted().toList();
+                    .filter(Matcher::matches).map(m -> Integer.parseInt(m.group(1))).collect(java.util.stream.Collectors.toList());
         }
+        Pattern javaName = Pattern.compile("V(\\d+)__\\w+");
+        for (var m : Migrations.JAVA_MIGRATIONS) {
+            Matcher matcher = javaName.matcher(m.getClass().getSimpleName());
+            assertThat(matcher.matches()).as(m.getClass().getSimpleName()).isTrue();
+            versions.add(Integer.parseInt(matcher.group(1)));
+        }
+        versions.sort(null);
         assertThat(versions).isNotEmpty();
         for (int i = 0; i < versions.size(); i++) assertThat(versions.get(i)).isEqualTo(i + 1);
         assertThat(versions.get(versions.size() - 1)).isEqualTo(Migrations.LATEST_VERSION);

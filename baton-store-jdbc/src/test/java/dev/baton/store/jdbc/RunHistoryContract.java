@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -468,6 +470,117 @@ abstract class RunHistoryContract {
         assertThat(again.taskRuns().get(1).state().type()).isEqualTo(StateType.COMPLETED);
         assertThat(again.taskRuns().get(0).history()).hasSize(3);
         assertThat(again.history()).hasSize(3);
+    }
+
+    @Test
+    void reportedEventsSentTwiceInOneListAreRecordedOnce() {
+        UUID flowRunId = UUID.randomUUID(), a = UUID.randomUUID();
+        Instant t0 = Instant.now().minusSeconds(1);
+        List<RunEvent> sent = List.of(
+                new RunEvent.FlowRunCreated(flowRunId, "told-twice", "resent", "[]", null, null, Set.of(), t0, "1@h"),
+                new RunEvent.FlowRunState(flowRunId, state(StateType.PENDING, "Pending", t0, null)),
+                new RunEvent.TaskRunCreated(a, flowRunId, 0, "load-0", "load", null, Set.of(), List.of(), null),
+                new RunEvent.TaskRunState(flowRunId, a, state(StateType.PENDING, "Pending", t0, null)),
+                new RunEvent.TaskRunState(flowRunId, a, state(StateType.RUNNING, "Running", t0.plusMillis(1), null)));
+        List<RunEvent> twice = new ArrayList<>(sent);
+        twice.addAll(sent); // a client's batch sent again before the first was answered: one write
+        twice.add(new RunEvent.TaskRunState(flowRunId, a, state(StateType.COMPLETED, "Completed", t0.plusMillis(2),
+                null)));
+        JdbcRunStore store = store();
+        store.record(twice);
+        FlowRunDetail detail = JdbcRunHistory.of(store).flowRun(flowRunId).orElseThrow();
+
+        assertThat(store.lostEvents()).isZero();
+        assertThat(detail.history()).extracting(StateRecord::type).containsExactly(StateType.PENDING);
+        assertThat(detail.taskRuns()).hasSize(1);
+        assertThat(detail.taskRuns().get(0).history()).extracting(StateRecord::type)
+                .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED);
+        assertThat(detail.taskRuns().get(0).state().type()).isEqualTo(StateType.COMPLETED);
+    }
+
+    @Test
+    void taskRunStatesRecordedBeforeVersion4AreInTheirRowsAfterTheUpgrade() throws Exception {
+        org.flywaydb.core.api.configuration.FluentConfiguration config = org.flywaydb.core.Flyway
+                .configure(Migrations.class.getClassLoader()).dataSource(url(), null, null)
+                .locations(Migrations.LOCATION).table(Migrations.HISTORY_TABLE).target("3");
+        if (schema() != null) config.schemas(schema()).createSchemas(true);
+        config.load().migrate();
+        Database db = database();
+        UUID flowRunId = UUID.randomUUID(), a = UUID.randomUUID(), b = UUID.randomUUID(), c = UUID.randomUUID();
+        long t0 = Clock.system().epochNanos();
+        try (Connection conn = db.connect()) {
+            try (PreparedStatement s = conn.prepareStatement("INSERT INTO flow_run (id, name, flow_name, parameters,"
+                    + " state_type, state_name, created_ns, end_ns) VALUES (?, 'old-run', 'old', '[]', 'COMPLETED',"
+                    + " 'Completed', ?, ?)")) {
+                db.setUuid(s, 1, flowRunId);
+                s.setLong(2, t0);
+                s.setLong(3, t0 + 9);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = conn.prepareStatement("INSERT INTO task_run (id, flow_run_id, ordinal, name,"
+                    + " task_name, tags, state_type, state_name) VALUES (?, ?, ?, ?, 'old', '[]', ?, ?)")) {
+                Object[][] rows = {{a, 0, "COMPLETED", "Cached"}, {b, 1, "FAILED", "Failed"}, {c, 2, null, null}};
+                for (Object[] row : rows) {
+                    db.setUuid(s, 1, (UUID) row[0]);
+                    db.setUuid(s, 2, flowRunId);
+                    s.setInt(3, (Integer) row[1]);
+                    s.setString(4, "old-" + row[1]);
+                    s.setString(5, (String) row[2]);
+                    s.setString(6, (String) row[3]);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            try (PreparedStatement s = conn.prepareStatement("INSERT INTO task_run_state (flow_run_id, task_run_id, seq,"
+                    + " type, name, timestamp_ns, message, scheduled_ns, result_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                Object[][] states = {
+                        {b, 0, "PENDING", "Pending", 1L, null, null, null},
+                        {a, 1, "COMPLETED", "Cached", 3L, "from\tcache\nline two \\N", null, "results/a.json"},
+                        {a, 0, "PENDING", "Pending", 2L, null, null, null},
+                        {b, 2, "FAILED", "Failed", 5L, "boom", null, null},
+                        {b, 1, "SCHEDULED", "AwaitingRetry", 4L, "", 77L, null}};
+                for (Object[] st : states) {
+                    db.setUuid(s, 1, flowRunId);
+                    db.setUuid(s, 2, (UUID) st[0]);
+                    s.setInt(3, (Integer) st[1]);
+                    s.setString(4, (String) st[2]);
+                    s.setString(5, (String) st[3]);
+                    s.setLong(6, t0 + (Long) st[4]);
+                    s.setString(7, (String) st[5]);
+                    if (st[6] == null) s.setNull(8, java.sql.Types.BIGINT);
+                    else s.setLong(8, t0 + (Long) st[6]);
+                    s.setString(9, (String) st[7]);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            conn.commit();
+        }
+
+        assertThat(Migrations.apply(db)).isEqualTo(Migrations.LATEST_VERSION - 3);
+        FlowRunDetail detail = history().flowRun(flowRunId).orElseThrow();
+        Instant at = Instant.ofEpochSecond(0, t0);
+        assertThat(detail.taskRuns()).extracting(TaskRunDetail::name).containsExactly("old-0", "old-1", "old-2");
+        assertThat(detail.taskRuns().get(0).history()).containsExactly(
+                new StateRecord(StateType.PENDING, "Pending", at.plusNanos(2), null, null, null),
+                new StateRecord(StateType.COMPLETED, "Cached", at.plusNanos(3), "from\tcache\nline two \\N", null,
+                        "results/a.json"));
+        assertThat(detail.taskRuns().get(1).history()).containsExactly(
+                new StateRecord(StateType.PENDING, "Pending", at.plusNanos(1), null, null, null),
+                new StateRecord(StateType.SCHEDULED, "AwaitingRetry", at.plusNanos(4), "", at.plusNanos(77), null),
+                new StateRecord(StateType.FAILED, "Failed", at.plusNanos(5), "boom", null, null));
+        assertThat(detail.taskRuns().get(2).history()).isEmpty();
+        try (Connection conn = db.connect(); Statement s = conn.createStatement();
+             ResultSet r = s.executeQuery("SELECT SUM(state_count) FROM task_run")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getLong(1)).isEqualTo(5);
+        }
+        // and the runs go on: a store appends to the migrated rows
+        JdbcRunStore store = store();
+        store.record(List.of(new RunEvent.TaskRunState(flowRunId, c, state(StateType.PENDING, "Pending",
+                at.plusNanos(6), null))));
+        assertThat(JdbcRunHistory.of(store).flowRun(flowRunId).orElseThrow().taskRuns().get(2).history())
+                .extracting(StateRecord::type).containsExactly(StateType.PENDING);
     }
 
     @Test

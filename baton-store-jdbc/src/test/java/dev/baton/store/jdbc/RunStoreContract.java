@@ -90,6 +90,15 @@ abstract class RunStoreContract {
         }
     }
 
+    /** The task-run states {@code table}'s rows say they hold. */
+    long stateCount(String table) throws Exception {
+        try (Connection c = database().connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT SUM(state_count) FROM " + table)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
     // ----- the flows -----
 
     static final Task1<String, List<String>> extract = Task.named("extract").version("1.2").tags("io", "source")
@@ -146,7 +155,7 @@ abstract class RunStoreContract {
         assertThat(Migrations.isCurrent(database())).isTrue();
         assertThat(Migrations.apply(database())).as("migrations applied the second time").isZero();
         assertThat(Migrations.applyWithFlyway(database())).as("migrations Flyway applied the second time").isZero();
-        for (String table : List.of("flow_run", "task_run", "task_run_upstream", "flow_run_state", "task_run_state",
+        for (String table : List.of("flow_run", "task_run", "task_run_upstream", "flow_run_state",
                 "log", "concurrency_limit", "concurrency_slot")) {
             assertThat(count(table)).as(table).isZero();
         }
@@ -371,7 +380,7 @@ abstract class RunStoreContract {
         assertSameRun(b, store.flowRun(b.id()).orElseThrow());
         assertThat(count("flow_run")).isEqualTo(2);
         assertThat(count("flow_run_state")).isEqualTo(a.history().size() + b.history().size());
-        assertThat(count("task_run_state")).isEqualTo(a.taskRuns().get(0).history().size()
+        assertThat(stateCount("task_run")).isEqualTo(a.taskRuns().get(0).history().size()
                 + b.taskRuns().get(0).history().size());
     }
 
