@@ -3,12 +3,11 @@ package dev.baton.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.RunEvent;
+import dev.baton.internal.history.RunEventCodec;
 import dev.baton.internal.history.RunEvents;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +29,8 @@ import java.util.function.BooleanSupplier;
  * spooled at exit) until the configuration is fixed rather than thrown away.
  *
  * <p>Batches are made to fit the server: at most {@link ApiRunStore#MAX_BATCH} events and
- * {@link #MAX_REQUEST_BYTES} bytes of JSON each. A batch the server refuses (400, 413) is split in
+ * {@link #MAX_REQUEST_BYTES} bytes each, in JSON or, once the server has said it reads it, in
+ * Baton's binary form ({@link RunEventCodec}). A batch the server refuses (400, 413) is split in
  * halves and each half sent again, down to the single event at fault, which alone is given up on:
  * written to the quarantine ({@link Spool#quarantine}), logged at WARN naming its flow run, noted
  * in that flow run's own log, and counted in {@link #refused()}. The other events go on.
@@ -43,19 +43,20 @@ import java.util.function.BooleanSupplier;
  */
 final class EventSender {
     private static final ObjectMapper JSON = RunEvents.newMapper();
-    private static final ObjectWriter EVENT = JSON.writerFor(RunEvent.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     /** The longest pause between attempts once {@link #hurry} was called. */
     private static final Duration HURRIED_BACKOFF = Duration.ofMillis(250);
     /** The request header naming a batch (see the server's OpenAPI document). */
     static final String BATCH_HEADER = "Baton-Batch";
+    /** The response header naming the forms of events the server reads besides JSON. */
+    static final String EVENT_FORMS_HEADER = "Baton-Event-Forms";
     /** The request header asking the server to answer once a batch is applied, before it is committed. */
     static final String ANSWER_HEADER = "Baton-Answer";
     /**
-     * The most bytes of JSON sent in one request: well under the server's default limit on
+     * The most bytes sent in one request: well under the server's default limit on
      * {@code /api/events} (16 MiB); a server set lower answers 413, and the batch is split.
      */
-    static final int MAX_REQUEST_BYTES = 4 << 20;
+    static final int MAX_REQUEST_BYTES = 8 << 20;
     /** The logger of the line a flow run's log gets when an event of it was refused. */
     static final String NOTE_LOGGER = "dev.baton.client";
 
@@ -120,6 +121,12 @@ final class EventSender {
     private volatile boolean hurry;
     private volatile long failingSince; // System.nanoTime() of the first failed attempt of the current outage
     private volatile String lastProblem;
+    /**
+     * Whether events go in the binary form ({@link RunEventCodec}): from the first answer of a
+     * server that says it reads it, until a server refuses a batch in it (an older one, restarted
+     * in its place), which gets the batch again in JSON.
+     */
+    private volatile boolean binary;
 
     /** Jackson needs the element type to write each event's "kind". */
     static final class TypeHint extends com.fasterxml.jackson.core.type.TypeReference<List<RunEvent>> {}
@@ -175,40 +182,66 @@ final class EventSender {
 
     /**
      * {@code events}, in order, as the next batches: each within {@link ApiRunStore#MAX_BATCH}
-     * events and {@link #MAX_REQUEST_BYTES} bytes (an event larger than that alone in its batch),
-     * with its JSON, its id to be given when first sent ({@link #named}).
+     * events and, by a bound on their size in the form they will be sent in, {@link #MAX_REQUEST_BYTES}
+     * bytes (an event larger than that alone in its batch); written when sent, their ids given
+     * when first sent ({@link #named}).
      */
     List<Batch> batches(List<RunEvent> events) {
         List<Batch> batches = new ArrayList<>(1);
-        ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
         List<RunEvent> current = new ArrayList<>();
+        long bytes = 0;
+        boolean binaryForm = binary;
         for (RunEvent e : events) {
-            byte[] json;
-            try {
-                json = EVENT.writeValueAsBytes(e);
-            } catch (JsonProcessingException x) {
-                // cleaned text always has a JSON form: a bug, said loudly, and it does not stop the rest
-                refused.incrementAndGet();
-                ApiRunStore.LOG.error("A run event could not be written as JSON and is NOT reported: {}", e, x);
-                continue;
-            }
-            if (!current.isEmpty() && (current.size() >= ApiRunStore.MAX_BATCH
-                    || body.size() + 1 + json.length + 1 > MAX_REQUEST_BYTES)) {
-                batches.add(close(current, body));
+            long size = sizeBound(e, binaryForm);
+            if (!current.isEmpty() && (current.size() >= ApiRunStore.MAX_BATCH || bytes + size > MAX_REQUEST_BYTES)) {
+                batches.add(new Batch(null, current));
                 current = new ArrayList<>();
-                body.reset();
+                bytes = 0;
             }
-            body.write(current.isEmpty() ? '[' : ',');
-            body.writeBytes(json);
             current.add(e);
+            bytes += size;
         }
-        if (!current.isEmpty()) batches.add(close(current, body));
+        if (!current.isEmpty()) batches.add(new Batch(null, current));
         return batches;
     }
 
-    private static Batch close(List<RunEvent> events, ByteArrayOutputStream body) {
-        body.write(']');
-        return new Batch(null, events, body.toByteArray());
+    /**
+     * At least the bytes {@code e} takes in a request: its texts (in JSON, each character as an
+     * escape at worst, six bytes; in the binary form three at most), plus room for the rest.
+     */
+    static long sizeBound(RunEvent e, boolean binaryForm) {
+        int perChar = binaryForm ? 3 : 6;
+        long fixed = binaryForm ? 128 : 512;
+        return switch (e) {
+            case RunEvent.FlowRunCreated c -> fixed + perChar * (length(c.name()) + length(c.flowName())
+                    + length(c.parameters()) + length(c.process()) + length(c.tags())) + 48L * size(c.tags());
+            case RunEvent.TaskRunCreated c -> fixed + perChar * (length(c.name()) + length(c.taskName())
+                    + length(c.taskVersion()) + length(c.tags())) + 48L * (size(c.tags()) + size(c.upstream()));
+            case RunEvent.FlowRunState st -> fixed + perChar * length(st.state());
+            case RunEvent.TaskRunState st -> fixed + perChar * length(st.state());
+            case RunEvent.Log l -> fixed + (l.line() == null ? 0
+                    : perChar * (length(l.line().level()) + length(l.line().logger()) + length(l.line().message())));
+            case RunEvent.Heartbeat h -> fixed + 48L * size(h.flowRunIds());
+            case RunEvent.FlowRunFinished f -> fixed;
+        };
+    }
+
+    private static long length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    private static long length(java.util.Collection<String> strings) {
+        long n = 0;
+        if (strings != null) for (String s : strings) n += length(s);
+        return n;
+    }
+
+    private static long length(dev.baton.internal.history.StateRecord s) {
+        return s == null ? 0 : length(s.name()) + length(s.message()) + length(s.resultRef());
+    }
+
+    private static int size(java.util.Collection<?> c) {
+        return c == null ? 0 : c.size();
     }
 
     /**
@@ -283,6 +316,11 @@ final class EventSender {
                 for (int i = again.size() - 1; i >= 0; i--) queue.addFirst(again.get(i));
                 continue;
             }
+            if (a.binary && (a.status == 400 || a.status == 415)) {
+                // perhaps a server that reads JSON only: the same batch again, in JSON, before splitting it
+                binary = false;
+                continue;
+            }
             queue.pollFirst();
             if (a.status / 100 == 2) continue;
             outcome = Outcome.REFUSED;
@@ -306,13 +344,22 @@ final class EventSender {
      * given up waiting; {@link #RESEND}: the server failed while batches it applied were not known
      * committed, which go again first.
      */
-    private record Attempt(int status, String answer) {}
+    private record Attempt(int status, String answer, boolean binary) {
+        Attempt(int status, String answer) {
+            this(status, answer, false);
+        }
+    }
 
     private static final int RESEND = -1;
 
     private Attempt send(Batch batch, BooleanSupplier giveUp) throws InterruptedException {
         byte[] body = batch.body();
-        if (body == null) {
+        boolean binaryForm = body == null && binary;
+        if (binaryForm) {
+            RunEventCodec.Writer writer = new RunEventCodec.Writer();
+            for (RunEvent e : batch.events()) writer.add(e);
+            body = writer.toByteArray();
+        } else if (body == null) {
             try {
                 body = JSON.writerFor(typeHint).writeValueAsBytes(batch.events());
             } catch (JsonProcessingException e) {
@@ -323,7 +370,7 @@ final class EventSender {
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.route("/events"))
                 // longer than the server waits for its database to commit a batch (its store's retry period)
                 .timeout(Duration.ofSeconds(90))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", binaryForm ? RunEventCodec.MEDIA_TYPE : "application/json")
                 .header(BATCH_HEADER, batch.id()) // one id per batch, kept by every attempt: the server applies it once
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         // answered once applied: the next batch goes while this one is written; a sync batch, and one an
@@ -340,12 +387,16 @@ final class EventSender {
                 int status = response.statusCode();
                 if (status / 100 == 2) {
                     answering();
+                    if (!binary && response.headers().firstValue(EVENT_FORMS_HEADER).orElse("")
+                            .contains(RunEventCodec.MEDIA_TYPE)) {
+                        binary = true;
+                    }
                     if (ours(batch)) applied(batch, response.body());
                     return new Attempt(status, response.body());
                 }
                 if (status / 100 == 4 && !mayPass(status)) {
                     answering();
-                    return new Attempt(status, response.body());
+                    return new Attempt(status, response.body(), binaryForm);
                 }
                 problem = "it answered " + status + " " + brief(response.body()) + switch (status) {
                     case 401, 403 -> "; set " + ApiSettings.KEY_ENVIRONMENT + " to the server's key";

@@ -2,6 +2,7 @@ package dev.baton.client;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.internal.history.RunEvent;
+import dev.baton.internal.history.RunEventCodec;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -53,6 +54,49 @@ class BatchIdsAndSettingsTest {
         String client = ids.get(0).substring(0, ids.get(0).indexOf(':'));
         assertThat(UUID.fromString(client)).isNotNull();
         assertThat(ids).containsExactly(client + ":1", client + ":1", client + ":2");
+    }
+
+    @Test
+    void eventsGoInTheBinaryFormOnceTheServerSaysItReadsItAndInJsonAgainWhenAServerRefusesIt() throws Exception {
+        List<String> forms = Collections.synchronizedList(new ArrayList<>());
+        List<List<RunEvent>> received = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger requests = new AtomicInteger();
+        // a server that reads both forms for three requests, then one that reads JSON only (an older
+        // Baton restarted in its place), which refuses the binary form as malformed JSON
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/events", exchange -> {
+            byte[] in = exchange.getRequestBody().readAllBytes();
+            String type = exchange.getRequestHeaders().getFirst("Content-Type");
+            boolean binary = type.startsWith(RunEventCodec.MEDIA_TYPE);
+            forms.add(binary ? "binary" : "json");
+            boolean older = requests.incrementAndGet() > 3;
+            int status = 200;
+            if (binary && older) {
+                status = 400;
+            } else {
+                received.add(binary ? RunEventCodec.read(in, 100) : List.of());
+            }
+            if (!older) exchange.getResponseHeaders().add("Baton-Event-Forms", RunEventCodec.MEDIA_TYPE);
+            byte[] body = (status == 400 ? "{\"error\": \"Malformed JSON\"}"
+                    : "{\"accepted\": 1, \"rejected\": 0, \"duplicate\": false}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        List<RunEvent> batch = List.of(new RunEvent.Heartbeat(List.of(UUID.randomUUID()), Instant.now()));
+        try {
+            EventSender sender = new EventSender(ApiSettings.of("http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/api", null), Duration.ofMillis(50), () -> {});
+            for (int i = 0; i < 4; i++) {
+                assertThat(sender.deliver(sender.batch(batch), () -> false)).isEqualTo(EventSender.Outcome.DELIVERED);
+            }
+            assertThat(sender.refused()).isZero();
+        } finally {
+            server.stop(0);
+        }
+        assertThat(forms).containsExactly("json", "binary", "binary", "binary", "json");
+        assertThat(received.get(1)).isEqualTo(batch);
     }
 
     @Test

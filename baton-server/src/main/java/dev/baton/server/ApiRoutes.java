@@ -10,6 +10,7 @@ import dev.baton.internal.history.LogFilter;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
 import dev.baton.internal.history.RunEvent;
+import dev.baton.internal.history.RunEventCodec;
 import dev.baton.internal.history.RunHistory;
 import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.history.TaskRunDetail;
@@ -29,6 +30,12 @@ import java.util.function.Supplier;
  * calls the history (reads) or the {@link RunRecorder} (writes) and returns the body to answer.
  */
 final class ApiRoutes {
+    /**
+     * The response header of {@code POST /api/events} naming the forms of events the server reads
+     * besides JSON: a client switches to the binary form once it has seen it (an older server
+     * reads JSON only, and says nothing).
+     */
+    static final String EVENT_FORMS_HEADER = "Baton-Event-Forms";
     /** At most this many events in one {@code POST /api/events}. */
     static final int MAX_EVENTS = 20_000;
     /** The page size of a filter that does not say. */
@@ -76,7 +83,10 @@ final class ApiRoutes {
                 + " send it again), or at once with " + BatchIds.ANSWER_HEADER + ": " + BatchIds.APPLIED + ";"
                 + " durableThrough says up to which sequence the client's batches are committed. States of runs"
                 + " already in a terminal state are not recorded (rejected). A batch named by a " + BatchIds.HEADER
-                + " header already applied is answered with \"duplicate\": true and not applied again", EVENTS,
+                + " header already applied is answered with \"duplicate\": true and not applied again. The events"
+                + " may also come in Baton's binary form (Content-Type: " + RunEventCodec.MEDIA_TYPE + ", about a"
+                + " quarter of the JSON's size): every answer of this route says the server reads it, in header "
+                + EVENT_FORMS_HEADER, EVENTS,
                 Bodies.Accepted.class, 200, maxEventsBody, (ctx, body) -> events(ctx, body),
                 List.of(new Route.Header(BatchIds.HEADER, "The batch's id, '<client uuid>:<sequence>': a uuid"
                         + " the client makes once, and a sequence growing by one for each batch it sends (a batch"
@@ -175,7 +185,18 @@ final class ApiRoutes {
 
     private Bodies.Accepted events(Context ctx, byte[] body) {
         String batchId = ctx.header(BatchIds.HEADER);
-        List<RunEvent> events = ApiJson.read(body, new TypeReference<List<RunEvent>>() {});
+        ctx.header(EVENT_FORMS_HEADER, RunEventCodec.MEDIA_TYPE);
+        String type = ctx.header("Content-Type");
+        List<RunEvent> events;
+        if (type != null && type.regionMatches(true, 0, RunEventCodec.MEDIA_TYPE, 0, RunEventCodec.MEDIA_TYPE.length())) {
+            try {
+                events = RunEventCodec.read(body, MAX_EVENTS);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(e.getMessage());
+            }
+        } else {
+            events = ApiJson.read(body, new TypeReference<List<RunEvent>>() {});
+        }
         if (events.size() > MAX_EVENTS) {
             throw new ApiError(413, "At most " + MAX_EVENTS + " events per request, this one has " + events.size()
                     + ": send them in several batches, in order");

@@ -10,6 +10,7 @@ import dev.baton.internal.history.FlowSummary;
 import dev.baton.internal.history.LogLine;
 import dev.baton.internal.history.Page;
 import dev.baton.internal.history.RunEvent;
+import dev.baton.internal.history.RunEventCodec;
 import dev.baton.internal.history.StateRecord;
 import dev.baton.internal.history.TaskRunDetail;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +121,37 @@ abstract class ApiServerContract {
     }
 
     // ----- tests -----
+
+    @Test
+    void eventsInTheBinaryFormAreRecordedLikeJsonOnesAndABadBodyIsRefusedSayingWhy() {
+        UUID binaryRun = id(), jsonRun = id();
+        List<UUID> binaryTasks = new ArrayList<>(), jsonTasks = new ArrayList<>();
+        List<RunEvent> events = wholeFlowRun(binaryRun, "binary-" + binaryRun, Set.of("prod"), binaryTasks);
+        RunEventCodec.Writer body = new RunEventCodec.Writer();
+        events.forEach(body::add);
+        java.net.http.HttpResponse<String> answer = http.postRaw("/api/events", body.toByteArray(),
+                RunEventCodec.MEDIA_TYPE);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue(ApiRoutes.EVENT_FORMS_HEADER)).contains(RunEventCodec.MEDIA_TYPE);
+        post(wholeFlowRun(jsonRun, "binary-" + binaryRun, Set.of("prod"), jsonTasks));
+
+        FlowRunDetail fromBinary = detail(binaryRun), fromJson = detail(jsonRun);
+        assertThat(fromBinary.run().state().type()).isEqualTo(StateType.COMPLETED);
+        assertThat(fromBinary.run().name()).isEqualTo(fromJson.run().name());
+        assertThat(fromBinary.taskRuns()).extracting(t -> t.name() + " " + t.upstream().size() + " "
+                + t.history().stream().map(StateRecord::type).toList())
+                .containsExactlyElementsOf(fromJson.taskRuns().stream().map(t -> t.name() + " " + t.upstream().size()
+                        + " " + t.history().stream().map(StateRecord::type).toList()).toList());
+
+        byte[] cut = java.util.Arrays.copyOf(body.toByteArray(), 40);
+        java.net.http.HttpResponse<String> refused = http.postRaw("/api/events", cut, RunEventCodec.MEDIA_TYPE);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("Malformed run event 0").contains("nothing of this body was recorded");
+        java.net.http.HttpResponse<String> notBinary = http.postRaw("/api/events", "[]".getBytes(),
+                RunEventCodec.MEDIA_TYPE + "; charset=binary");
+        assertThat(notBinary.statusCode()).isEqualTo(400);
+        assertThat(notBinary.body()).contains("send JSON");
+    }
 
     @Test
     void eventsAreRecordedAndReadBack() {

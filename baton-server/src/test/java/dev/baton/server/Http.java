@@ -100,6 +100,21 @@ final class Http {
         }
     }
 
+    /** POSTs {@code body} as {@code contentType}: the whole answer, headers included. */
+    HttpResponse<String> postRaw(String path, byte[] body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (key != null) request.header("Authorization", "Bearer " + key);
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("POST " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Events as JSON: through a writer for the list's declared type, so that each carries its "kind". */
     static String events(java.util.List<dev.baton.internal.history.RunEvent> events) {
         try {
