@@ -356,7 +356,8 @@ final class EventSender {
         byte[] body = batch.body();
         boolean binaryForm = body == null && binary;
         if (binaryForm) {
-            RunEventCodec.Writer writer = new RunEventCodec.Writer();
+            // a task run's events take about 40 bytes each: room for most batches at once
+            RunEventCodec.Writer writer = new RunEventCodec.Writer(64 * batch.events().size());
             for (RunEvent e : batch.events()) writer.add(e);
             body = writer.toByteArray();
         } else if (body == null) {

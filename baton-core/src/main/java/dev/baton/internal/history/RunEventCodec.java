@@ -41,7 +41,7 @@ public final class RunEventCodec {
 
     /** Writes events into one body, in order; {@link #mark} and {@link #reset} take back the events after a point. */
     public static final class Writer {
-        private byte[] buf = new byte[8192];
+        private byte[] buf;
         private int size;
         private int count;
         private final HashMap<String, Integer> remembered = new HashMap<>();
@@ -49,6 +49,12 @@ public final class RunEventCodec {
         private int markSize = -1, markCount, markRemembered;
 
         public Writer() {
+            this(8192);
+        }
+
+        /** A writer whose buffer starts at {@code bytes} (it grows as needed). */
+        public Writer(int bytes) {
+            buf = new byte[Math.max(64, bytes)];
             bytes(MAGIC);
         }
 
