@@ -99,8 +99,14 @@ final class OpenApiDocument {
         }
         if (!parameters.isEmpty()) op.put("parameters", parameters);
         if (r.request() != null) {
-            op.put("requestBody", Map.of("required", true, "content",
-                    Map.of("application/json", Map.of("schema", schema(r.request(), Direction.REQUEST)))));
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("application/json", Map.of("schema", schema(r.request(), Direction.REQUEST)));
+            if (r.path().equals("/api/events")) {
+                // the same events in Baton's binary form (see RunEventCodec), which client mode sends
+                content.put(dev.baton.internal.history.RunEventCodec.MEDIA_TYPE,
+                        Map.of("schema", Map.of("type", "string", "format", "binary")));
+            }
+            op.put("requestBody", Map.of("required", true, "content", content));
         }
         Map<String, Object> responses = new LinkedHashMap<>();
         Map<String, Object> ok = new LinkedHashMap<>();
