@@ -1,7 +1,7 @@
 package dev.baton.cli;
 
-import dev.baton.internal.history.ConcurrencyLimit;
-import dev.baton.internal.history.RunHistory;
+import dev.baton.spi.ConcurrencyLimit;
+import dev.baton.spi.RunHistory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

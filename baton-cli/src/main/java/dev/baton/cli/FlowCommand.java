@@ -1,9 +1,9 @@
 package dev.baton.cli;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowSummary;
-import dev.baton.internal.history.Page;
-import dev.baton.internal.history.RunHistory;
+import dev.baton.spi.FlowSummary;
+import dev.baton.spi.Page;
+import dev.baton.spi.RunHistory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.baton.cli;
 
-import dev.baton.internal.history.FlowRunSummary;
-import dev.baton.internal.history.RunHistory;
+import dev.baton.spi.FlowRunSummary;
+import dev.baton.spi.RunHistory;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

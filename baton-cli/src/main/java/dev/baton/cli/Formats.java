@@ -1,6 +1,6 @@
 package dev.baton.cli;
 
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.baton.cli;
 
-import dev.baton.internal.history.Page;
-import dev.baton.internal.history.RunHistory;
+import dev.baton.spi.Page;
+import dev.baton.spi.RunHistory;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

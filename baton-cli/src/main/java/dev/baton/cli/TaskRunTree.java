@@ -1,10 +1,10 @@
 package dev.baton.cli;
 
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.Page;
-import dev.baton.internal.history.RunHistory;
-import dev.baton.internal.history.StateRecord;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.Page;
+import dev.baton.spi.RunHistory;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.FlowRun;
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowSummary;
+import dev.baton.spi.FlowSummary;
 import dev.baton.store.jdbc.JdbcRunStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.FlowRun;
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.FlowRunSummary;
-import dev.baton.internal.history.LogLine;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.FlowRunSummary;
+import dev.baton.spi.LogLine;
 import dev.baton.store.jdbc.JdbcRunStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -245,7 +245,7 @@ class FlowRunCommandsTest {
                 .startsWith(kept.id().toString());
         assertThat(cli.run("flow-run", "inspect", doomed.id().toString()).exitCode()).isEqualTo(1);
         try (var history = dev.baton.store.jdbc.JdbcRunHistory.open(JdbcRunStore.embeddedUrl(home), null)) {
-            assertThat(history.logs(new dev.baton.internal.history.LogFilter(doomed.id(), null, 0, 10)).items())
+            assertThat(history.logs(new dev.baton.spi.LogFilter(doomed.id(), null, 0, 10)).items())
                     .isEmpty();
             for (var t : doomed.taskRuns()) assertThat(history.taskRun(t.id())).as(t.name()).isEmpty();
         }

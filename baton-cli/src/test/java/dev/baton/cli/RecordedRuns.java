@@ -15,7 +15,7 @@ import dev.baton.Task2;
 import dev.baton.TaskFuture;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.internal.engine.TagLimits;
-import dev.baton.internal.store.RunStore;
+import dev.baton.spi.RunStore;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,17 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.baton.internal.history.ConcurrencyLimit;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.FlowRunFilter;
-import dev.baton.internal.history.FlowRunSummary;
-import dev.baton.internal.history.FlowSummary;
-import dev.baton.internal.history.LogFilter;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.history.Page;
-import dev.baton.internal.history.RunHistory;
-import dev.baton.internal.history.StateRecord;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.ConcurrencyLimit;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.FlowRunFilter;
+import dev.baton.spi.FlowRunSummary;
+import dev.baton.spi.FlowSummary;
+import dev.baton.spi.LogFilter;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.Page;
+import dev.baton.spi.RunHistory;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -57,6 +57,7 @@ public final class ApiClient implements RunHistory {
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(dev.baton.internal.history.RunEvents.jsonForm())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // answers carry derived properties too (a task run's "state", a state's "final")

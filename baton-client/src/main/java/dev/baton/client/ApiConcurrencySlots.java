@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.Clock;
-import dev.baton.internal.orchestration.ConcurrencySlots.Acquisition;
+import dev.baton.spi.ConcurrencySlots.Acquisition;
 import dev.baton.internal.store.SharedTagSlots;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.baton.client;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

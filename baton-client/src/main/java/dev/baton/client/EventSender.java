@@ -3,8 +3,8 @@ package dev.baton.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.history.RunEvent;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunEvent;
 import dev.baton.internal.history.RunEventCodec;
 import dev.baton.internal.history.RunEvents;
 
@@ -236,7 +236,7 @@ final class EventSender {
         return n;
     }
 
-    private static long length(dev.baton.internal.history.StateRecord s) {
+    private static long length(dev.baton.spi.StateRecord s) {
         return s == null ? 0 : length(s.name()) + length(s.message()) + length(s.resultRef());
     }
 

@@ -3,7 +3,7 @@ package dev.baton.client;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.baton.internal.history.RunEvent;
+import dev.baton.spi.RunEvent;
 import dev.baton.internal.history.RunEvents;
 
 import java.io.BufferedReader;

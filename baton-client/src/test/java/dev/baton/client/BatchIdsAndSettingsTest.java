@@ -1,7 +1,7 @@
 package dev.baton.client;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.baton.internal.history.RunEvent;
+import dev.baton.spi.RunEvent;
 import dev.baton.internal.history.RunEventCodec;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package dev.baton.client;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.StateRecord;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerCommand;
 import dev.baton.server.ServerOptions;

@@ -2,11 +2,11 @@ package dev.baton.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.RunEvent;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.RunEvent;
 import dev.baton.internal.history.RunEvents;
-import dev.baton.internal.history.StateRecord;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 
 import java.util.LinkedHashMap;
 import java.util.List;

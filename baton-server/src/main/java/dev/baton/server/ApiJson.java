@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import dev.baton.internal.history.RunEvent;
+import dev.baton.spi.RunEvent;
 import dev.baton.internal.history.RunEvents;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.RunHistory;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.RunHistory;
+import dev.baton.spi.StateRecord;
 import dev.baton.internal.orchestration.CachedResults;
 import dev.baton.internal.orchestration.Policy;
 import dev.baton.internal.orchestration.RunKind;

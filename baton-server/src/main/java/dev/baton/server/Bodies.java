@@ -1,7 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;

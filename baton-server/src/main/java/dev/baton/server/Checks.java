@@ -1,10 +1,10 @@
 package dev.baton.server;
 
-import dev.baton.internal.history.LogLine;
+import dev.baton.spi.LogLine;
 import dev.baton.internal.history.RecordedText;
 import dev.baton.internal.history.RunEvents;
-import dev.baton.internal.history.RunEvent;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
 
 import java.time.Instant;
 import java.util.Collection;

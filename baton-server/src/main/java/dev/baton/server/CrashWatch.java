@@ -1,7 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 import dev.baton.store.jdbc.CrashDetector;
 import dev.baton.store.jdbc.JdbcRunStore;
 

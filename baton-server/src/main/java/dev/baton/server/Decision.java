@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 
 /**
  * The answer to a proposed state, as {@code set_state} gives it: ACCEPT (with the state as

@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.internal.history.RunEvent;
+import dev.baton.spi.RunEvent;
 
 import java.util.List;
 import java.util.function.Supplier;

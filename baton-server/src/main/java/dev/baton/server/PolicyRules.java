@@ -2,7 +2,7 @@ package dev.baton.server;
 
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 import dev.baton.internal.orchestration.Policy;
 import dev.baton.internal.orchestration.RunKind;
 import dev.baton.internal.orchestration.Transition;

@@ -2,11 +2,11 @@ package dev.baton.server;
 
 import dev.baton.StateType;
 import dev.baton.internal.Ids;
-import dev.baton.internal.history.FlowRunSummary;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.history.RunEvent;
-import dev.baton.internal.history.StateRecord;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.FlowRunSummary;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 
 import java.time.Clock;
 import java.time.Instant;

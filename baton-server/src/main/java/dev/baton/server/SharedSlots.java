@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.internal.orchestration.ConcurrencySlots;
+import dev.baton.spi.ConcurrencySlots;
 import dev.baton.store.jdbc.JdbcConcurrencySlots;
 
 import java.util.Set;

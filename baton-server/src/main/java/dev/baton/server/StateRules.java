@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 
 /**
  * Decides a state proposed for a run through {@code set_state} and records the outcome. Called

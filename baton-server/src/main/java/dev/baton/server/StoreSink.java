@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.internal.history.RunEvent;
+import dev.baton.spi.RunEvent;
 import dev.baton.store.jdbc.JdbcRunStore;
 
 import java.time.Duration;

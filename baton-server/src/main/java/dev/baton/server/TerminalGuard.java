@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 
 /**
  * The rule every state passes, whichever way it arrives (set_state or a batch of events): a run

@@ -2,11 +2,11 @@ package dev.baton.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.history.RunEvent;
-import dev.baton.internal.history.StateRecord;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,9 @@
 package dev.baton.server;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.RunEvent;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

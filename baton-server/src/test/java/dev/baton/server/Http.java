@@ -116,10 +116,10 @@ final class Http {
     }
 
     /** Events as JSON: through a writer for the list's declared type, so that each carries its "kind". */
-    static String events(java.util.List<dev.baton.internal.history.RunEvent> events) {
+    static String events(java.util.List<dev.baton.spi.RunEvent> events) {
         try {
             return JSON.writerFor(new com.fasterxml.jackson.core.type.TypeReference<
-                    java.util.List<dev.baton.internal.history.RunEvent>>() {}).writeValueAsString(events);
+                    java.util.List<dev.baton.spi.RunEvent>>() {}).writeValueAsString(events);
         } catch (IOException e) {
             throw new AssertionError(e);
         }

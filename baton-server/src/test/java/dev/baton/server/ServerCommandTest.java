@@ -1,10 +1,10 @@
 package dev.baton.server;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.FlowRunFilter;
-import dev.baton.internal.history.RunEvent;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.FlowRunFilter;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
 import dev.baton.store.jdbc.JdbcRunHistory;
 import dev.baton.store.jdbc.JdbcRunStore;
 import org.junit.jupiter.api.Test;

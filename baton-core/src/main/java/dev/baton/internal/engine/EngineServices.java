@@ -6,8 +6,8 @@ import dev.baton.internal.results.BatonHome;
 import dev.baton.internal.results.ResultCache;
 import dev.baton.internal.results.ResultStore;
 import dev.baton.internal.store.InMemoryRunStore;
-import dev.baton.internal.store.RunStore;
-import dev.baton.internal.store.RunStoreProvider;
+import dev.baton.spi.RunStore;
+import dev.baton.spi.RunStoreProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

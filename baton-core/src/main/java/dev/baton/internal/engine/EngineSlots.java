@@ -1,6 +1,6 @@
 package dev.baton.internal.engine;
 
-import dev.baton.internal.orchestration.ConcurrencySlots;
+import dev.baton.spi.ConcurrencySlots;
 import dev.baton.internal.orchestration.Transition;
 
 import java.util.Objects;

@@ -5,7 +5,7 @@ import dev.baton.FlowRunFailedException;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.Ids;
-import dev.baton.internal.store.RunStore;
+import dev.baton.spi.RunStore;
 
 import java.util.ArrayList;
 import java.util.Arrays;

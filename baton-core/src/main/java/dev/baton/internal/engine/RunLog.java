@@ -1,7 +1,7 @@
 package dev.baton.internal.engine;
 
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.store.RunStore;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;

@@ -1,6 +1,6 @@
 package dev.baton.internal.engine;
 
-import dev.baton.internal.orchestration.ConcurrencySlots;
+import dev.baton.spi.ConcurrencySlots;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -11,6 +11,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.StateRecord;
 
 /**
  * Run events in a compact binary form: what client mode posts to {@code /api/events} once the

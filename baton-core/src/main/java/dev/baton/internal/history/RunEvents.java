@@ -11,6 +11,9 @@ import dev.baton.TaskRun;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.StateRecord;
 
 /**
  * Turns what the engine reports (its live run records) into {@link RunEvent}s, and holds the one
@@ -30,10 +33,40 @@ public final class RunEvents {
     /** A mapper configured for history records and run events (each caller its own, to configure further). */
     public static ObjectMapper newMapper() {
         return new ObjectMapper()
+                .registerModule(jsonForm())
                 .registerModule(new JavaTimeModule())
                 .registerModule(new Jdk8Module())
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    /**
+     * How the extension API's records look in JSON, kept out of the records themselves: a run
+     * event names its kind in {@code "kind"}, and a state's {@code isFinal()} is not a field (it
+     * follows from the type). Every mapper that reads or writes them registers this.
+     */
+    public static com.fasterxml.jackson.databind.Module jsonForm() {
+        return new com.fasterxml.jackson.databind.module.SimpleModule("baton-run-events")
+                .setMixInAnnotation(RunEvent.class, RunEventJson.class)
+                .setMixInAnnotation(StateRecord.class, StateRecordJson.class);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME,
+            property = "kind")
+    @com.fasterxml.jackson.annotation.JsonSubTypes({
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RunEvent.FlowRunCreated.class, name = "flow_run_created"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RunEvent.TaskRunCreated.class, name = "task_run_created"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RunEvent.FlowRunState.class, name = "flow_run_state"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RunEvent.TaskRunState.class, name = "task_run_state"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RunEvent.Log.class, name = "log"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RunEvent.Heartbeat.class, name = "heartbeat"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RunEvent.FlowRunFinished.class, name = "flow_run_finished"),
+    })
+    private interface RunEventJson {}
+
+    private abstract static class StateRecordJson {
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        abstract boolean isFinal();
     }
 
     public static RunEvent.FlowRunCreated flowRunCreated(FlowRun<?> run, String process) {

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Objects;
+import dev.baton.spi.ConcurrencySlots;
 
 /**
  * An ordered list of rules that decides the transitions of one kind of run (Prefect's core

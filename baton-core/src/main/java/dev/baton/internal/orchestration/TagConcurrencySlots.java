@@ -1,6 +1,7 @@
 package dev.baton.internal.orchestration;
 
 import dev.baton.State;
+import dev.baton.spi.ConcurrencySlots;
 
 /**
  * A run with limited tags runs only holding a slot of each: a proposed RUNNING takes the slots

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import dev.baton.spi.RunStore;
 
 /**
  * Keeps flow run records in memory, up to a number of runs; the oldest finished ones are

@@ -1,7 +1,7 @@
 package dev.baton.internal.store;
 
 import dev.baton.Clock;
-import dev.baton.internal.orchestration.ConcurrencySlots;
+import dev.baton.spi.ConcurrencySlots;
 import dev.baton.internal.orchestration.Transition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

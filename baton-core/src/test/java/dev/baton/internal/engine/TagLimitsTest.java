@@ -1,7 +1,7 @@
 package dev.baton.internal.engine;
 
 import dev.baton.Eventually;
-import dev.baton.internal.orchestration.ConcurrencySlots.Acquisition;
+import dev.baton.spi.ConcurrencySlots.Acquisition;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;

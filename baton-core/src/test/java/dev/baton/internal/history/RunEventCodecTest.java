@@ -14,6 +14,9 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.StateRecord;
 
 /** Run events in their binary form read back equal to what was written, and a bad body is refused saying where. */
 class RunEventCodecTest {

@@ -14,6 +14,7 @@ import static dev.baton.internal.orchestration.Transitions.RUN;
 import static dev.baton.internal.orchestration.Transitions.failed;
 import static dev.baton.internal.orchestration.Transitions.state;
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.baton.spi.ConcurrencySlots;
 
 /**
  * The task and flow run policies: the rules in order, what gets recorded, the after-hooks,

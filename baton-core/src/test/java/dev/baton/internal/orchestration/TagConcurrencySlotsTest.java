@@ -14,6 +14,7 @@ import static dev.baton.internal.orchestration.Transitions.RUN;
 import static dev.baton.internal.orchestration.Transitions.state;
 import static dev.baton.internal.orchestration.Transitions.tagged;
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.baton.spi.ConcurrencySlots;
 
 /** A run with limited tags runs holding a slot of each, given back when it leaves RUNNING. */
 class TagConcurrencySlotsTest {

@@ -5,8 +5,8 @@ import dev.baton.FlowRun;
 import dev.baton.PersistedResult;
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.history.RunEvent;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunEvent;
 
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.State;
-import dev.baton.internal.history.LogLine;
+import dev.baton.spi.LogLine;
 import dev.baton.internal.history.RecordedText;
 
 import java.sql.Connection;

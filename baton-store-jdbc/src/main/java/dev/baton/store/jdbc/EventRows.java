@@ -1,8 +1,8 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.State;
-import dev.baton.internal.history.RunEvent;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,16 +1,16 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.FlowRunFilter;
-import dev.baton.internal.history.FlowRunSummary;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.FlowRunFilter;
+import dev.baton.spi.FlowRunSummary;
 import dev.baton.internal.history.IdPrefix;
-import dev.baton.internal.history.FlowSummary;
-import dev.baton.internal.history.LogFilter;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.history.Page;
-import dev.baton.internal.history.StateRecord;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.FlowSummary;
+import dev.baton.spi.LogFilter;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.Page;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

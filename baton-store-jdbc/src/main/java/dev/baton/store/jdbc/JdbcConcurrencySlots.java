@@ -1,7 +1,7 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
-import dev.baton.internal.orchestration.ConcurrencySlots;
+import dev.baton.spi.ConcurrencySlots;
 import dev.baton.internal.store.SharedTagSlots;
 
 import java.sql.Connection;

@@ -5,10 +5,10 @@ import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.ConfiguredDuration;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.history.RunEvent;
-import dev.baton.internal.orchestration.ConcurrencySlots;
-import dev.baton.internal.store.RunStore;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.ConcurrencySlots;
+import dev.baton.spi.RunStore;
 import dev.baton.internal.store.SharedTagSlots;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.baton.store.jdbc;
 
-import dev.baton.internal.store.RunStore;
-import dev.baton.internal.store.RunStoreProvider;
+import dev.baton.spi.RunStore;
+import dev.baton.spi.RunStoreProvider;
 
 import java.nio.file.Path;
 

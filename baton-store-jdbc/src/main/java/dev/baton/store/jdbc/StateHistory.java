@@ -3,7 +3,7 @@ package dev.baton.store.jdbc;
 import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.internal.history.RecordedText;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,10 +2,10 @@ package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
 import dev.baton.StateType;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.FlowRunFilter;
-import dev.baton.internal.history.FlowRunSummary;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.FlowRunFilter;
+import dev.baton.spi.FlowRunSummary;
+import dev.baton.spi.TaskRunDetail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

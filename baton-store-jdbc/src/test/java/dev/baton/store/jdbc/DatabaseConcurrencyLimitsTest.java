@@ -7,7 +7,7 @@ import dev.baton.StateType;
 import dev.baton.TaskRun;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.internal.engine.TagLimits;
-import dev.baton.internal.history.ConcurrencyLimit;
+import dev.baton.spi.ConcurrencyLimit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -10,12 +10,12 @@ import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.TaskRun;
 import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.history.FlowRunDetail;
-import dev.baton.internal.history.LogFilter;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.history.RunHistory;
-import dev.baton.internal.history.StateRecord;
-import dev.baton.internal.history.TaskRunDetail;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.LogFilter;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunHistory;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 
 import java.util.ArrayList;
 import java.util.List;

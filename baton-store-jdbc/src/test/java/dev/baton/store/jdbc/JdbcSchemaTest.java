@@ -1,6 +1,6 @@
 package dev.baton.store.jdbc;
 
-import dev.baton.internal.history.FlowRunFilter;
+import dev.baton.spi.FlowRunFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.internal.store.InMemoryRunStore;
-import dev.baton.internal.store.RunStore;
+import dev.baton.spi.RunStore;
 
 import java.util.ArrayList;
 import java.util.List;

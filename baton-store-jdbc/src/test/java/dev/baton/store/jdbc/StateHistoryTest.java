@@ -2,7 +2,7 @@ package dev.baton.store.jdbc;
 
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.internal.history.StateRecord;
+import dev.baton.spi.StateRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

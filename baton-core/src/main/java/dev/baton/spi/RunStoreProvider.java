@@ -1,10 +1,10 @@
-package dev.baton.internal.store;
+package dev.baton.spi;
 
 import java.nio.file.Path;
 
 /**
  * Makes the process-wide run store: a durable store module registers one under
- * {@code META-INF/services/dev.baton.internal.store.RunStoreProvider}, and the engine opens it
+ * {@code META-INF/services/dev.baton.spi.RunStoreProvider}, and the engine opens it
  * on the first flow run of the process. Without one (or if it fails to open) runs are kept
  * in memory. When several are on the class path, the one with the highest {@link #precedence()}
  * opens the store: a provider that needs configuration (an API URL) declines until it is set.

@@ -1,10 +1,10 @@
-package dev.baton.internal.store;
+package dev.baton.spi;
 
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.internal.history.LogLine;
-import dev.baton.internal.orchestration.ConcurrencySlots;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.ConcurrencySlots;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,5 @@
-package dev.baton.internal.history;
+package dev.baton.spi;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.baton.State;
 import dev.baton.StateType;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +19,6 @@ public record StateRecord(StateType type, String name, Instant timestamp, @Nulla
                 state.scheduledTime().orElse(null), state.persistedResult().map(r -> r.location()).orElse(null));
     }
 
-    @JsonIgnore // derived from the type: not a field of its own on the wire
     public boolean isFinal() {
         return type.isFinal();
     }

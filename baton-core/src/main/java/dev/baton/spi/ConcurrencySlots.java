@@ -1,9 +1,10 @@
-package dev.baton.internal.orchestration;
+package dev.baton.spi;
 
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import dev.baton.internal.orchestration.Transition;
 
 /**
  * Keeps the concurrency slots of limited tags: at most N runs carrying a tag with limit N are

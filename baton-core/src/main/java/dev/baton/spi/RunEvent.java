@@ -1,7 +1,5 @@
-package dev.baton.internal.history;
+package dev.baton.spi;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
@@ -17,16 +15,6 @@ import java.util.UUID;
  * <p>Per run, events arrive in the order they happened: a run's creation before its states,
  * states in the order entered.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-@JsonSubTypes({
-        @JsonSubTypes.Type(value = RunEvent.FlowRunCreated.class, name = "flow_run_created"),
-        @JsonSubTypes.Type(value = RunEvent.TaskRunCreated.class, name = "task_run_created"),
-        @JsonSubTypes.Type(value = RunEvent.FlowRunState.class, name = "flow_run_state"),
-        @JsonSubTypes.Type(value = RunEvent.TaskRunState.class, name = "task_run_state"),
-        @JsonSubTypes.Type(value = RunEvent.Log.class, name = "log"),
-        @JsonSubTypes.Type(value = RunEvent.Heartbeat.class, name = "heartbeat"),
-        @JsonSubTypes.Type(value = RunEvent.FlowRunFinished.class, name = "flow_run_finished"),
-})
 public sealed interface RunEvent {
 
     /** A flow run was created; {@code parameters} is a JSON array of its arguments. */
