@@ -1,6 +1,5 @@
 package dev.baton.server;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -44,9 +43,8 @@ import java.util.UUID;
 final class ApiJson {
     private static final ObjectMapper MAPPER = newMapper();
 
-    /** The names of the event kinds ({@code "kind"} of a {@link RunEvent}), as declared on it. */
-    static final List<String> EVENT_KINDS = Arrays.stream(RunEvent.class.getAnnotation(JsonSubTypes.class).value())
-            .map(JsonSubTypes.Type::name).toList();
+    /** The names of the event kinds ({@code "kind"} of a {@link RunEvent}), as its JSON form declares them. */
+    static final List<String> EVENT_KINDS = RunEvents.eventKinds();
 
     private ApiJson() {}
 

@@ -197,7 +197,7 @@ final class OpenApiDocument {
             return Map.of("type", "string", "enum", Arrays.stream(c.getEnumConstants()).map(String::valueOf).toList());
         }
         if (Map.class.isAssignableFrom(c) || c == Object.class) return Map.of("type", "object");
-        if (c.isRecord() || c.isSealed() && c.isAnnotationPresent(JsonSubTypes.class)) {
+        if (c.isRecord() || c.isSealed() && json(c, JsonSubTypes.class) != null) {
             return ref(c.getSimpleName(), c, Map.of(), direction);
         }
         throw new IllegalStateException("no OpenAPI schema for " + c);
@@ -231,12 +231,28 @@ final class OpenApiDocument {
         return object(properties, required);
     }
 
+    /**
+     * A Jackson annotation of {@code c} as the API's mapper sees it: on the class, or on the mix-in
+     * the mapper gives it (the extension API's records carry no JSON annotations of their own).
+     */
+    private static <A extends java.lang.annotation.Annotation> A json(Class<?> c, Class<A> annotation) {
+        A on = c.getAnnotation(annotation);
+        if (on != null) return on;
+        Class<?> mixIn = JsonView.MAPPER.getSerializationConfig().findMixInClassFor(c);
+        return mixIn == null ? null : mixIn.getAnnotation(annotation);
+    }
+
+    /** The API's mapper, for the mix-ins it applies (made on first use, not while this class initialises). */
+    private static final class JsonView {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = ApiJson.newMapper();
+    }
+
     /** A sealed interface written with a type property: one of its records, told apart by that property. */
     private Map<String, Object> unionSchema(Class<?> c, Direction direction) {
-        String property = c.getAnnotation(JsonTypeInfo.class).property();
+        String property = json(c, JsonTypeInfo.class).property();
         List<Object> oneOf = new ArrayList<>();
         Map<String, String> mapping = new LinkedHashMap<>();
-        for (JsonSubTypes.Type t : c.getAnnotation(JsonSubTypes.class).value()) {
+        for (JsonSubTypes.Type t : json(c, JsonSubTypes.class).value()) {
             String name = c.getSimpleName() + t.value().getSimpleName()
                     + (direction == Direction.REQUEST && answerSchemas.contains(c.getSimpleName()) ? "Input" : "");
             if (direction == Direction.ANSWER) answerSchemas.add(name);

@@ -64,6 +64,13 @@ public final class RunEvents {
     })
     private interface RunEventJson {}
 
+    /** The names of the kinds of run events in JSON ({@code "kind"}), in declaration order. */
+    public static List<String> eventKinds() {
+        return java.util.Arrays.stream(RunEventJson.class.getAnnotation(
+                com.fasterxml.jackson.annotation.JsonSubTypes.class).value())
+                .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).toList();
+    }
+
     private abstract static class StateRecordJson {
         @com.fasterxml.jackson.annotation.JsonIgnore
         abstract boolean isFinal();
