@@ -1,8 +1,8 @@
 package dev.baton.cli;
 
 import dev.baton.client.ApiClient;
-import dev.baton.spi.RunHistory;
 import dev.baton.internal.ConfiguredDuration;
+import dev.baton.spi.RunHistory;
 import dev.baton.store.jdbc.CrashDetector;
 import dev.baton.store.jdbc.JdbcRunHistory;
 import dev.baton.store.jdbc.JdbcRunStore;

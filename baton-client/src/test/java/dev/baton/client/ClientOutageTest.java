@@ -1,12 +1,12 @@
 package dev.baton.client;
 
 import dev.baton.StateType;
-import dev.baton.spi.FlowRunDetail;
-import dev.baton.spi.StateRecord;
-import dev.baton.spi.TaskRunDetail;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerCommand;
 import dev.baton.server.ServerOptions;
+import dev.baton.spi.FlowRunDetail;
+import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,10 +1,11 @@
 package dev.baton.spi;
 
+import dev.baton.internal.orchestration.Transition;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import dev.baton.internal.orchestration.Transition;
 
 /**
  * Keeps the concurrency slots of limited tags: at most N runs carrying a tag with limit N are

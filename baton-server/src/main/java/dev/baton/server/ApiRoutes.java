@@ -1,7 +1,9 @@
 package dev.baton.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.baton.internal.history.RunEventCodec;
 import dev.baton.spi.ConcurrencyLimit;
+import dev.baton.spi.ConcurrencySlots;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.FlowRunFilter;
 import dev.baton.spi.FlowRunSummary;
@@ -10,11 +12,9 @@ import dev.baton.spi.LogFilter;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.Page;
 import dev.baton.spi.RunEvent;
-import dev.baton.internal.history.RunEventCodec;
 import dev.baton.spi.RunHistory;
 import dev.baton.spi.StateRecord;
 import dev.baton.spi.TaskRunDetail;
-import dev.baton.spi.ConcurrencySlots;
 import io.javalin.http.Context;
 
 import java.lang.reflect.Type;

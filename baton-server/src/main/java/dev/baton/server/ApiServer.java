@@ -1,11 +1,11 @@
 package dev.baton.server;
 
 import dev.baton.StateType;
-import dev.baton.spi.RunHistory;
-import dev.baton.spi.StateRecord;
 import dev.baton.internal.orchestration.CachedResults;
 import dev.baton.internal.orchestration.Policy;
 import dev.baton.internal.orchestration.RunKind;
+import dev.baton.spi.RunHistory;
+import dev.baton.spi.StateRecord;
 import dev.baton.store.jdbc.JdbcConcurrencySlots;
 import dev.baton.store.jdbc.JdbcRunHistory;
 import dev.baton.store.jdbc.JdbcRunStore;

@@ -1,8 +1,8 @@
 package dev.baton.server;
 
-import dev.baton.spi.LogLine;
 import dev.baton.internal.history.RecordedText;
 import dev.baton.internal.history.RunEvents;
+import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
 import dev.baton.spi.StateRecord;
 

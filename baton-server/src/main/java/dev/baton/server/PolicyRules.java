@@ -2,10 +2,10 @@ package dev.baton.server;
 
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.spi.StateRecord;
 import dev.baton.internal.orchestration.Policy;
 import dev.baton.internal.orchestration.RunKind;
 import dev.baton.internal.orchestration.Transition;
+import dev.baton.spi.StateRecord;
 
 import java.time.Instant;
 

@@ -1,5 +1,6 @@
 package dev.baton.benchmarks;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.Clock;
 import dev.baton.Flow;
@@ -13,12 +14,11 @@ import dev.baton.client.ApiRunStore;
 import dev.baton.client.ApiSettings;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.internal.engine.TagLimits;
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.baton.spi.FlowRunSummary;
-import dev.baton.spi.Page;
 import dev.baton.internal.history.RunEvents;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
+import dev.baton.spi.FlowRunSummary;
+import dev.baton.spi.Page;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.baton.internal.engine;
 
-import dev.baton.spi.ConcurrencySlots;
 import dev.baton.internal.orchestration.Transition;
+import dev.baton.spi.ConcurrencySlots;
 
 import java.util.Objects;
 import java.util.Set;

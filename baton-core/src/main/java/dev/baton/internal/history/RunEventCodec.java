@@ -1,6 +1,9 @@
 package dev.baton.internal.history;
 
 import dev.baton.StateType;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,9 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import dev.baton.spi.RunEvent;
-import dev.baton.spi.LogLine;
-import dev.baton.spi.StateRecord;
 
 /**
  * Run events in a compact binary form: what client mode posts to {@code /api/events} once the

@@ -3,12 +3,12 @@ package dev.baton.internal.orchestration;
 import dev.baton.Clock;
 import dev.baton.State;
 import dev.baton.StateType;
+import dev.baton.spi.ConcurrencySlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Objects;
-import dev.baton.spi.ConcurrencySlots;
 
 /**
  * An ordered list of rules that decides the transitions of one kind of run (Prefect's core

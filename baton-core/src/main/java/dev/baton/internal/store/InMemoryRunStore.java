@@ -1,6 +1,7 @@
 package dev.baton.internal.store;
 
 import dev.baton.FlowRun;
+import dev.baton.spi.RunStore;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import dev.baton.spi.RunStore;
 
 /**
  * Keeps flow run records in memory, up to a number of runs; the oldest finished ones are

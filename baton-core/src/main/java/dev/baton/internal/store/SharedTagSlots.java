@@ -1,8 +1,8 @@
 package dev.baton.internal.store;
 
 import dev.baton.Clock;
-import dev.baton.spi.ConcurrencySlots;
 import dev.baton.internal.orchestration.Transition;
+import dev.baton.spi.ConcurrencySlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,9 @@
 package dev.baton.internal.history;
 
 import dev.baton.StateType;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -10,9 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import dev.baton.spi.RunEvent;
-import dev.baton.spi.LogLine;
-import dev.baton.spi.StateRecord;
 
 /** How text is cleaned before any store records it: NUL, unpaired surrogates, clipping, and clean text untouched. */
 class RecordedTextTest {

@@ -1,6 +1,9 @@
 package dev.baton.internal.history;
 
 import dev.baton.StateType;
+import dev.baton.spi.LogLine;
+import dev.baton.spi.RunEvent;
+import dev.baton.spi.StateRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,9 +17,6 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import dev.baton.spi.RunEvent;
-import dev.baton.spi.LogLine;
-import dev.baton.spi.StateRecord;
 
 /** Run events in their binary form read back equal to what was written, and a bad body is refused saying where. */
 class RunEventCodecTest {

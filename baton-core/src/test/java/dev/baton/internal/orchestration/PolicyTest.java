@@ -3,6 +3,7 @@ package dev.baton.internal.orchestration;
 import dev.baton.RetryDelay;
 import dev.baton.State;
 import dev.baton.StateType;
+import dev.baton.spi.ConcurrencySlots;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,7 +15,6 @@ import static dev.baton.internal.orchestration.Transitions.RUN;
 import static dev.baton.internal.orchestration.Transitions.failed;
 import static dev.baton.internal.orchestration.Transitions.state;
 import static org.assertj.core.api.Assertions.assertThat;
-import dev.baton.spi.ConcurrencySlots;
 
 /**
  * The task and flow run policies: the rules in order, what gets recorded, the after-hooks,

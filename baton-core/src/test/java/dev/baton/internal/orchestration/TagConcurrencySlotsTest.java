@@ -2,6 +2,7 @@ package dev.baton.internal.orchestration;
 
 import dev.baton.State;
 import dev.baton.StateType;
+import dev.baton.spi.ConcurrencySlots;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,7 +15,6 @@ import static dev.baton.internal.orchestration.Transitions.RUN;
 import static dev.baton.internal.orchestration.Transitions.state;
 import static dev.baton.internal.orchestration.Transitions.tagged;
 import static org.assertj.core.api.Assertions.assertThat;
-import dev.baton.spi.ConcurrencySlots;
 
 /** A run with limited tags runs holding a slot of each, given back when it leaves RUNNING. */
 class TagConcurrencySlotsTest {
