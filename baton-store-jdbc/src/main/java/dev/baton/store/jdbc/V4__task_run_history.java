@@ -24,6 +24,8 @@ final class V4__task_run_history extends BaseJavaMigration {
     /** The tables this migration drops. */
     static final List<String> DROPPED = List.of("task_run_state");
     private static final int ROWS_PER_BATCH = 1_000;
+    /** A migration moving at least this many states says so, and says how far it got every this many. */
+    private static final long PROGRESS_EVERY = 1_000_000;
 
     @Override
     public void migrate(Context context) throws SQLException {
@@ -32,37 +34,58 @@ final class V4__task_run_history extends BaseJavaMigration {
             s.execute("ALTER TABLE task_run ADD COLUMN history VARCHAR");
             s.execute("ALTER TABLE task_run ADD COLUMN state_count INTEGER DEFAULT 0 NOT NULL");
         }
-        try (Statement read = c.createStatement();
-             ResultSet r = read.executeQuery("SELECT task_run_id, type, name, timestamp_ns, message, scheduled_ns,"
+        long total;
+        try (Statement count = c.createStatement();
+             ResultSet r = count.executeQuery("SELECT COUNT(*) FROM task_run_state")) {
+            r.next();
+            total = r.getLong(1);
+        }
+        if (total >= PROGRESS_EVERY) {
+            BatchWriter.LOG.info("Run store: moving {} task-run states into their task runs' rows (schema version 4)",
+                    total);
+        }
+        try (Statement read = c.createStatement()) {
+            read.setFetchSize(10_000); // PostgreSQL: a cursor, not every row in memory at once
+            try (ResultSet r = read.executeQuery("SELECT task_run_id, type, name, timestamp_ns, message, scheduled_ns,"
                      + " result_ref FROM task_run_state ORDER BY flow_run_id, task_run_id, seq");
-             PreparedStatement write = c.prepareStatement("UPDATE task_run SET history = ?, state_count = ? WHERE id = ?")) {
-            Object run = null;
-            StringBuilder history = new StringBuilder();
-            int states = 0, pending = 0;
-            while (r.next()) {
-                Object id = r.getObject(1);
-                if (run != null && !same(run, id)) {
-                    pending += bind(write, run, history, states);
-                    if (pending >= ROWS_PER_BATCH) {
-                        write.executeBatch();
-                        pending = 0;
-                    }
-                    history.setLength(0);
-                    states = 0;
-                }
-                run = id;
-                long scheduled = r.getLong(6);
-                Instant due = r.wasNull() ? null : Instant.ofEpochSecond(0, scheduled);
-                State state = State.of(StateType.valueOf(r.getString(2)), r.getString(3), r.getLong(4), r.getString(5), due);
-                StateHistory.append(history, state, r.getString(7));
-                states++;
+                 PreparedStatement write = c.prepareStatement("UPDATE task_run SET history = ?, state_count = ?"
+                         + " WHERE id = ?")) {
+                copy(r, write, total);
             }
-            if (run != null) pending += bind(write, run, history, states);
-            if (pending > 0) write.executeBatch();
         }
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE task_run_state");
         }
+    }
+
+    private static void copy(ResultSet r, PreparedStatement write, long total) throws SQLException {
+        Object run = null;
+        StringBuilder history = new StringBuilder();
+        int states = 0, pending = 0;
+        long read = 0;
+        while (r.next()) {
+            Object id = r.getObject(1);
+            if (run != null && !same(run, id)) {
+                pending += bind(write, run, history, states);
+                if (pending >= ROWS_PER_BATCH) {
+                    write.executeBatch();
+                    pending = 0;
+                }
+                history.setLength(0);
+                states = 0;
+            }
+            run = id;
+            long scheduled = r.getLong(6);
+            Instant due = r.wasNull() ? null : Instant.ofEpochSecond(0, scheduled);
+            State state = State.of(StateType.valueOf(r.getString(2)), r.getString(3), r.getLong(4), r.getString(5), due);
+            StateHistory.append(history, state, r.getString(7));
+            states++;
+            if (++read % PROGRESS_EVERY == 0) {
+                BatchWriter.LOG.info("Run store: {} of {} task-run states moved", read, total);
+            }
+        }
+        if (run != null) pending += bind(write, run, history, states);
+        if (pending > 0) write.executeBatch();
     }
 
     private static boolean same(Object a, Object b) {
