@@ -243,9 +243,27 @@ class ClientOutageTest {
         return p;
     }
 
+    /** Whether this JVM ignores SIGINT (bit 2 of SigIgn in /proc/self/status), as its children then do. */
+    private static boolean sigintIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 2) != 0;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: nothing to correct
+        }
+        return false;
+    }
+
     private Proc start(String name, List<String> args, Map<String, String> env) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        List<String> command = new ArrayList<>();
+        if (sigintIgnored()) {
+            // a JVM started with SIGINT ignored (this one's parent ran it in the background, without job
+            // control) passes that on, and a child would never see Ctrl-C: start it with the default
+            command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\""));
+        }
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path")));
         command.addAll(args);
         Path err = Files.createDirectories(dir.resolve("logs")).resolve(name + ".stderr.txt");
