@@ -7,17 +7,13 @@ import dev.baton.server.ServerOptions;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.StateRecord;
 import dev.baton.spi.TaskRunDetail;
+import dev.baton.store.jdbc.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -46,12 +41,12 @@ class ClientOutageTest {
 
     @TempDir
     Path dir;
-    private final List<Proc> processes = new ArrayList<>();
+    private final List<ChildJvm> processes = new ArrayList<>();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Proc p : processes) p.kill();
+        for (ChildJvm p : processes) p.kill9();
         for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
     }
 
@@ -61,7 +56,7 @@ class ClientOutageTest {
         String url = "http://127.0.0.1:" + port + "/api";
         Path home = dir.resolve("home");
 
-        Proc first = client(url, home, "tagged");
+        ChildJvm first = client(url, home, "tagged");
         first.awaitLine("run_ms=");
         assertThat(first.awaitExit()).as(first.describe()).isZero();
         assertThat(first.lines()).contains("state=COMPLETED");
@@ -78,7 +73,7 @@ class ClientOutageTest {
         // the server comes up late; the next process on this BATON_HOME delivers the spool first
         ApiServer server = ApiServer.start(ServerOptions.builder().port(port).batonHome(dir.resolve("server")).build());
         toClose.add(server);
-        Proc second = client(url, home, "tagged");
+        ChildJvm second = client(url, home, "tagged");
         assertThat(second.awaitExit()).as(second.describe()).isZero();
         assertThat(spoolFiles(home)).as("delivered, then deleted").isEmpty();
         assertThat(second.stderr()).doesNotContain("could NOT be delivered");
@@ -95,10 +90,10 @@ class ClientOutageTest {
         String url = "http://127.0.0.1:" + port + "/api";
         Path home = dir.resolve("home");
 
-        Proc client = client(url, home, "stepped", "4");
+        ChildJvm client = client(url, home, "stepped", "4");
         UUID run = UUID.fromString(client.awaitLine("flow_run=").substring("flow_run=".length()));
-        client.step();
-        client.step();
+        step(client);
+        step(client);
         client.awaitLine("step=1");
 
         ApiServer server = ApiServer.start(ServerOptions.builder().port(port).batonHome(dir.resolve("server")).build());
@@ -106,8 +101,8 @@ class ClientOutageTest {
         ApiClient api = ApiClient.connect(url, null);
         toClose.add(api);
         awaitTaskRuns(api, run, 2);
-        client.step();
-        client.step();
+        step(client);
+        step(client);
         client.awaitLine("state=");
         assertThat(client.awaitExit()).as(client.describe()).isZero();
 
@@ -122,17 +117,17 @@ class ClientOutageTest {
         Path home = dir.resolve("home");
         Path serverHome = dir.resolve("server");
 
-        Proc server = server(port, serverHome, "server-1");
+        ChildJvm server = server(port, serverHome, "server-1");
         ApiClient api = ApiClient.connect(url, null);
         toClose.add(api);
-        Proc client = client(url, home, "stepped", "6");
+        ChildJvm client = client(url, home, "stepped", "6");
         UUID run = UUID.fromString(client.awaitLine("flow_run=").substring("flow_run=".length()));
-        for (int i = 0; i < 3; i++) client.step();
+        for (int i = 0; i < 3; i++) step(client);
         client.awaitLine("step=2");
         awaitTaskRuns(api, run, 3);
 
-        server.kill(); // kill -9: what it acknowledged is in its database, nothing more
-        for (int i = 3; i < 6; i++) client.step();
+        server.kill9(); // kill -9: what it acknowledged is in its database, nothing more
+        for (int i = 3; i < 6; i++) step(client);
         client.awaitLine("state=");
         assertThat(client.awaitExit()).as(client.describe()).isZero();
         assertThat(client.lines()).contains("state=COMPLETED");
@@ -140,7 +135,7 @@ class ClientOutageTest {
         assertThat(spoolFiles(home)).hasSize(1);
 
         server(port, serverHome, "server-2");
-        Proc next = client(url, home, "tagged");
+        ChildJvm next = client(url, home, "tagged");
         assertThat(next.awaitExit()).as(next.describe()).isZero();
         assertThat(spoolFiles(home)).isEmpty();
 
@@ -156,9 +151,9 @@ class ClientOutageTest {
         String url = "http://127.0.0.1:" + port + "/api";
         Path home = dir.resolve("home");
 
-        Proc client = client(url, home, "stepped", "3");
+        ChildJvm client = client(url, home, "stepped", "3");
         UUID run = UUID.fromString(client.awaitLine("flow_run=").substring("flow_run=".length()));
-        client.step();
+        step(client);
         client.awaitLine("step=0");
         long sent = System.nanoTime();
         new ProcessBuilder("kill", "-INT", Long.toString(client.process.pid())).start().waitFor();
@@ -175,7 +170,7 @@ class ClientOutageTest {
         // delivered later, the run is known, and with its last process gone the server judges it
         ApiServer server = ApiServer.start(ServerOptions.builder().port(port).batonHome(dir.resolve("server")).build());
         toClose.add(server);
-        Proc next = client(url, home, "tagged");
+        ChildJvm next = client(url, home, "tagged");
         assertThat(next.awaitExit()).as(next.describe()).isZero();
         ApiClient api = ApiClient.connect(url, null);
         toClose.add(api);
@@ -228,7 +223,7 @@ class ClientOutageTest {
         }
     }
 
-    private Proc client(String url, Path home, String... args) throws IOException {
+    private ChildJvm client(String url, Path home, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("-D" + ApiSettings.URL_PROPERTY + "=" + url,
                 "-D" + ApiSettings.DELIVERY_TIMEOUT_PROPERTY + "=2s", ClientProcess.class.getName()));
         command.addAll(List.of(args));
@@ -236,126 +231,21 @@ class ClientOutageTest {
     }
 
     /** An API server in its own JVM (so it can be killed), on {@code port}, its database under {@code home}. */
-    private Proc server(int port, Path home, String name) throws Exception {
-        Proc p = start(name, List.of(ServerCommand.class.getName(), "--port", Integer.toString(port)),
+    private ChildJvm server(int port, Path home, String name) throws Exception {
+        ChildJvm p = start(name, List.of(ServerCommand.class.getName(), "--port", Integer.toString(port)),
                 Map.of("BATON_HOME", home.toString(), "BATON_CRASH_TIMEOUT", "10m"));
         p.awaitLine("Baton API server");
         return p;
     }
 
-    /** Whether this JVM ignores SIGINT (bit 2 of SigIgn in /proc/self/status), as its children then do. */
-    private static boolean sigintIgnored() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 2) != 0;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: nothing to correct
-        }
-        return false;
+    /** Lets the next step of a {@code stepped} flow end. */
+    private static void step(ChildJvm client) throws IOException {
+        client.send("go");
     }
 
-    private Proc start(String name, List<String> args, Map<String, String> env) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
-        if (sigintIgnored()) {
-            // a JVM started with SIGINT ignored (this one's parent ran it in the background, without job
-            // control) passes that on, and a child would never see Ctrl-C: start it with the default
-            command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\""));
-        }
-        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path")));
-        command.addAll(args);
-        Path err = Files.createDirectories(dir.resolve("logs")).resolve(name + ".stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile());
-        pb.environment().remove(ApiSettings.URL_ENVIRONMENT);
-        pb.environment().remove(ApiSettings.KEY_ENVIRONMENT);
-        pb.environment().remove(ApiSettings.DELIVERY_TIMEOUT_ENVIRONMENT);
-        pb.environment().remove("BATON_DATABASE_URL");
-        pb.environment().putAll(env);
-        Proc p = new Proc(name, pb.start(), err);
+    private ChildJvm start(String name, List<String> command, Map<String, String> env) throws IOException {
+        ChildJvm p = ChildJvm.start(dir.resolve("logs"), name, env, command.toArray(String[]::new));
         processes.add(p);
         return p;
-    }
-
-    /** A started JVM: its stdout read line by line in the background, its stdin to send steps. */
-    private static final class Proc {
-        final String name;
-        final Process process;
-        final Path err;
-        private final LinkedBlockingQueue<String> unread = new LinkedBlockingQueue<>();
-        private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final Writer in;
-
-        Proc(String name, Process process, Path err) {
-            this.name = name;
-            this.process = process;
-            this.err = err;
-            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            Thread.ofVirtual().start(() -> {
-                try {
-                    for (String line; (line = out.readLine()) != null; ) {
-                        lines.add(line);
-                        unread.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process is gone
-                }
-            });
-        }
-
-        /** Lets the next step of a {@code stepped} flow end. */
-        void step() throws IOException {
-            in.write("go\n");
-            in.flush();
-        }
-
-        /** Waits for a line starting with {@code prefix}; returns it. */
-        String awaitLine(String prefix) throws Exception {
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (true) {
-                long left = deadline - System.nanoTime();
-                String line = left > 0 ? unread.poll(left, TimeUnit.NANOSECONDS) : null;
-                if (line == null) throw new AssertionError(name + " printed no line '" + prefix + "...'; " + describe());
-                if (line.startsWith(prefix)) return line;
-            }
-        }
-
-        /** The value of the first line printed as {@code prefix<value>}. */
-        String value(String prefix) {
-            return lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
-                    .map(l -> l.substring(prefix.length())).orElseThrow(() -> new AssertionError(name
-                            + " printed no " + prefix + "; " + describe()));
-        }
-
-        List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        int awaitExit() throws Exception {
-            if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-                throw new AssertionError(name + " did not exit within " + DEADLINE + "; " + describe());
-            }
-            return process.exitValue();
-        }
-
-        String stderr() throws IOException {
-            return Files.exists(err) ? Files.readString(err) : "";
-        }
-
-        String describe() {
-            try {
-                return "stdout: " + lines + "\nstderr: " + stderr();
-            } catch (IOException e) {
-                return "stdout: " + lines;
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
     }
 }

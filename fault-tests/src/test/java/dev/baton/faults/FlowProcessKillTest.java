@@ -1,6 +1,7 @@
 package dev.baton.faults;
 
 import dev.baton.server.ServerCommand;
+import dev.baton.store.jdbc.ChildJvm;
 import dev.baton.store.jdbc.JdbcRunStore;
 import dev.baton.store.jdbc.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -38,12 +39,12 @@ class FlowProcessKillTest {
 
     @TempDir
     Path dir;
-    private final List<Proc> processes = new ArrayList<>();
+    private final List<ChildJvm> processes = new ArrayList<>();
     private final List<String> schemas = new ArrayList<>();
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Proc p : processes) if (p.process.isAlive()) p.kill9();
+        for (ChildJvm p : processes) if (p.process.isAlive()) p.kill9();
         for (String schema : schemas) TestPostgres.dropSchema(schema);
     }
 
@@ -65,7 +66,7 @@ class FlowProcessKillTest {
             }
             long seed = System.nanoTime();
             int killAfter = FlowProcess.REPORT_EVERY * (1 + new Random(seed).nextInt(20));
-            Proc flow = start("commit-" + database + "-" + round, env);
+            ChildJvm flow = start("commit-" + database + "-" + round, env);
             flow.awaitLine("done=" + killAfter);
             flow.kill9();
 
@@ -87,12 +88,12 @@ class FlowProcessKillTest {
             port = s.getLocalPort();
         }
         Path serverHome = dir.resolve("server");
-        Proc server = start(ServerCommand.class, "server", Map.of("BATON_HOME", serverHome.toString(),
+        ChildJvm server = start(ServerCommand.class, "server", Map.of("BATON_HOME", serverHome.toString(),
                 "BATON_CRASH_TIMEOUT", "3s"), "--port", Integer.toString(port));
         server.awaitLine("Baton API server");
         long seed = System.nanoTime();
         int killAfter = FlowProcess.REPORT_EVERY * (40 + new Random(seed).nextInt(200));
-        Proc flow = start("client", Map.of("BATON_API_URL", "http://127.0.0.1:" + port + "/api",
+        ChildJvm flow = start("client", Map.of("BATON_API_URL", "http://127.0.0.1:" + port + "/api",
                 "BATON_HOME", dir.resolve("client").toString(), "BATON_HEARTBEAT_INTERVAL", "1s"));
         flow.awaitLine("done=" + killAfter);
         // killed once the server knows the run: a client killed before its first batch is in has
@@ -176,13 +177,20 @@ class FlowProcessKillTest {
                 + " 'FAILED', 'CANCELLED')")).as("unfinished task runs of the crashed run").isZero();
     }
 
-    private Proc start(String name, Map<String, String> env) throws Exception {
+    private ChildJvm start(String name, Map<String, String> env) throws Exception {
         return start(FlowProcess.class, name, env, "1", Integer.toString(TASKS), "1000");
     }
 
-    private Proc start(Class<?> main, String name, Map<String, String> env, String... args) throws Exception {
-        Proc p = Proc.start(dir.resolve("logs"), name, env, main.getName(), args);
+    private ChildJvm start(Class<?> main, String name, Map<String, String> env, String... args) throws Exception {
+        ChildJvm p = ChildJvm.start(dir.resolve("logs"), name, env, jvm(main.getName(), args));
         processes.add(p);
         return p;
+    }
+
+    /** {@code -Xmx512m main args}: the processes' command after {@code java}. */
+    private static String[] jvm(String main, String... args) {
+        java.util.List<String> command = new ArrayList<>(java.util.List.of("-Xmx512m", main));
+        command.addAll(java.util.List.of(args));
+        return command.toArray(String[]::new);
     }
 }

@@ -1,6 +1,7 @@
 package dev.baton.faults;
 
 import dev.baton.server.ServerCommand;
+import dev.baton.store.jdbc.ChildJvm;
 import dev.baton.store.jdbc.JdbcRunStore;
 import dev.baton.store.jdbc.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -37,12 +38,12 @@ class ServerKillTest {
 
     @TempDir
     Path dir;
-    private final List<Proc> processes = new ArrayList<>();
+    private final List<ChildJvm> processes = new ArrayList<>();
     private String schema;
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Proc p : processes) if (p.process.isAlive()) p.kill9();
+        for (ChildJvm p : processes) if (p.process.isAlive()) p.kill9();
         if (schema != null) TestPostgres.dropSchema(schema);
     }
 
@@ -63,9 +64,9 @@ class ServerKillTest {
             countUrl = JdbcRunStore.embeddedUrl(dir.resolve("server"));
         }
 
-        Proc server = server(port, serverEnv, 0);
+        ChildJvm server = server(port, serverEnv, 0);
         String url = "http://127.0.0.1:" + port + "/api";
-        List<Proc> clients = new ArrayList<>();
+        List<ChildJvm> clients = new ArrayList<>();
         for (int i = 0; i < PROCESSES; i++) {
             int runs = RUNS / PROCESSES + (i < RUNS % PROCESSES ? 1 : 0);
             clients.add(start("client-" + i, Map.of("BATON_API_URL", url,
@@ -82,7 +83,7 @@ class ServerKillTest {
             Thread.sleep(random.nextInt(1_000)); // down for a moment
             server = server(port, serverEnv, kills);
         }
-        for (Proc c : clients) {
+        for (ChildJvm c : clients) {
             assertThat(c.awaitExit()).as(c.describe()).isZero();
             assertThat(c.values("state=")).as(c.name).allMatch(s -> s.endsWith(" COMPLETED"));
             assertThat(c.stderr()).as(c.name).doesNotContain("could NOT be delivered", "NOT recorded");
@@ -100,14 +101,14 @@ class ServerKillTest {
                 3L * RUNS * TASKS, (long) RUNS * TASKS / LOG_EVERY, 0, 0, 0));
     }
 
-    private Proc server(int port, Map<String, String> env, int generation) throws Exception {
-        Proc p = start("server-" + generation, env, ServerCommand.class.getName(), "--port", Integer.toString(port));
+    private ChildJvm server(int port, Map<String, String> env, int generation) throws Exception {
+        ChildJvm p = start("server-" + generation, env, ServerCommand.class.getName(), "--port", Integer.toString(port));
         p.awaitLine("Baton API server");
         return p;
     }
 
-    private Proc start(String name, Map<String, String> env, String main, String... args) throws Exception {
-        Proc p = Proc.start(dir.resolve("logs"), name, env, main, args);
+    private ChildJvm start(String name, Map<String, String> env, String main, String... args) throws Exception {
+        ChildJvm p = ChildJvm.start(dir.resolve("logs"), name, env, jvm(main, args));
         processes.add(p);
         return p;
     }
@@ -116,5 +117,12 @@ class ServerKillTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** {@code -Xmx512m main args}: the processes' command after {@code java}. */
+    private static String[] jvm(String main, String... args) {
+        java.util.List<String> command = new ArrayList<>(java.util.List.of("-Xmx512m", main));
+        command.addAll(java.util.List.of(args));
+        return command.toArray(String[]::new);
     }
 }
