@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -352,17 +353,39 @@ final class EventSender {
 
     private static final int RESEND = -1;
 
+    /** The binary form's writer, kept between batches (one buffer instead of one per batch); null while in use. */
+    private final AtomicReference<RunEventCodec.Writer> spareWriter = new AtomicReference<>();
+    /** A writer's buffer larger than this (a batch of long texts) is not kept. */
+    private static final int KEPT_WRITER_BYTES = 1 << 20;
+
     private Attempt send(Batch batch, BooleanSupplier giveUp) throws InterruptedException {
-        byte[] body = batch.body();
-        boolean binaryForm = body == null && binary;
-        if (binaryForm) {
+        RunEventCodec.Writer writer = null;
+        if (batch.body() == null && binary) {
+            writer = spareWriter.getAndSet(null);
             // a task run's events take about 40 bytes each: room for most batches at once
-            RunEventCodec.Writer writer = new RunEventCodec.Writer(64 * batch.events().size());
+            if (writer == null) writer = new RunEventCodec.Writer(40 * batch.events().size());
+        }
+        try {
+            return send(batch, giveUp, writer);
+        } finally {
+            if (writer != null && writer.buffer().length <= KEPT_WRITER_BYTES) spareWriter.set(writer);
+        }
+    }
+
+    /** Sends {@code batch} in the binary form through {@code writer}, or (null) as spooled or in JSON. */
+    private Attempt send(Batch batch, BooleanSupplier giveUp, RunEventCodec.Writer writer) throws InterruptedException {
+        byte[] body = batch.body();
+        int bodyLength = body == null ? 0 : body.length;
+        boolean binaryForm = writer != null;
+        if (binaryForm) {
+            writer.clear();
             for (RunEvent e : batch.events()) writer.add(e);
-            body = writer.toByteArray();
+            body = writer.buffer();
+            bodyLength = writer.size();
         } else if (body == null) {
             try {
                 body = JSON.writerFor(typeHint).writeValueAsBytes(batch.events());
+                bodyLength = body.length;
             } catch (JsonProcessingException e) {
                 // as refused: split down to the event at fault, which is counted and kept
                 return new Attempt(400, "could not be written as JSON: " + e.getOriginalMessage());
@@ -373,7 +396,7 @@ final class EventSender {
                 .timeout(Duration.ofSeconds(90))
                 .header("Content-Type", binaryForm ? RunEventCodec.MEDIA_TYPE : "application/json")
                 .header(BATCH_HEADER, batch.id()) // one id per batch, kept by every attempt: the server applies it once
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, bodyLength));
         // answered once applied: the next batch goes while this one is written; a sync batch, and one an
         // earlier process spooled (under its own client id), are answered once committed
         boolean pipelined = !batch.events().isEmpty() && ours(batch);

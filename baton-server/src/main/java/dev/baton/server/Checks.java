@@ -79,6 +79,9 @@ final class Checks {
     /** Tags of a run (or asked about by a run): none may be null or blank; each is cleaned as the stores record it. */
     static Set<String> tags(String field, Collection<String> tags) {
         if (tags == null) return Set.of();
+        boolean clean = true;
+        for (String tag : tags) clean &= tag != null && !tag.isBlank() && RecordedText.TAG.isClean(tag);
+        if (clean) return Set.copyOf(tags); // the same set when it is an immutable one already
         java.util.LinkedHashSet<String> cleaned = new java.util.LinkedHashSet<>();
         for (String tag : tags) {
             if (tag == null) throw ApiError.badRequest("Field '" + field + "' contains null: tags are strings");
@@ -97,17 +100,25 @@ final class Checks {
 
     /**
      * A state as proposed: type required; name defaults to the type's ({@code Running}),
-     * timestamp to now.
+     * timestamp to now. {@code s} itself when it is recorded as it is (the usual case: a client
+     * sends its states cleaned and complete), so checking allocates nothing.
      */
     static StateRecord state(String field, StateRecord s, Instant now) {
         if (s == null) throw ApiError.badRequest("Missing field '" + field + "': a state object is required");
-        required(field + ".type", s.type());
-        String name = recorded(field + ".name", s.name(), RecordedText.STATE_NAME, false);
+        if (s.type() == null) throw ApiError.badRequest("Missing field '" + field + ".type'");
+        String name = s.name() == null ? null : RecordedText.STATE_NAME.clean(s.name());
         if (name == null || name.isBlank()) name = s.type().displayName();
-        Instant at = s.timestamp() == null ? now : time(field + ".timestamp", s.timestamp(), false);
-        time(field + ".scheduledTime", s.scheduledTime(), false);
-        return new StateRecord(s.type(), name, at, RecordedText.STATE_MESSAGE.clean(s.message()), s.scheduledTime(),
-                RecordedText.RESULT_REF.clean(s.resultRef()));
+        Instant at = s.timestamp() == null ? now : inRange(s.timestamp()) ? s.timestamp()
+                : time(field + ".timestamp", s.timestamp(), false);
+        if (s.scheduledTime() != null && !inRange(s.scheduledTime())) time(field + ".scheduledTime", s.scheduledTime(), false);
+        String message = RecordedText.STATE_MESSAGE.clean(s.message());
+        String resultRef = RecordedText.RESULT_REF.clean(s.resultRef());
+        if (name == s.name() && at == s.timestamp() && message == s.message() && resultRef == s.resultRef()) return s;
+        return new StateRecord(s.type(), name, at, message, s.scheduledTime(), resultRef);
+    }
+
+    private static boolean inRange(Instant t) {
+        return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
     }
 
     static LogLine log(String field, LogLine l) {
@@ -150,14 +161,25 @@ final class Checks {
                     if (e.callPosition() != null && e.callPosition() < 0) {
                         throw ApiError.badRequest("Field 'callPosition' must be 0 or more, not " + e.callPosition());
                     }
-                    yield new RunEvent.TaskRunCreated(e.id(), e.flowRunId(), e.ordinal(), name, taskName,
-                            RecordedText.TASK_VERSION.clean(e.taskVersion()), tags("tags", e.tags()),
-                            ids("upstream", e.upstream()), e.subflowRunId(), e.callPosition());
+                    String taskVersion = RecordedText.TASK_VERSION.clean(e.taskVersion());
+                    Set<String> tags = tags("tags", e.tags());
+                    List<UUID> upstream = ids("upstream", e.upstream());
+                    yield name == e.name() && taskName == e.taskName() && taskVersion == e.taskVersion()
+                            && tags == e.tags() && upstream == e.upstream() ? e
+                            : new RunEvent.TaskRunCreated(e.id(), e.flowRunId(), e.ordinal(), name, taskName,
+                            taskVersion, tags, upstream, e.subflowRunId(), e.callPosition());
                 }
-                case RunEvent.FlowRunState e -> new RunEvent.FlowRunState(required("flowRunId", e.flowRunId()),
-                        state("state", e.state(), now));
-                case RunEvent.TaskRunState e -> new RunEvent.TaskRunState(required("flowRunId", e.flowRunId()),
-                        required("taskRunId", e.taskRunId()), state("state", e.state(), now));
+                case RunEvent.FlowRunState e -> {
+                    required("flowRunId", e.flowRunId());
+                    StateRecord state = state("state", e.state(), now);
+                    yield state == e.state() ? e : new RunEvent.FlowRunState(e.flowRunId(), state);
+                }
+                case RunEvent.TaskRunState e -> {
+                    required("flowRunId", e.flowRunId());
+                    required("taskRunId", e.taskRunId());
+                    StateRecord state = state("state", e.state(), now);
+                    yield state == e.state() ? e : new RunEvent.TaskRunState(e.flowRunId(), e.taskRunId(), state);
+                }
                 case RunEvent.Log e -> new RunEvent.Log(log("line", e.line()));
                 case RunEvent.Heartbeat e -> new RunEvent.Heartbeat(ids("flowRunIds", e.flowRunIds()),
                         time("at", e.at(), true));

@@ -27,8 +27,17 @@ final class RequestBodies {
         if (declared > max) throw tooLarge(declared, max);
         try {
             InputStream in = ctx.req().getInputStream();
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (body.length > max) throw tooLarge(-1, max);
+            byte[] body;
+            if (declared >= 0) {
+                // the length is known: one array of that size, filled in place (no chunks to join)
+                body = new byte[(int) declared];
+                int n = in.readNBytes(body, 0, body.length);
+                if (n < body.length) throw ApiError.badRequest("The request body ended after " + n + " of the "
+                        + declared + " bytes its Content-Length announced");
+            } else {
+                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                if (body.length > max) throw tooLarge(-1, max);
+            }
             ctx.attribute(CONSUMED, Boolean.TRUE);
             return body;
         } catch (IOException e) {

@@ -122,10 +122,10 @@ final class RunRecorder {
                 if (created) bumpOrdinal(e.flowRunId(), e.ordinal());
                 yield created;
             }
-            case RunEvent.FlowRunState e -> runs.withRun(e.flowRunId(), true, run -> guarded(run, e.state()))
+            case RunEvent.FlowRunState e -> runs.withRun(e.flowRunId(), true, run -> guarded(run, e.state(), e))
                     .orElse(false);
             case RunEvent.TaskRunState e -> runs.withRun(e.taskRunId(), false,
-                    run -> run.flowRunId.equals(e.flowRunId()) && guarded(run, e.state())).orElse(false);
+                    run -> run.flowRunId.equals(e.flowRunId()) && guarded(run, e.state(), e)).orElse(false);
             case RunEvent.FlowRunFinished e -> {
                 sink.record(List.of(e));
                 runs.flowRunFinished(e.id());
@@ -149,13 +149,13 @@ final class RunRecorder {
      * flow run cancelled here ({@link #cancelFlowRun}) reports its own CANCELLING when its process
      * learns of it: that is the state it is in, not a second one.
      */
-    private boolean guarded(ActiveRuns.Run run, StateRecord state) {
+    private boolean guarded(ActiveRuns.Run run, StateRecord state, RunEvent reported) {
         if (run.flow && state.type() == StateType.CANCELLING && run.state != null
                 && run.state.type() == StateType.CANCELLING) {
             return true;
         }
         return TERMINAL_GUARD.decide(run, state, s -> {
-            enter(run, s, true);
+            enter(run, s, reported);
             return null;
         }).status() == Decision.Status.ACCEPT;
     }
@@ -178,19 +178,20 @@ final class RunRecorder {
 
     /**
      * Queues {@code state} as the run's new state; the caller holds the run's lock and has decided it.
-     * {@code reported}: the state comes from a client's event stream, which lags behind the slots
-     * the client takes and gives back directly (a retry's next attempt may hold a new slot by the
-     * time its AwaitingRetry arrives), so only a final state releases slots there.
+     * {@code reported}: the event of a client's event stream that carries the state (recorded as
+     * it is), or null. That stream lags behind the slots the client takes and gives back directly
+     * (a retry's next attempt may hold a new slot by the time its AwaitingRetry arrives), so only
+     * a final state releases slots there.
      */
-    private void enter(ActiveRuns.Run run, StateRecord state, boolean reported) {
-        sink.record(List.of(run.flow ? new RunEvent.FlowRunState(run.id, state)
+    private void enter(ActiveRuns.Run run, StateRecord state, RunEvent reported) {
+        sink.record(List.of(reported != null ? reported : run.flow ? new RunEvent.FlowRunState(run.id, state)
                 : new RunEvent.TaskRunState(run.flowRunId, run.id, state)));
         StateRecord before = run.state;
         run.state = state;
         if (state.type() == StateType.RUNNING) run.runCount++;
         // a task run leaving RUNNING gives its concurrency slots back (through events: only when final)
         boolean left = before != null && before.type() == StateType.RUNNING && state.type() != StateType.RUNNING;
-        if (!run.flow && (reported ? state.type().isFinal() : left)) {
+        if (!run.flow && (reported != null ? state.type().isFinal() : left)) {
             slots.leftRunning(run.id);
         }
     }
@@ -206,7 +207,7 @@ final class RunRecorder {
         StateRules rules = force ? FORCED : flow ? flowRules : taskRules;
         return runs.withRun(id, flow, run -> rules.decide(run, state, s -> {
             if (run.state != null && run.state.isFinal() && !force) return run.state;
-            enter(run, s, false);
+            enter(run, s, null);
             return null;
         }));
     }
@@ -228,7 +229,7 @@ final class RunRecorder {
             if (run.state != null && run.state.type() == StateType.CANCELLING) return run.state;
             StateRecord cancelling = new StateRecord(StateType.CANCELLING, "Cancelling", clock.instant(), null, null,
                     null);
-            enter(run, cancelling, false);
+            enter(run, cancelling, null);
             return cancelling;
         });
     }

@@ -35,6 +35,7 @@ import java.util.Locale;
 /**
  * Client mode through the API server: an {@link ApiServer} in this process (on the embedded
  * database in a temporary Baton home, or on the database {@code --url} names, e.g. PostgreSQL),
+ * or a server running in its own process ({@code --api-url}, as client mode is used),
  * and a fanout flow of N no-op task runs on the {@link SequentialExecutor} whose store is an
  * {@link ApiRunStore} reporting to it over HTTP. Prints two lines in {@link CoreBenchmark}'s
  * format:
@@ -48,7 +49,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -Xmx1g -cp 'benchmarks/target/classes:benchmarks/target/lib/*:baton-store-jdbc/target/classes:...' \
- *     dev.baton.benchmarks.ServerBenchmark --tasks N [--url JDBC_URL] [--warmup N]
+ *     dev.baton.benchmarks.ServerBenchmark --tasks N [--url JDBC_URL | --api-url URL] [--warmup N]
  * </pre>
  */
 public final class ServerBenchmark {
@@ -59,36 +60,42 @@ public final class ServerBenchmark {
 
     public static void main(String[] args) throws Exception {
         int tasks = -1, warmup = -1;
-        String url = null;
+        String url = null, apiUrl = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--tasks" -> tasks = Args.positive(Args.value(args, ++i, "--tasks"), "--tasks");
                     case "--warmup" -> warmup = Args.positive(Args.value(args, ++i, "--warmup"), "--warmup");
                     case "--url" -> url = Args.value(args, ++i, "--url");
+                    case "--api-url" -> apiUrl = Args.value(args, ++i, "--api-url");
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
             if (tasks < 0) throw new IllegalArgumentException("--tasks is required");
+            if (url != null && apiUrl != null) {
+                throw new IllegalArgumentException("--url and --api-url exclude each other: --url names the database of"
+                        + " a server started here, --api-url a server running already (which has its own database)");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("ServerBenchmark: " + e.getMessage());
-            System.err.println("usage: ServerBenchmark --tasks N [--url JDBC_URL] [--warmup N]");
+            System.err.println("usage: ServerBenchmark --tasks N [--url JDBC_URL | --api-url URL] [--warmup N]");
             System.exit(2);
         }
         if (warmup < 0) warmup = Math.max(1_000, Math.min(tasks / 2, 50_000));
-        System.exit(run(tasks, warmup, url));
+        System.exit(run(tasks, warmup, url, apiUrl));
     }
 
-    private static int run(int tasks, int warmup, String url) throws Exception {
+    private static int run(int tasks, int warmup, String url, String apiUrl) throws Exception {
         Path home = Files.createTempDirectory("baton-bench-server-");
         ServerOptions.Builder options = ServerOptions.builder().port(0).batonHome(home);
         if (url != null) options.databaseUrl(url);
-        try (ApiServer server = ApiServer.start(options.build());
-             ApiRunStore store = ApiRunStore.open(ApiSettings.of(server.url(), null))) {
+        try (ApiServer server = apiUrl == null ? ApiServer.start(options.build()) : null;
+             ApiRunStore store = ApiRunStore.open(ApiSettings.of(apiUrl == null ? server.url() : apiUrl, null))) {
+            String serverUrl = apiUrl == null ? server.url() : apiUrl;
             EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
             FlowRun<Long> warm = fanout(warmup).run();
             if (!warm.state().isCompleted()) return fail("warm-up run ended " + warm.state());
-            if (!awaitStored(server.url(), warm, warmup, Duration.ofMinutes(5))) {
+            if (!awaitStored(serverUrl, warm, warmup, Duration.ofMinutes(5))) {
                 return fail("the warm-up run did not reach the server's database");
             }
 
@@ -97,13 +104,14 @@ public final class ServerBenchmark {
             long flowNanos = System.nanoTime() - start;
             if (!run.state().isCompleted()) return fail("flow run ended " + run.state());
             if (run.result() != (long) tasks * (tasks + 1) / 2) return fail("wrong sum " + run.result());
-            if (!awaitStored(server.url(), run, tasks, Duration.ofMinutes(10))) {
+            if (!awaitStored(serverUrl, run, tasks, Duration.ofMinutes(10))) {
                 return fail("the run did not reach the server's database in 10 minutes");
             }
             long storedNanos = System.nanoTime() - start;
             if (store.lostEvents() > 0) return fail(store.lostEvents() + " events were refused by the server");
             long transitions = 3L * tasks + 3; // Pending, Running, Completed of each task run and of the flow run
-            String db = url == null ? "embedded" : url.startsWith("jdbc:postgresql:") ? "postgresql" : "other";
+            String db = apiUrl != null ? "server-process" : url == null ? "embedded"
+                    : url.startsWith("jdbc:postgresql:") ? "postgresql" : "other";
             System.out.println(String.format(Locale.ROOT,
                     "bench case=fanout-client executor=sequential database=%s tasks=%d wall_s=%.3f per_task_us=%.2f",
                     db, tasks, flowNanos / 1e9, flowNanos / 1e3 / tasks));

@@ -92,6 +92,21 @@ public final class RunEventCodec {
             return Arrays.copyOf(buf, size);
         }
 
+        /** The writer's own buffer, whose first {@link #size()} bytes are the body (valid until the next change). */
+        public byte[] buffer() {
+            return buf;
+        }
+
+        /** Starts a new body in the same buffer: nothing written, no strings remembered. */
+        public void clear() {
+            size = 0;
+            count = 0;
+            markSize = -1;
+            remembered.clear();
+            rememberedInOrder.clear();
+            bytes(MAGIC);
+        }
+
         public Writer add(RunEvent event) {
             switch (event) {
                 case RunEvent.FlowRunCreated e -> {
@@ -350,14 +365,16 @@ public final class RunEventCodec {
         private List<UUID> uuids() {
             int n = count();
             if (n < 0) return null;
-            List<UUID> ids = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) ids.add(uuid());
-            return ids;
+            if (n == 0) return List.of();
+            UUID[] ids = new UUID[n];
+            for (int i = 0; i < n; i++) ids[i] = uuid();
+            return Arrays.asList(ids);
         }
 
         private Set<String> strings() {
             int n = count();
             if (n < 0) return null;
+            if (n == 0) return Set.of();
             Set<String> set = new LinkedHashSet<>(Math.max(4, n * 2));
             for (int i = 0; i < n; i++) set.add(string());
             return set;
