@@ -19,8 +19,16 @@ public final class AsyncFlow0<R> extends Flow {
         CompletionStage<R> apply() throws Exception;
     }
 
-    AsyncFlow0(FlowDefinition definition) {
-        super(definition);
+    AsyncFlow0(FlowDefinition definition, BatonRuntime runtime) {
+        super(definition, runtime);
+    }
+
+    /**
+     * This flow, run on {@code runtime} (its store, clock and home) instead of the current one.
+     * Called inside another flow run, it still runs as a subflow on its parent's runtime.
+     */
+    public AsyncFlow0<R> on(BatonRuntime runtime) {
+        return new AsyncFlow0<>(definition, checked(runtime));
     }
 
     /**
@@ -29,7 +37,7 @@ public final class AsyncFlow0<R> extends Flow {
      *
      */
     public FlowRun<R> run() {
-        return Engine.run(definition, new Object[] {});
+        return Engine.run(definition, new Object[] {}, runtime);
     }
 
     /**
@@ -47,6 +55,6 @@ public final class AsyncFlow0<R> extends Flow {
      *
      */
     public FlowRunHandle<R> start() {
-        return Engine.start(definition, new Object[] {});
+        return Engine.start(definition, new Object[] {}, runtime);
     }
 }

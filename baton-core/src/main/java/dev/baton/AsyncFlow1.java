@@ -19,8 +19,16 @@ public final class AsyncFlow1<A, R> extends Flow {
         CompletionStage<R> apply(A a) throws Exception;
     }
 
-    AsyncFlow1(FlowDefinition definition) {
-        super(definition);
+    AsyncFlow1(FlowDefinition definition, BatonRuntime runtime) {
+        super(definition, runtime);
+    }
+
+    /**
+     * This flow, run on {@code runtime} (its store, clock and home) instead of the current one.
+     * Called inside another flow run, it still runs as a subflow on its parent's runtime.
+     */
+    public AsyncFlow1<A, R> on(BatonRuntime runtime) {
+        return new AsyncFlow1<>(definition, checked(runtime));
     }
 
     /**
@@ -30,7 +38,7 @@ public final class AsyncFlow1<A, R> extends Flow {
      * @param a the first parameter
      */
     public FlowRun<R> run(A a) {
-        return Engine.run(definition, new Object[] {a});
+        return Engine.run(definition, new Object[] {a}, runtime);
     }
 
     /**
@@ -50,6 +58,6 @@ public final class AsyncFlow1<A, R> extends Flow {
      * @param a the first parameter
      */
     public FlowRunHandle<R> start(A a) {
-        return Engine.start(definition, new Object[] {a});
+        return Engine.start(definition, new Object[] {a}, runtime);
     }
 }

@@ -19,8 +19,16 @@ public final class AsyncFlow2<A, B, R> extends Flow {
         CompletionStage<R> apply(A a, B b) throws Exception;
     }
 
-    AsyncFlow2(FlowDefinition definition) {
-        super(definition);
+    AsyncFlow2(FlowDefinition definition, BatonRuntime runtime) {
+        super(definition, runtime);
+    }
+
+    /**
+     * This flow, run on {@code runtime} (its store, clock and home) instead of the current one.
+     * Called inside another flow run, it still runs as a subflow on its parent's runtime.
+     */
+    public AsyncFlow2<A, B, R> on(BatonRuntime runtime) {
+        return new AsyncFlow2<>(definition, checked(runtime));
     }
 
     /**
@@ -31,7 +39,7 @@ public final class AsyncFlow2<A, B, R> extends Flow {
      * @param b the second parameter
      */
     public FlowRun<R> run(A a, B b) {
-        return Engine.run(definition, new Object[] {a, b});
+        return Engine.run(definition, new Object[] {a, b}, runtime);
     }
 
     /**
@@ -53,6 +61,6 @@ public final class AsyncFlow2<A, B, R> extends Flow {
      * @param b the second parameter
      */
     public FlowRunHandle<R> start(A a, B b) {
-        return Engine.start(definition, new Object[] {a, b});
+        return Engine.start(definition, new Object[] {a, b}, runtime);
     }
 }

@@ -19,8 +19,16 @@ public final class AsyncFlow3<A, B, C, R> extends Flow {
         CompletionStage<R> apply(A a, B b, C c) throws Exception;
     }
 
-    AsyncFlow3(FlowDefinition definition) {
-        super(definition);
+    AsyncFlow3(FlowDefinition definition, BatonRuntime runtime) {
+        super(definition, runtime);
+    }
+
+    /**
+     * This flow, run on {@code runtime} (its store, clock and home) instead of the current one.
+     * Called inside another flow run, it still runs as a subflow on its parent's runtime.
+     */
+    public AsyncFlow3<A, B, C, R> on(BatonRuntime runtime) {
+        return new AsyncFlow3<>(definition, checked(runtime));
     }
 
     /**
@@ -32,7 +40,7 @@ public final class AsyncFlow3<A, B, C, R> extends Flow {
      * @param c the third parameter
      */
     public FlowRun<R> run(A a, B b, C c) {
-        return Engine.run(definition, new Object[] {a, b, c});
+        return Engine.run(definition, new Object[] {a, b, c}, runtime);
     }
 
     /**
@@ -56,6 +64,6 @@ public final class AsyncFlow3<A, B, C, R> extends Flow {
      * @param c the third parameter
      */
     public FlowRunHandle<R> start(A a, B b, C c) {
-        return Engine.start(definition, new Object[] {a, b, c});
+        return Engine.start(definition, new Object[] {a, b, c}, runtime);
     }
 }

@@ -1,11 +1,14 @@
 package dev.baton;
 
+import dev.baton.internal.engine.AllOf;
 import dev.baton.internal.engine.FailureAllowed;
 import dev.baton.internal.engine.Quoted;
 import dev.baton.internal.engine.RunScope;
 import dev.baton.internal.engine.Unmapped;
 import dev.baton.internal.logging.RunLogger;
 import org.slf4j.Logger;
+
+import java.util.List;
 
 /**
  * The facade for code running inside flows and tasks.
@@ -67,6 +70,24 @@ public final class Baton {
      */
     public static TaskFuture<State> allowFailure(TaskFuture<?> upstream) {
         return new FailureAllowed(upstream);
+    }
+
+    /**
+     * The futures of {@code futures} as one future of the list of their values, for a task that
+     * takes the list: the run waits for every one of them and receives their values in order (or
+     * ends NotReady if one did not complete), as for a list of futures, but typed.
+     *
+     * <pre>{@code
+     * List<TaskFuture<Integer>> squares = square.map(List.of(1, 2, 3));
+     * TaskFuture<Integer> total = sum.submit(all(squares));   // sum is a Task1<List<Integer>, Integer>
+     * }</pre>
+     *
+     * Its own {@code result()} waits for every run and returns their values (or throws the first
+     * failure); it has no task run of its own. In async flows, gather stages with {@link Async#allOf}.
+     */
+    public static <T> TaskFuture<List<T>> all(List<? extends TaskFuture<? extends T>> futures) {
+        java.util.Objects.requireNonNull(futures, "all(...) got null instead of a list of futures");
+        return new AllOf<>(futures);
     }
 
     /**

@@ -1,13 +1,12 @@
 package dev.baton;
 
-import dev.baton.internal.engine.EngineServices;
-
 import java.util.Map;
 import java.util.OptionalInt;
 
 /**
  * Concurrency limits by tag, within this JVM: at most N task runs carrying the tag run at
- * once, across all flow runs. A run over the limit waits (Pending) for a slot; a run with
+ * once, across all flow runs of the current {@link BatonRuntime} (each runtime has its own; a
+ * runtime can be built with its limits, {@link BatonRuntime.Builder#concurrencyLimit}). A run over the limit waits (Pending) for a slot; a run with
  * several limited tags needs a slot of each.
  *
  * <p>Limits created with {@code ./baton concurrency-limit create TAG N} are kept by the run
@@ -26,21 +25,21 @@ public final class ConcurrencyLimits {
 
     /** Sets the limit of {@code tag}; 0 holds every run with the tag until the limit is raised or removed. */
     public static void set(String tag, int limit) {
-        EngineServices.current().tagLimits().set(tag, limit);
+        BatonRuntime.current().services.tagLimits().set(tag, limit);
     }
 
     /** Removes the limit of {@code tag}. */
     public static void remove(String tag) {
-        EngineServices.current().tagLimits().remove(tag);
+        BatonRuntime.current().services.tagLimits().remove(tag);
     }
 
     /** The limit of {@code tag}, if it has one. */
     public static OptionalInt get(String tag) {
-        return EngineServices.current().tagLimits().limit(tag);
+        return BatonRuntime.current().services.tagLimits().limit(tag);
     }
 
     /** Every limit, by tag. */
     public static Map<String, Integer> all() {
-        return EngineServices.current().tagLimits().all();
+        return BatonRuntime.current().services.tagLimits().all();
     }
 }

@@ -38,9 +38,17 @@ import java.util.Optional;
 public abstract sealed class Flow
         permits Flow0, Flow1, Flow2, Flow3, AsyncFlow0, AsyncFlow1, AsyncFlow2, AsyncFlow3 {
     final FlowDefinition definition;
+    /** The runtime this flow was bound to ({@code on(runtime)}), or null: the current one when a run starts. */
+    final BatonRuntime runtime;
 
-    Flow(FlowDefinition definition) {
+    Flow(FlowDefinition definition, BatonRuntime runtime) {
         this.definition = definition;
+        this.runtime = runtime;
+    }
+
+    static BatonRuntime checked(BatonRuntime runtime) {
+        return java.util.Objects.requireNonNull(runtime, "on(runtime) got null: pass a BatonRuntime, e.g."
+                + " BatonRuntime.builder()...build()");
     }
 
     /** Starts building a flow called {@code name}. */
@@ -240,71 +248,71 @@ public abstract sealed class Flow
 
         /** A flow of no parameters. */
         public <R> Flow0<R> of(Flow0.Body<R> body) {
-            return new Flow0<>(define(false, args -> body.apply(), body));
+            return new Flow0<>(define(false, args -> body.apply(), body), null);
         }
 
         /** A flow of one parameter. */
         @SuppressWarnings("unchecked")
         public <A, R> Flow1<A, R> of(Flow1.Body<A, R> body) {
-            return new Flow1<>(define(false, args -> body.apply((A) args[0]), body));
+            return new Flow1<>(define(false, args -> body.apply((A) args[0]), body), null);
         }
 
         /** A flow of two parameters. */
         @SuppressWarnings("unchecked")
         public <A, B, R> Flow2<A, B, R> of(Flow2.Body<A, B, R> body) {
-            return new Flow2<>(define(false, args -> body.apply((A) args[0], (B) args[1]), body));
+            return new Flow2<>(define(false, args -> body.apply((A) args[0], (B) args[1]), body), null);
         }
 
         /** A flow of three parameters. */
         @SuppressWarnings("unchecked")
         public <A, B, C, R> Flow3<A, B, C, R> of(Flow3.Body<A, B, C, R> body) {
-            return new Flow3<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body));
+            return new Flow3<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body), null);
         }
 
         /** A flow of no parameters that returns nothing. */
         public Flow0<Void> procedure(Flow0.Procedure body) {
-            return new Flow0<>(define(false, args -> { body.accept(); return null; }, body));
+            return new Flow0<>(define(false, args -> { body.accept(); return null; }, body), null);
         }
 
         /** A flow of one parameter that returns nothing. */
         @SuppressWarnings("unchecked")
         public <A> Flow1<A, Void> procedure(Flow1.Procedure<A> body) {
-            return new Flow1<>(define(false, args -> { body.accept((A) args[0]); return null; }, body));
+            return new Flow1<>(define(false, args -> { body.accept((A) args[0]); return null; }, body), null);
         }
 
         /** A flow of two parameters that returns nothing. */
         @SuppressWarnings("unchecked")
         public <A, B> Flow2<A, B, Void> procedure(Flow2.Procedure<A, B> body) {
-            return new Flow2<>(define(false, args -> { body.accept((A) args[0], (B) args[1]); return null; }, body));
+            return new Flow2<>(define(false, args -> { body.accept((A) args[0], (B) args[1]); return null; }, body), null);
         }
 
         /** A flow of three parameters that returns nothing. */
         @SuppressWarnings("unchecked")
         public <A, B, C> Flow3<A, B, C, Void> procedure(Flow3.Procedure<A, B, C> body) {
-            return new Flow3<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2]); return null; }, body));
+            return new Flow3<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2]); return null; }, body), null);
         }
 
         /** An async flow of no parameters. */
         public <R> AsyncFlow0<R> async(AsyncFlow0.Body<R> body) {
-            return new AsyncFlow0<>(define(true, args -> body.apply(), body));
+            return new AsyncFlow0<>(define(true, args -> body.apply(), body), null);
         }
 
         /** An async flow of one parameter. */
         @SuppressWarnings("unchecked")
         public <A, R> AsyncFlow1<A, R> async(AsyncFlow1.Body<A, R> body) {
-            return new AsyncFlow1<>(define(true, args -> body.apply((A) args[0]), body));
+            return new AsyncFlow1<>(define(true, args -> body.apply((A) args[0]), body), null);
         }
 
         /** An async flow of two parameters. */
         @SuppressWarnings("unchecked")
         public <A, B, R> AsyncFlow2<A, B, R> async(AsyncFlow2.Body<A, B, R> body) {
-            return new AsyncFlow2<>(define(true, args -> body.apply((A) args[0], (B) args[1]), body));
+            return new AsyncFlow2<>(define(true, args -> body.apply((A) args[0], (B) args[1]), body), null);
         }
 
         /** An async flow of three parameters. */
         @SuppressWarnings("unchecked")
         public <A, B, C, R> AsyncFlow3<A, B, C, R> async(AsyncFlow3.Body<A, B, C, R> body) {
-            return new AsyncFlow3<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body));
+            return new AsyncFlow3<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body), null);
         }
     }
 }

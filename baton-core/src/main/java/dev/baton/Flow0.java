@@ -22,8 +22,16 @@ public final class Flow0<R> extends Flow {
         void accept() throws Exception;
     }
 
-    Flow0(FlowDefinition definition) {
-        super(definition);
+    Flow0(FlowDefinition definition, BatonRuntime runtime) {
+        super(definition, runtime);
+    }
+
+    /**
+     * This flow, run on {@code runtime} (its store, clock and home) instead of the current one.
+     * Called inside another flow run, it still runs as a subflow on its parent's runtime.
+     */
+    public Flow0<R> on(BatonRuntime runtime) {
+        return new Flow0<>(definition, checked(runtime));
     }
 
     /**
@@ -32,7 +40,7 @@ public final class Flow0<R> extends Flow {
      *
      */
     public FlowRun<R> run() {
-        return Engine.run(definition, new Object[] {});
+        return Engine.run(definition, new Object[] {}, runtime);
     }
 
     /**
@@ -50,6 +58,6 @@ public final class Flow0<R> extends Flow {
      *
      */
     public FlowRunHandle<R> start() {
-        return Engine.start(definition, new Object[] {});
+        return Engine.start(definition, new Object[] {}, runtime);
     }
 }

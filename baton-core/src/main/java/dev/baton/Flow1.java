@@ -22,8 +22,16 @@ public final class Flow1<A, R> extends Flow {
         void accept(A a) throws Exception;
     }
 
-    Flow1(FlowDefinition definition) {
-        super(definition);
+    Flow1(FlowDefinition definition, BatonRuntime runtime) {
+        super(definition, runtime);
+    }
+
+    /**
+     * This flow, run on {@code runtime} (its store, clock and home) instead of the current one.
+     * Called inside another flow run, it still runs as a subflow on its parent's runtime.
+     */
+    public Flow1<A, R> on(BatonRuntime runtime) {
+        return new Flow1<>(definition, checked(runtime));
     }
 
     /**
@@ -33,7 +41,7 @@ public final class Flow1<A, R> extends Flow {
      * @param a the first parameter
      */
     public FlowRun<R> run(A a) {
-        return Engine.run(definition, new Object[] {a});
+        return Engine.run(definition, new Object[] {a}, runtime);
     }
 
     /**
@@ -53,6 +61,6 @@ public final class Flow1<A, R> extends Flow {
      * @param a the first parameter
      */
     public FlowRunHandle<R> start(A a) {
-        return Engine.start(definition, new Object[] {a});
+        return Engine.start(definition, new Object[] {a}, runtime);
     }
 }

@@ -22,8 +22,16 @@ public final class Flow2<A, B, R> extends Flow {
         void accept(A a, B b) throws Exception;
     }
 
-    Flow2(FlowDefinition definition) {
-        super(definition);
+    Flow2(FlowDefinition definition, BatonRuntime runtime) {
+        super(definition, runtime);
+    }
+
+    /**
+     * This flow, run on {@code runtime} (its store, clock and home) instead of the current one.
+     * Called inside another flow run, it still runs as a subflow on its parent's runtime.
+     */
+    public Flow2<A, B, R> on(BatonRuntime runtime) {
+        return new Flow2<>(definition, checked(runtime));
     }
 
     /**
@@ -34,7 +42,7 @@ public final class Flow2<A, B, R> extends Flow {
      * @param b the second parameter
      */
     public FlowRun<R> run(A a, B b) {
-        return Engine.run(definition, new Object[] {a, b});
+        return Engine.run(definition, new Object[] {a, b}, runtime);
     }
 
     /**
@@ -56,6 +64,6 @@ public final class Flow2<A, B, R> extends Flow {
      * @param b the second parameter
      */
     public FlowRunHandle<R> start(A a, B b) {
-        return Engine.start(definition, new Object[] {a, b});
+        return Engine.start(definition, new Object[] {a, b}, runtime);
     }
 }

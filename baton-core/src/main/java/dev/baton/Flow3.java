@@ -22,8 +22,16 @@ public final class Flow3<A, B, C, R> extends Flow {
         void accept(A a, B b, C c) throws Exception;
     }
 
-    Flow3(FlowDefinition definition) {
-        super(definition);
+    Flow3(FlowDefinition definition, BatonRuntime runtime) {
+        super(definition, runtime);
+    }
+
+    /**
+     * This flow, run on {@code runtime} (its store, clock and home) instead of the current one.
+     * Called inside another flow run, it still runs as a subflow on its parent's runtime.
+     */
+    public Flow3<A, B, C, R> on(BatonRuntime runtime) {
+        return new Flow3<>(definition, checked(runtime));
     }
 
     /**
@@ -35,7 +43,7 @@ public final class Flow3<A, B, C, R> extends Flow {
      * @param c the third parameter
      */
     public FlowRun<R> run(A a, B b, C c) {
-        return Engine.run(definition, new Object[] {a, b, c});
+        return Engine.run(definition, new Object[] {a, b, c}, runtime);
     }
 
     /**
@@ -59,6 +67,6 @@ public final class Flow3<A, B, C, R> extends Flow {
      * @param c the third parameter
      */
     public FlowRunHandle<R> start(A a, B b, C c) {
-        return Engine.start(definition, new Object[] {a, b, c});
+        return Engine.start(definition, new Object[] {a, b, c}, runtime);
     }
 }

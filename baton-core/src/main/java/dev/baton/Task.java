@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -72,6 +73,15 @@ public abstract sealed class Task
         return definition.isAsync();
     }
 
+    /** This task's definition with the options {@code change} sets on a builder holding its own. */
+    TaskDefinition redefined(Consumer<? super Builder> change) {
+        Objects.requireNonNull(change, "withOptions(...) of task '" + name() + "' got null: pass a function that"
+                + " changes options, e.g. o -> o.retries(3)");
+        Builder b = new Builder(definition);
+        change.accept(b);
+        return b.redefine(definition);
+    }
+
     TaskFuture<?>[] withWaitFor(TaskFuture<?>[] more) {
         for (TaskFuture<?> f : more) Objects.requireNonNull(f, "waitFor(...) of task '" + name() + "' got a null future");
         if (waitFor == null) return more.clone();
@@ -103,6 +113,28 @@ public abstract sealed class Task
         private ResultSerializer serializer;
         private final List<TaskHook> onCompletion = new ArrayList<>(), onFailure = new ArrayList<>(),
                 onCancellation = new ArrayList<>();
+
+        /** A builder holding {@code definition}'s name and options, for {@code withOptions}. */
+        private Builder(TaskDefinition definition) {
+            this(definition.name());
+            TaskOptions o = definition.options();
+            description = definition.description();
+            version = definition.version();
+            tags.addAll(definition.tags());
+            retries = o.retries();
+            retryDelay = o.retryDelay();
+            retryIf = o.retryIf();
+            timeout = o.timeout();
+            cacheKey = o.cacheKey();
+            cacheExpiration = o.cacheExpiration();
+            refreshCache = o.refreshCache();
+            persistResult = o.persistResult();
+            serializer = o.serializer();
+            rerunOnWorkerLoss = o.rerunOnWorkerLoss();
+            onCompletion.addAll(o.onCompletion());
+            onFailure.addAll(o.onFailure());
+            onCancellation.addAll(o.onCancellation());
+        }
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -242,6 +274,14 @@ public abstract sealed class Task
 
         private TaskDefinition define(boolean async, dev.baton.internal.engine.Invocable body, Object lambda) {
             Objects.requireNonNull(lambda, "the body of task '" + name + "' is null");
+            return new TaskDefinition(name, description, version, tags, async, body, options());
+        }
+
+        private TaskDefinition redefine(TaskDefinition old) {
+            return old.withOptions(description, version, tags, options());
+        }
+
+        private TaskOptions options() {
             if (cacheExpiration != null && cacheKey == null) {
                 throw new IllegalArgumentException("task '" + name + "': cacheExpiration needs a cacheKey, e.g."
                         + " .cacheKey(CacheKeyFunction.inputs())");
@@ -249,9 +289,8 @@ public abstract sealed class Task
             if (refreshCache && cacheKey == null) {
                 throw new IllegalArgumentException("task '" + name + "': refreshCache needs a cacheKey");
             }
-            TaskOptions options = new TaskOptions(retries, retryDelay, retryIf, timeout, cacheKey, cacheExpiration,
+            return new TaskOptions(retries, retryDelay, retryIf, timeout, cacheKey, cacheExpiration,
                     refreshCache, persistResult, serializer, onCompletion, onFailure, onCancellation, rerunOnWorkerLoss);
-            return new TaskDefinition(name, description, version, tags, async, body, options);
         }
 
         /** A task of no arguments. */

@@ -97,6 +97,19 @@ public final class Task1<A, R> extends Task {
     }
 
     /**
+     * This task with other options, for a call site that needs them: {@code options} changes a
+     * builder that holds this task's own (retries, timeout, cache, tags, hooks...); the name and
+     * body stay, and this task is unchanged.
+     *
+     * <pre>{@code
+     * fetch.withOptions(o -> o.retries(5).timeout(Duration.ofSeconds(30))).submit(url);
+     * }</pre>
+     */
+    public Task1<A, R> withOptions(java.util.function.Consumer<? super Task.Builder> options) {
+        return new Task1<>(redefined(options), waitFor);
+    }
+
+    /**
      * This task, with runs that also wait for {@code upstream} before they start, without
      * receiving their values. A run whose upstream did not complete ends NotReady.
      */

@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.Baton;
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.ConcurrentExecutor;
 import dev.baton.Flow;
@@ -14,7 +15,6 @@ import dev.baton.Task1;
 import dev.baton.Task2;
 import dev.baton.TaskFuture;
 import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.spi.RunStore;
 
 import java.nio.file.Path;
@@ -83,11 +83,8 @@ final class RecordedRuns {
 
     /** Runs {@code body} with its flow runs recorded in {@code store}. */
     static <T> T recordingIn(RunStore store, Path home, Supplier<T> body) {
-        EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
-        try {
+        try (BatonRuntime.Scope scope = BatonRuntime.builder().store(store).home(home).build().makeCurrent()) {
             return body.get();
-        } finally {
-            EngineServices.useOnThisThread(null);
         }
     }
 

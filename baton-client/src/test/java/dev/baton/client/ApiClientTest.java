@@ -1,6 +1,7 @@
 package dev.baton.client;
 
 import dev.baton.Baton;
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.Flow;
 import dev.baton.FlowRun;
@@ -9,8 +10,6 @@ import dev.baton.Task;
 import dev.baton.Task1;
 import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
 import dev.baton.spi.ConcurrencyLimit;
@@ -60,8 +59,7 @@ class ApiClientTest {
             return x + 1;
         });
         JdbcRunStore store = JdbcRunStore.builder().embedded(home).build();
-        EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
-        try {
+        try (BatonRuntime.Scope scope = BatonRuntime.builder().store(store).home(home).build().makeCurrent()) {
             for (int i = 0; i < 3; i++) Flow.named("warmup").of(() -> 1).run();
             run = Flow.named("chain").of(() -> {
                 TaskFuture<Integer> f = inc.submit(0);
@@ -69,7 +67,6 @@ class ApiClientTest {
                 return f.result();
             }).run();
         } finally {
-            EngineServices.useOnThisThread(null);
             store.close();
         }
         server = ApiServer.start(ServerOptions.builder().port(0).batonHome(home).build());

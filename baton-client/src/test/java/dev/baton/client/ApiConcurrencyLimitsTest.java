@@ -1,11 +1,10 @@
 package dev.baton.client;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.Flow;
 import dev.baton.FlowRun;
 import dev.baton.StateType;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
 import dev.baton.spi.ConcurrencyLimit;
@@ -39,10 +38,12 @@ class ApiConcurrencyLimitsTest {
     @TempDir
     Path home;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<BatonRuntime.Scope> scopes = new ArrayList<>();
 
     @AfterEach
     void closeAll() throws Exception {
-        EngineServices.useOnThisThread(null);
+        for (int i = scopes.size() - 1; i >= 0; i--) scopes.get(i).close();
+        scopes.clear();
         for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
     }
 
@@ -59,13 +60,22 @@ class ApiConcurrencyLimitsTest {
         return client;
     }
 
-    /** A client store standing for one process reporting to {@code url}, used by the calling thread's flows. */
+    /** A client store standing for one process reporting to {@code url}. */
     private ApiRunStore reportTo(String url, String process) {
         ApiRunStore store = ApiRunStore.open(ApiSettings.of(url, null), new ApiRunStore.Options(1_000_000,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(200)));
         toClose.add(store);
-        EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home.resolve(process),
-                new TagLimits()));
+        return store;
+    }
+
+    private BatonRuntime runtime(ApiRunStore store, String process) {
+        return BatonRuntime.builder().store(store).home(home.resolve(process)).build();
+    }
+
+    /** As {@link #reportTo}, for the calling thread's flows. */
+    private ApiRunStore reportHere(String url, String process) {
+        ApiRunStore store = reportTo(url, process);
+        scopes.add(runtime(store, process).makeCurrent());
         return store;
     }
 
@@ -74,7 +84,7 @@ class ApiConcurrencyLimitsTest {
         ApiServer server = server(0);
         ApiClient api = api(server.url());
         api.putConcurrencyLimit(LimitScenario.TAG, 1);
-        reportTo(server.url(), "client");
+        reportHere(server.url(), "client");
 
         FlowRun<Integer> run = LimitScenario.fourTaggedAndFourPlain("limited").run();
         assertThat(run.result()).isEqualTo(LimitScenario.RESULT);
@@ -98,14 +108,12 @@ class ApiConcurrencyLimitsTest {
         ApiClient api = api(server.url());
         api.putConcurrencyLimit(LimitScenario.TAG, 1);
 
-        CompletableFuture<FlowRun<Integer>> a = CompletableFuture.supplyAsync(() -> {
-            reportTo(server.url(), "first");
-            return LimitScenario.fourTaggedAndFourPlain("a").run();
-        });
-        CompletableFuture<FlowRun<Integer>> b = CompletableFuture.supplyAsync(() -> {
-            reportTo(server.url(), "second");
-            return LimitScenario.fourTaggedAndFourPlain("b").run();
-        });
+        BatonRuntime first = runtime(reportTo(server.url(), "first"), "first");
+        BatonRuntime second = runtime(reportTo(server.url(), "second"), "second");
+        CompletableFuture<FlowRun<Integer>> a = CompletableFuture.supplyAsync(
+                () -> LimitScenario.fourTaggedAndFourPlain("a").on(first).run());
+        CompletableFuture<FlowRun<Integer>> b = CompletableFuture.supplyAsync(
+                () -> LimitScenario.fourTaggedAndFourPlain("b").on(second).run());
         FlowRun<Integer> runA = a.get(60, TimeUnit.SECONDS);
         FlowRun<Integer> runB = b.get(60, TimeUnit.SECONDS);
         assertThat(runA.result()).isEqualTo(LimitScenario.RESULT);
@@ -123,7 +131,7 @@ class ApiConcurrencyLimitsTest {
         int port = freePort();
         ApiServer server = server(port);
         api(server.url()).putConcurrencyLimit(LimitScenario.TAG, 1);
-        ApiRunStore store = reportTo(server.url(), "client");
+        ApiRunStore store = reportHere(server.url(), "client");
         // the client learns which tags are limited with its first tagged run
         assertThat(LimitScenario.fourTaggedAndFourPlain("before").run().result()).isEqualTo(LimitScenario.RESULT);
         server.close();

@@ -1,5 +1,6 @@
 package dev.baton.client;
 
+import dev.baton.BatonRuntime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.Clock;
 import dev.baton.Flow;
@@ -11,8 +12,6 @@ import dev.baton.Task;
 import dev.baton.Task1;
 import dev.baton.Task2;
 import dev.baton.TaskFuture;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.internal.history.RunEvents;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
@@ -49,10 +48,12 @@ class ApiRunStoreTest {
     @TempDir
     Path home;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<BatonRuntime.Scope> scopes = new ArrayList<>();
 
     @AfterEach
     void closeAll() throws Exception {
-        EngineServices.useOnThisThread(null);
+        for (int i = scopes.size() - 1; i >= 0; i--) scopes.get(i).close();
+        scopes.clear();
         for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
     }
 
@@ -66,7 +67,7 @@ class ApiRunStoreTest {
         ApiRunStore store = ApiRunStore.open(ApiSettings.of(url, null), new ApiRunStore.Options(1_000_000, flushTimeout,
                 Duration.ofSeconds(1), Duration.ofMillis(200)));
         toClose.add(store);
-        EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home.resolve("client"), new TagLimits()));
+        scopes.add(BatonRuntime.builder().store(store).home(home.resolve("client")).build().makeCurrent());
         return store;
     }
 

@@ -1,6 +1,7 @@
 package dev.baton.client;
 
 import dev.baton.Baton;
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.Flow;
 import dev.baton.Flow0;
@@ -8,8 +9,6 @@ import dev.baton.FlowRun;
 import dev.baton.StateType;
 import dev.baton.Task;
 import dev.baton.Task1;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
 import dev.baton.spi.FlowRunDetail;
@@ -45,11 +44,13 @@ class ClientHostileInputTest {
     @TempDir
     Path home;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<BatonRuntime.Scope> scopes = new ArrayList<>();
     private String schema;
 
     @AfterEach
     void closeAll() throws Exception {
-        EngineServices.useOnThisThread(null);
+        for (int i = scopes.size() - 1; i >= 0; i--) scopes.get(i).close();
+        scopes.clear();
         for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
         if (schema != null) TestPostgres.dropSchema(schema);
     }
@@ -67,7 +68,7 @@ class ClientHostileInputTest {
     void aHostileFlowRunAndItsNeighbourAreRecordedWhole(String database, HostileRuns.Case c) throws Exception {
         ApiServer server = server(0, database.equals("postgres"), ServerOptions.DEFAULT_MAX_EVENTS_BODY);
         ApiRunStore store = clientStore(server.url());
-        HostileRuns.Runs runs = HostileRuns.run(c, services(store));
+        HostileRuns.Runs runs = HostileRuns.run(c, runtime(store));
         assertThat(store.flush(Duration.ofSeconds(60))).isTrue();
         assertThat(store.lostEvents()).isZero();
         HostileRuns.assertRecorded(api(server.url()), runs);
@@ -85,7 +86,7 @@ class ClientHostileInputTest {
         });
         Flow0<Integer> flow = Flow.named("burst").of(() -> chatty.call(5_000));
         FlowRun<Integer> run = HostileRuns.recordingRunLogs(() -> {
-            EngineServices.useOnThisThread(services(store));
+            scopes.add(runtime(store).makeCurrent());
             return flow.run();
         });
         assertThat(run.state().type()).isEqualTo(StateType.COMPLETED);
@@ -108,7 +109,7 @@ class ClientHostileInputTest {
         // a server whose events limit is below one cleaned 100,000-character line: it answers 413 to that event alone
         ApiServer server = server(0, false, 64 * 1024);
         ApiRunStore store = clientStore(server.url());
-        HostileRuns.Runs runs = HostileRuns.run(HostileRuns.Case.HUGE_LOG_LINE, services(store));
+        HostileRuns.Runs runs = HostileRuns.run(HostileRuns.Case.HUGE_LOG_LINE, runtime(store));
         assertThat(store.flush(Duration.ofSeconds(60))).isTrue();
 
         assertThat(store.lostEvents()).isEqualTo(1);
@@ -152,8 +153,8 @@ class ClientHostileInputTest {
         return store;
     }
 
-    private EngineServices services(ApiRunStore store) {
-        return new EngineServices(store, Clock.system(), home.resolve("client"), new TagLimits());
+    private BatonRuntime runtime(ApiRunStore store) {
+        return BatonRuntime.builder().store(store).home(home.resolve("client")).build();
     }
 
     private ApiClient api(String url) {

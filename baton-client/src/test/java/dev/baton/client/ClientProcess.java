@@ -8,7 +8,6 @@ import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.TaskFuture;
-import dev.baton.internal.engine.EngineServices;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ public final class ClientProcess {
             for (int i = 1; i < tasks; i++) f = inc.submit(f);
             return f.result();
         });
-        System.out.println("store=" + EngineServices.processDefault().store().getClass().getName());
+        System.out.println("store=" + dev.baton.BatonRuntime.defaults().store().getClass().getName());
         try (ExecutorService threads = Executors.newFixedThreadPool(flows)) {
             List<Future<FlowRun<Integer>>> runs = new ArrayList<>();
             for (int i = 0; i < flows; i++) runs.add(threads.submit(flow::run));

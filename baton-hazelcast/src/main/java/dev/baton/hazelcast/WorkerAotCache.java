@@ -1,7 +1,7 @@
 package dev.baton.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.baton.internal.results.BatonHome;
+import dev.baton.BatonRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +86,7 @@ final class WorkerAotCache {
 
     /** The cache for the workers this JVM would start with {@code workerOptions}, in BATON_HOME. */
     static WorkerAotCache forThisJvm(List<String> workerOptions) {
-        return of(BatonHome.path(), workerOptions, System.getProperty("java.class.path"));
+        return of(BatonRuntime.defaultHome(), workerOptions, System.getProperty("java.class.path"));
     }
 
     /** The workers' class path: the jars, then the rest (class directories), as absolute paths. */

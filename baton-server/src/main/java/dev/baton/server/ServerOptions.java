@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.internal.results.BatonHome;
+import dev.baton.BatonRuntime;
 import dev.baton.store.jdbc.CrashDetector;
 import dev.baton.store.jdbc.JdbcRunStore;
 
@@ -142,7 +142,7 @@ public final class ServerOptions {
         private int port = DEFAULT_PORT;
         private String databaseUrl;
         private String databaseSchema;
-        private Path batonHome = BatonHome.path();
+        private Path batonHome = BatonRuntime.defaultHome();
         private String apiKey;
         private long maxBody = DEFAULT_MAX_BODY;
         private long maxEventsBody = DEFAULT_MAX_EVENTS_BODY;

@@ -1,8 +1,7 @@
 package dev.baton.testing;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.internal.store.InMemoryRunStore;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -21,10 +20,10 @@ import java.util.stream.Stream;
 
 /**
  * JUnit 5 extension: before each test, flow runs started from the test's thread (and the
- * threads it starts) get fresh services: an in-memory run store, an empty Baton home in a
+ * threads it starts) run on a fresh {@link BatonRuntime}: an in-memory run store, an empty Baton home in a
  * temporary directory (result storage and the cache), no tag concurrency limits, and the
  * system clock, or a {@link FakeClock} if the test method declares one as a parameter.
- * After the test, the previous services are back and the temporary home is deleted.
+ * After the test, the previous runtime is back and the temporary home is deleted.
  *
  * <p>Test methods may declare {@link RecordedRuns} (what their flows recorded) and
  * {@link FakeClock} parameters. Use it with {@link BatonTest} or
@@ -43,7 +42,7 @@ public final class BatonExtension implements BeforeEachCallback, AfterEachCallba
         s.put(RecordedRuns.class, new RecordedRuns(store));
         s.put(Clock.class, clock);
         s.put(Path.class, home);
-        EngineServices.useOnThisThread(new EngineServices(store, clock, home, new TagLimits()));
+        s.put(BatonRuntime.Scope.class, BatonRuntime.builder().store(store).clock(clock).home(home).build().makeCurrent());
     }
 
     private static boolean wantsFakeClock(Method m) {
@@ -52,7 +51,8 @@ public final class BatonExtension implements BeforeEachCallback, AfterEachCallba
 
     @Override
     public void afterEach(ExtensionContext context) {
-        EngineServices.useOnThisThread(null);
+        BatonRuntime.Scope scope = context.getStore(NAMESPACE).remove(BatonRuntime.Scope.class, BatonRuntime.Scope.class);
+        if (scope != null) scope.close();
         Path home = context.getStore(NAMESPACE).remove(Path.class, Path.class);
         if (home != null) deleteRecursively(home);
     }

@@ -1,5 +1,6 @@
 package dev.baton.semantics;
 
+import dev.baton.BatonRuntime;
 import dev.baton.CacheKeyFunction;
 import dev.baton.ConcurrentExecutor;
 import dev.baton.Flow;
@@ -13,9 +14,6 @@ import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
-import dev.baton.internal.store.InMemoryRunStore;
 import dev.baton.testing.BatonTest;
 import dev.baton.testing.FakeClock;
 import org.junit.jupiter.api.Test;
@@ -424,7 +422,7 @@ class CacheTest {
 
         flow.run(4);
 
-        Path home = EngineServices.current().home();
+        Path home = BatonRuntime.current().home();
         try (Stream<Path> entries = Files.list(home.resolve("cache"))) {
             assertThat(entries.filter(p -> p.toString().endsWith(".json"))).hasSize(1);
         }
@@ -443,17 +441,12 @@ class CacheTest {
                     return new Place(address, 52.5, 13.4);
                 });
         Flow1<String, Place> flow = Flow.named("f").of(geocode::call);
-        EngineServices before = EngineServices.current();
+        BatonRuntime before = BatonRuntime.current();
 
         FlowRun<Place> first = flow.run("Berlin");
         // a new process: fresh store, fresh limits, same BATON_HOME
-        EngineServices.useOnThisThread(new EngineServices(InMemoryRunStore.unbounded(), before.clock(), before.home(), new TagLimits()));
-        FlowRun<Place> second;
-        try {
-            second = flow.run("Berlin");
-        } finally {
-            EngineServices.useOnThisThread(before);
-        }
+        FlowRun<Place> second = flow.on(BatonRuntime.builder().inMemoryStore().clock(before.clock()).home(before.home())
+                .build()).run("Berlin");
 
         assertThat(calls).hasValue(1);
         assertThat(second.taskRuns().get(0).state().name()).isEqualTo("Cached");
@@ -465,17 +458,12 @@ class CacheTest {
         AtomicInteger calls = new AtomicInteger();
         Task1<Integer, Integer> foo = identity(Task.named("foo").cacheKey(CONSTANT), calls);
         Flow1<Integer, Integer> flow = Flow.named("f").of(foo::call);
-        EngineServices before = EngineServices.current();
+        BatonRuntime before = BatonRuntime.current();
         Path otherHome = Files.createTempDirectory("baton-other-home-");
 
         flow.run(1);
-        EngineServices.useOnThisThread(new EngineServices(InMemoryRunStore.unbounded(), before.clock(), otherHome, new TagLimits()));
-        FlowRun<Integer> elsewhere;
-        try {
-            elsewhere = flow.run(2);
-        } finally {
-            EngineServices.useOnThisThread(before);
-        }
+        FlowRun<Integer> elsewhere = flow.on(BatonRuntime.builder().inMemoryStore().clock(before.clock()).home(otherHome)
+                .build()).run(2);
 
         assertThat(elsewhere.result()).isEqualTo(2);
         assertThat(calls).hasValue(2);
@@ -547,7 +535,7 @@ class CacheTest {
         Task1<Integer, Integer> geocode = identity(named, calls);
         Flow1<Integer, Integer> flow = Flow.named("f").of(geocode::call);
         flow.run(1);
-        Path home = EngineServices.current().home();
+        Path home = BatonRuntime.current().home();
         Path entry;
         try (Stream<Path> entries = Files.list(home.resolve("cache"))) {
             entry = entries.findFirst().orElseThrow();

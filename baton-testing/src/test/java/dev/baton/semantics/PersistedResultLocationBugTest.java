@@ -1,11 +1,11 @@
 package dev.baton.semantics;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.PersistedResult;
 import dev.baton.Task;
 import dev.baton.Task0;
-import dev.baton.internal.engine.EngineServices;
 import dev.baton.testing.BatonTest;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class PersistedResultLocationBugTest {
 
         PersistedResult stored = flow.run().taskRuns().get(0).state().persistedResult().orElseThrow();
 
-        Path results = EngineServices.current().home().resolve("results");
+        Path results = BatonRuntime.current().home().resolve("results");
         Path location = Path.of(stored.location());
         Path file = location.isAbsolute() ? location : results.resolve(location);
         assertThat(file).exists().isRegularFile();

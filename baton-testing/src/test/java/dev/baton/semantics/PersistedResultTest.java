@@ -1,5 +1,6 @@
 package dev.baton.semantics;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.FlowRun;
@@ -10,7 +11,6 @@ import dev.baton.State;
 import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.TaskRun;
-import dev.baton.internal.engine.EngineServices;
 import dev.baton.testing.BatonTest;
 import dev.baton.testing.RecordedRuns;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class PersistedResultTest {
     }
 
     private static Path home() {
-        return EngineServices.current().home();
+        return BatonRuntime.current().home();
     }
 
     private static List<Path> resultFiles() throws Exception {

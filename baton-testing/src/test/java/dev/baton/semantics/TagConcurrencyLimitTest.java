@@ -1,5 +1,6 @@
 package dev.baton.semantics;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.ConcurrencyLimits;
 import dev.baton.ConcurrentExecutor;
@@ -10,7 +11,7 @@ import dev.baton.FlowRunHandle;
 import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.TaskFuture;
-import dev.baton.internal.engine.EngineServices;
+import dev.baton.internal.engine.EngineAccess;
 import dev.baton.internal.engine.TagLimits;
 import dev.baton.testing.BatonTest;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class TagConcurrencyLimitTest {
 
     /** How many task runs of this test wait for a slot of {@code tag} now (asked on the test's thread). */
     private static int waiting(String tag) {
-        return EngineServices.current().tagLimits().waiting(tag);
+        return EngineAccess.services(BatonRuntime.current()).tagLimits().waiting(tag);
     }
 
     /**
@@ -62,7 +63,6 @@ class TagConcurrencyLimitTest {
      * (or {@link Traces#PATIENCE} passes), instead of a time that a loaded machine may need all of.
      */
     private static void sleepsLastUntil(CountDownLatch done) {
-        EngineServices services = EngineServices.current();
         Clock system = Clock.system();
         java.util.concurrent.atomic.AtomicLong slept = new java.util.concurrent.atomic.AtomicLong();
         Clock clock = new Clock() {
@@ -82,7 +82,8 @@ class TagConcurrencyLimitTest {
                 return system.schedule(action, delay);
             }
         };
-        EngineServices.useOnThisThread(new EngineServices(services.store(), clock, services.home(), services.tagLimits()));
+        // the same limits, on this clock: BatonExtension's scope, closed after the test, ends this one too
+        BatonRuntime.current().toBuilder().clock(clock).build().makeCurrent();
     }
 
     /** The finished run of {@code handle}; fails the test (rather than hanging it) if it does not finish. */
@@ -333,7 +334,7 @@ class TagConcurrencyLimitTest {
         ConcurrencyLimits.set("db", 1);
         CountDownLatch flakyHolds = new CountDownLatch(1), otherRan = new CountDownLatch(1);
         AtomicInteger attempts = new AtomicInteger();
-        TagLimits limits = EngineServices.current().tagLimits(); // the body's thread does not inherit the test's services
+        TagLimits limits = EngineAccess.services(BatonRuntime.current()).tagLimits(); // the body's thread does not inherit the test's services
         CountDownLatch otherQueued = new CountDownLatch(1);
         Task0<Boolean> flaky = Task.named("flaky").tags("db").retries(1).of(() -> {
             if (attempts.incrementAndGet() == 1) {

@@ -1,5 +1,6 @@
 package dev.baton.benchmarks;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.Flow;
 import dev.baton.Flow0;
@@ -11,8 +12,6 @@ import dev.baton.Task;
 import dev.baton.Task1;
 import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.store.jdbc.JdbcRunStore;
 
 import java.io.IOException;
@@ -84,11 +83,11 @@ public final class PersistedBenchmark {
             else builder.url(url);
             UUID runId;
             try (JdbcRunStore store = builder.build()) {
-                EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
+                BatonRuntime runtime = BatonRuntime.builder().store(store).home(home).build();
                 if (verbose) System.err.println("  database: " + store.description());
 
                 // ----- warm-up, through the same store -----
-                FlowRun<Long> warm = fanout(warmup).run();
+                FlowRun<Long> warm = fanout(warmup).on(runtime).run();
                 if (!warm.state().isCompleted() || warm.result() != (long) warmup * (warmup + 1) / 2) {
                     return fail("warm-up run ended " + warm.state());
                 }
@@ -100,7 +99,7 @@ public final class PersistedBenchmark {
                 List<MemoryPoolMXBean> heapPools = HeapPools.all();
                 heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
                 long start = System.nanoTime();
-                FlowRun<Long> run = flow.run();
+                FlowRun<Long> run = flow.on(runtime).run();
                 elapsed = System.nanoTime() - start;
                 // as in CoreBenchmark: the sum of each heap pool's peak occupancy since the reset
                 peakBytes = 0;
@@ -110,8 +109,6 @@ public final class PersistedBenchmark {
                 if (run.result() != expected) return fail("sum of results is " + run.result() + ", expected " + expected);
                 if (store.lostEvents() > 0) return fail(store.lostEvents() + " run events were lost");
                 runId = run.id();
-            } finally {
-                EngineServices.useOnThisThread(null);
             }
 
             // ----- read back through a new store over the same database -----

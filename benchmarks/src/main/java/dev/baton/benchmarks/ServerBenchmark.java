@@ -1,5 +1,6 @@
 package dev.baton.benchmarks;
 
+import dev.baton.BatonRuntime;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.Clock;
@@ -12,8 +13,6 @@ import dev.baton.Task1;
 import dev.baton.TaskFuture;
 import dev.baton.client.ApiRunStore;
 import dev.baton.client.ApiSettings;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.internal.history.RunEvents;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
@@ -92,15 +91,15 @@ public final class ServerBenchmark {
         try (ApiServer server = apiUrl == null ? ApiServer.start(options.build()) : null;
              ApiRunStore store = ApiRunStore.open(ApiSettings.of(apiUrl == null ? server.url() : apiUrl, null))) {
             String serverUrl = apiUrl == null ? server.url() : apiUrl;
-            EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
-            FlowRun<Long> warm = fanout(warmup).run();
+            BatonRuntime runtime = BatonRuntime.builder().store(store).home(home).build();
+            FlowRun<Long> warm = fanout(warmup).on(runtime).run();
             if (!warm.state().isCompleted()) return fail("warm-up run ended " + warm.state());
             if (!awaitStored(serverUrl, warm, warmup, Duration.ofMinutes(5))) {
                 return fail("the warm-up run did not reach the server's database");
             }
 
             long start = System.nanoTime();
-            FlowRun<Long> run = fanout(tasks).run();
+            FlowRun<Long> run = fanout(tasks).on(runtime).run();
             long flowNanos = System.nanoTime() - start;
             if (!run.state().isCompleted()) return fail("flow run ended " + run.state());
             if (run.result() != (long) tasks * (tasks + 1) / 2) return fail("wrong sum " + run.result());
@@ -120,7 +119,6 @@ public final class ServerBenchmark {
                     db, tasks, storedNanos / 1e9, transitions / (storedNanos / 1e9)));
             return 0;
         } finally {
-            EngineServices.useOnThisThread(null);
             deleteRecursively(home);
         }
     }

@@ -66,6 +66,9 @@ final class Arguments {
             found.add(v);
         } else if (v instanceof Quoted<?>) {
             if (found == null) found = new ArrayList<>(4); // not a dependency, but it must be unwrapped
+        } else if (v instanceof AllOf<?> all) {
+            for (Object e : all.members()) found = collect(e, found, depth + 1);
+            if (found == null) found = new ArrayList<>(4); // all() of nothing: still unwrapped, to an empty list
         } else if (v instanceof TaskFuture<?> other) {
             throw new IllegalArgumentException("Unsupported TaskFuture implementation " + other.getClass().getName()
                     + ": pass futures returned by submit(...)");
@@ -137,6 +140,7 @@ final class Arguments {
         if (v instanceof TaskRunFuture<?> f) return f.resolvedValue();
         if (v instanceof FailureAllowed a) return a.upstream().settledState();
         if (v instanceof Quoted<?> q) return q.value();
+        if (v instanceof AllOf<?> all) return resolve(all.members(), depth + 1); // the list of their values
         if (v instanceof List<?> list) {
             List<Object> copy = null;
             int i = 0;

@@ -1,5 +1,6 @@
 package dev.baton.internal.engine;
 
+import dev.baton.BatonRuntime;
 import dev.baton.FlowRun;
 import dev.baton.FlowRunHandle;
 import dev.baton.TaskFuture;
@@ -17,14 +18,17 @@ public final class Engine {
 
     private Engine() {}
 
-    /** Runs {@code flow} on the calling thread; returns once the run and all its task runs have finished. */
-    public static <R> FlowRun<R> run(FlowDefinition flow, Object[] parameters) {
-        return FlowRunEngine.run(flow, parameters);
+    /**
+     * Runs {@code flow} on the calling thread, on {@code runtime} (null: the current one; a
+     * subflow: its parent's); returns once the run and all its task runs have finished.
+     */
+    public static <R> FlowRun<R> run(FlowDefinition flow, Object[] parameters, BatonRuntime runtime) {
+        return FlowRunEngine.run(flow, parameters, runtime);
     }
 
-    /** Starts {@code flow} on a thread of its own and returns its handle at once. */
-    public static <R> FlowRunHandle<R> start(FlowDefinition flow, Object[] parameters) {
-        return new Handle<>(FlowRunEngine.start(flow, parameters));
+    /** Starts {@code flow} on a thread of its own, on {@code runtime} as for {@link #run}, and returns its handle at once. */
+    public static <R> FlowRunHandle<R> start(FlowDefinition flow, Object[] parameters, BatonRuntime runtime) {
+        return new Handle<>(FlowRunEngine.start(flow, parameters, runtime));
     }
 
     /** Submits a task run of {@code task} to the current flow run's executor. */

@@ -1,5 +1,6 @@
 package dev.baton.internal.engine;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.Executor;
 import dev.baton.ResultSerializationException;
@@ -85,10 +86,12 @@ public final class FlowRunEngine extends RunScope {
     private final Set<FlowRunEngine> children;
 
     /** @param position the call's position among the parent's calls of {@code flow}, if there is a parent */
-    private FlowRunEngine(FlowDefinition flow, Object[] parameters, FlowRunEngine parent, int position) {
+    private FlowRunEngine(FlowDefinition flow, Object[] parameters, BatonRuntime runtime, FlowRunEngine parent,
+                          int position) {
         this.parent = parent;
         // a child flow run records where its parent does, whichever thread it runs on
-        this.services = parent != null ? parent.services : EngineServices.current();
+        this.services = parent != null ? parent.services
+                : EngineAccess.services(runtime != null ? runtime : BatonRuntime.current());
         this.clock = services.clock();
         this.standIn = parent != null ? parent.beginSubflow(flow, position) : null;
         this.record = new FlowRunRecord<>(flow, parameters, parent == null ? null : parent.record.id(),
@@ -112,15 +115,15 @@ public final class FlowRunEngine extends RunScope {
 
     /** Runs {@code flow} with {@code parameters} on the calling thread and returns its finished record. */
     @SuppressWarnings("unchecked")
-    static <R> FlowRunRecord<R> run(FlowDefinition flow, Object[] parameters) {
-        FlowRunEngine engine = newOrCompleted(flow, parameters);
+    static <R> FlowRunRecord<R> run(FlowDefinition flow, Object[] parameters, BatonRuntime runtime) {
+        FlowRunEngine engine = newOrCompleted(flow, parameters, runtime);
         if (!engine.finished.isDone()) engine.execute();
         return (FlowRunRecord<R>) (FlowRunRecord<?>) engine.record;
     }
 
     /** Starts {@code flow} on a new thread and returns its engine, which the handle cancels and awaits. */
-    static FlowRunEngine start(FlowDefinition flow, Object[] parameters) {
-        FlowRunEngine engine = newOrCompleted(flow, parameters);
+    static FlowRunEngine start(FlowDefinition flow, Object[] parameters, BatonRuntime runtime) {
+        FlowRunEngine engine = newOrCompleted(flow, parameters, runtime);
         if (!engine.finished.isDone()) Thread.ofVirtual().name("baton-flow-" + engine.record.name()).start(engine::execute);
         return engine;
     }
@@ -129,10 +132,10 @@ public final class FlowRunEngine extends RunScope {
      * The engine of a new run of {@code flow}, or, for a subflow call whose child flow run completed
      * in an earlier attempt of the parent, that finished run's engine: the call gets it back.
      */
-    private static FlowRunEngine newOrCompleted(FlowDefinition flow, Object[] parameters) {
+    private static FlowRunEngine newOrCompleted(FlowDefinition flow, Object[] parameters, BatonRuntime runtime) {
         RunScope caller = RunScope.current();
         FlowRunEngine parent = caller == null ? null : caller.engine();
-        if (parent == null) return new FlowRunEngine(flow, parameters, null, 0);
+        if (parent == null) return new FlowRunEngine(flow, parameters, runtime, null, 0);
         int position = parent.calls.of(flow.name()).nextPosition(parent.attempts);
         CompletedCalls done = parent.completed;
         FlowRunEngine earlier = done == null ? null : done.subflow(flow.name(), position);
@@ -140,7 +143,7 @@ public final class FlowRunEngine extends RunScope {
             parent.reused("Subflow run '" + earlier.record.name() + "'");
             return earlier;
         }
-        return new FlowRunEngine(flow, parameters, parent, position);
+        return new FlowRunEngine(flow, parameters, null, parent, position);
     }
 
     private void execute() {

@@ -42,6 +42,13 @@ public final class TaskDefinition {
 
     public TaskOptions options() { return options; }
 
+    /** This task with other options: the same name and body (a new definition, as a new task is). */
+    public TaskDefinition withOptions(String description, String version, Set<String> tags, TaskOptions options) {
+        TaskDefinition d = new TaskDefinition(name, description, version, tags, async, body, options);
+        d.serializedBody = serializedBody; // the same body
+        return d;
+    }
+
     private volatile byte[] serializedBody;
 
     /**

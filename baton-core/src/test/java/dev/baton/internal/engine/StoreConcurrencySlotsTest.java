@@ -1,5 +1,6 @@
 package dev.baton.internal.engine;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.ConcurrentExecutor;
 import dev.baton.Flow;
@@ -50,10 +51,11 @@ class StoreConcurrencySlotsTest {
     private final TagLimits local = new TagLimits();
     /** The engine's clock; a test about how long a run waited sets a {@link SleepingAdvances} one. */
     private Clock clock = Clock.system();
+    private BatonRuntime.Scope scope;
 
     @AfterEach
     void restore() {
-        EngineServices.useOnThisThread(null);
+        if (scope != null) scope.close();
     }
 
     /** A shared keeper limiting tag "db": it refuses a run while {@code refuse} says so. */
@@ -108,8 +110,8 @@ class StoreConcurrencySlotsTest {
 
     private ScriptedSlots useStoreSlots() {
         ScriptedSlots slots = new ScriptedSlots();
-        EngineServices.useOnThisThread(new EngineServices(new StoreWithSlots(new InMemoryRunStore(10), slots),
-                clock, home, local));
+        scope = BatonRuntime.builder().store(new StoreWithSlots(new InMemoryRunStore(10), slots)).clock(clock).home(home).build()
+                .makeCurrent();
         return slots;
     }
 

@@ -33,7 +33,7 @@ import java.util.UUID;
  * task runs, log lines, and tag concurrency limits.
  *
  * <pre>{@code
- * try (RunHistory history = JdbcRunHistory.open(BatonHome.path())) {
+ * try (RunHistory history = JdbcRunHistory.open(BatonRuntime.defaultHome())) {
  *     history.flowRuns(FlowRunFilter.all(20)).items().forEach(r -> System.out.println(r.name() + " " + r.state()));
  * }
  * }</pre>

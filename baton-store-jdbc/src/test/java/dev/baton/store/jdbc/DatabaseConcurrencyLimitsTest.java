@@ -1,12 +1,11 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.TaskRun;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.spi.ConcurrencyLimit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,6 @@ class DatabaseConcurrencyLimitsTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        EngineServices.useOnThisThread(null);
         for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
     }
 
@@ -41,8 +39,8 @@ class DatabaseConcurrencyLimitsTest {
         return store;
     }
 
-    private void recordIn(JdbcRunStore store) {
-        EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
+    private BatonRuntime recordingIn(JdbcRunStore store) {
+        return BatonRuntime.builder().store(store).home(home).build();
     }
 
     @Test
@@ -50,9 +48,7 @@ class DatabaseConcurrencyLimitsTest {
         JdbcRunStore store = embedded();
         JdbcRunHistory history = JdbcRunHistory.of(store);
         history.putConcurrencyLimit(LimitScenario.TAG, 1);
-        recordIn(store);
-
-        FlowRun<Integer> run = LimitScenario.fourTaggedAndFourPlain("limited").run();
+        FlowRun<Integer> run = LimitScenario.fourTaggedAndFourPlain("limited").on(recordingIn(store)).run();
         assertThat(run.result()).isEqualTo(LimitScenario.RESULT);
 
         FlowRun<?> recorded = store.flowRun(run.id()).orElseThrow();
@@ -80,14 +76,10 @@ class DatabaseConcurrencyLimitsTest {
         toClose.add(second);
         JdbcRunHistory.of(first).putConcurrencyLimit(LimitScenario.TAG, 1);
 
-        CompletableFuture<FlowRun<Integer>> a = CompletableFuture.supplyAsync(() -> {
-            recordIn(first);
-            return LimitScenario.fourTaggedAndFourPlain("a").run();
-        });
-        CompletableFuture<FlowRun<Integer>> b = CompletableFuture.supplyAsync(() -> {
-            recordIn(second);
-            return LimitScenario.fourTaggedAndFourPlain("b").run();
-        });
+        CompletableFuture<FlowRun<Integer>> a = CompletableFuture.supplyAsync(
+                () -> LimitScenario.fourTaggedAndFourPlain("a").on(recordingIn(first)).run());
+        CompletableFuture<FlowRun<Integer>> b = CompletableFuture.supplyAsync(
+                () -> LimitScenario.fourTaggedAndFourPlain("b").on(recordingIn(second)).run());
         FlowRun<Integer> runA = a.get();
         FlowRun<Integer> runB = b.get();
         assertThat(runA.result()).isEqualTo(LimitScenario.RESULT);

@@ -1,5 +1,6 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.FlowRun;
@@ -69,18 +70,34 @@ class EmbeddedRunStoreTest extends RunStoreContract {
         }
     }
 
+    @Test
+    void aRuntimeBuiltForAHomeRecordsInItsEmbeddedDatabaseAndClosesIt() {
+        Task1<Integer, Integer> inc = Task.named("inc").of(x -> x + 1);
+        Flow0<Integer> flow = Flow.named("embedding").of(() -> inc.call(inc.call(1)));
+        FlowRun<Integer> run;
+        JdbcRunStore opened;
+        try (BatonRuntime runtime = BatonRuntime.builder().home(home).build()) {
+            assertThat(runtime.store()).isInstanceOf(JdbcRunStore.class);
+            opened = (JdbcRunStore) runtime.store();
+            run = flow.on(runtime).run();
+        }
+        // closed with the runtime: everything written, nothing more taken
+        opened.flowRunStarted(run);
+        assertThat(opened.lostEvents()).isEqualTo(1);
+
+        try (JdbcRunStore after = JdbcRunStore.builder().embedded(home).build()) {
+            assertSameRun(run, after.flowRun(run.id()).orElseThrow());
+        }
+    }
+
     private FlowRun<Integer> recordingInMemory(RecordingStore recording) {
-        dev.baton.internal.engine.EngineServices.useOnThisThread(new dev.baton.internal.engine.EngineServices(
-                recording, dev.baton.Clock.system(), home, new dev.baton.internal.engine.TagLimits()));
-        try {
+        try (BatonRuntime.Scope scope = BatonRuntime.builder().store(recording).home(home).build().makeCurrent()) {
             Task1<Integer, Integer> inc = Task.named("inc").of(x -> x + 1);
             return Flow.named("queued").of(() -> {
                 TaskFuture<Integer> f = inc.submit(0);
                 for (int i = 0; i < 2_000; i++) f = inc.submit(f);
                 return f.result();
             }).run();
-        } finally {
-            dev.baton.internal.engine.EngineServices.useOnThisThread(null);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.Baton;
+import dev.baton.BatonRuntime;
 import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.FlowRun;
@@ -9,7 +10,6 @@ import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.TaskRun;
-import dev.baton.internal.engine.EngineServices;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.LogFilter;
 import dev.baton.spi.LogLine;
@@ -49,12 +49,12 @@ public final class HostileRuns {
 
     private HostileRuns() {}
 
-    /** Runs the hostile flow run of {@code c} and its neighbour at once, both recorded through {@code services}. */
-    public static Runs run(Case c, EngineServices services) throws Exception {
-        return recordingRunLogs(() -> runBoth(c, services));
+    /** Runs the hostile flow run of {@code c} and its neighbour at once, both recorded through {@code runtime}. */
+    public static Runs run(Case c, BatonRuntime runtime) throws Exception {
+        return recordingRunLogs(() -> runBoth(c, runtime));
     }
 
-    private static Runs runBoth(Case c, EngineServices services) throws Exception {
+    private static Runs runBoth(Case c, BatonRuntime runtime) throws Exception {
         CountDownLatch halfway = new CountDownLatch(1);
         Task1<Integer, Integer> tick = Task.named("tick").of(i -> {
             Baton.logger().info("tick {}", i);
@@ -81,20 +81,9 @@ public final class HostileRuns {
             return HOSTILE_TASKS;
         });
         CompletableFuture<FlowRun<Integer>> other = CompletableFuture.supplyAsync(() -> {
-            EngineServices.useOnThisThread(services);
-            try {
-                return neighbour.run();
-            } finally {
-                EngineServices.useOnThisThread(null);
-            }
+            return neighbour.on(runtime).run();
         }, r -> Thread.ofPlatform().name("neighbour").start(r));
-        EngineServices.useOnThisThread(services);
-        FlowRun<Integer> h;
-        try {
-            h = hostile.run();
-        } finally {
-            EngineServices.useOnThisThread(null);
-        }
+        FlowRun<Integer> h = hostile.on(runtime).run();
         return new Runs(c, h, other.get(120, TimeUnit.SECONDS));
     }
 

@@ -1,6 +1,7 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.Baton;
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.Flow;
 import dev.baton.Flow0;
@@ -10,8 +11,6 @@ import dev.baton.StateType;
 import dev.baton.Task;
 import dev.baton.Task1;
 import dev.baton.TaskRun;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import dev.baton.spi.ConcurrencyLimit;
 import dev.baton.spi.ConcurrencySlots.Acquisition;
 import dev.baton.spi.FlowRunDetail;
@@ -85,15 +84,11 @@ abstract class RunHistoryContract {
     void closeAll() throws Exception {
         for (AutoCloseable c : opened) c.close();
         opened.clear();
-        EngineServices.useOnThisThread(null);
     }
 
     <T> T recordingIn(JdbcRunStore store, Supplier<T> body) {
-        EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
-        try {
+        try (BatonRuntime.Scope scope = BatonRuntime.builder().store(store).home(home).build().makeCurrent()) {
             return body.get();
-        } finally {
-            EngineServices.useOnThisThread(null);
         }
     }
 
@@ -909,13 +904,8 @@ abstract class RunHistoryContract {
     void aHistoryOverAStoreSeesWhatTheStoreStillHadQueued() {
         JdbcRunStore store = store();
         RecordingStore recording = new RecordingStore();
-        EngineServices.useOnThisThread(new EngineServices(recording, Clock.system(), home, new TagLimits()));
-        FlowRun<Integer> run;
-        try {
-            run = Flow.named("queued").of(() -> Task.named("inc").<Integer, Integer>of(x -> x + 1).call(1)).run();
-        } finally {
-            EngineServices.useOnThisThread(null);
-        }
+        FlowRun<Integer> run = Flow.named("queued").of(() -> Task.named("inc").<Integer, Integer>of(x -> x + 1).call(1))
+                .on(BatonRuntime.builder().store(recording).home(home).build()).run();
         recording.replayInto(store); // queued: flowRunFinished never called
         try (JdbcRunHistory history = JdbcRunHistory.of(store)) {
             FlowRunDetail detail = history.flowRun(run.id()).orElseThrow();
@@ -931,7 +921,7 @@ abstract class RunHistoryContract {
     void hostileTextIsRecordedCleanedAndNeitherItsFlowRunNorTheNeighbourLosesAnything(HostileRuns.Case c)
             throws Exception {
         JdbcRunStore store = store();
-        HostileRuns.Runs runs = HostileRuns.run(c, new EngineServices(store, Clock.system(), home, new TagLimits()));
+        HostileRuns.Runs runs = HostileRuns.run(c, BatonRuntime.builder().store(store).home(home).build());
         assertThat(store.lostEvents()).isZero();
         HostileRuns.assertRecorded(history(), runs);
     }

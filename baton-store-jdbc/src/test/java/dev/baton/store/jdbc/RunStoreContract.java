@@ -1,5 +1,6 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.BatonRuntime;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -16,8 +17,6 @@ import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.Task2;
 import dev.baton.TaskFuture;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,16 +68,12 @@ abstract class RunStoreContract {
     void closeStores() {
         opened.forEach(JdbcRunStore::close);
         opened.clear();
-        EngineServices.useOnThisThread(null);
     }
 
     /** Runs {@code body} with flow runs recorded in {@code store}. */
     <T> T recordingIn(JdbcRunStore store, Supplier<T> body) {
-        EngineServices.useOnThisThread(new EngineServices(store, Clock.system(), home, new TagLimits()));
-        try {
+        try (BatonRuntime.Scope scope = BatonRuntime.builder().store(store).home(home).build().makeCurrent()) {
             return body.get();
-        } finally {
-            EngineServices.useOnThisThread(null);
         }
     }
 
@@ -385,11 +380,8 @@ abstract class RunStoreContract {
     }
 
     private <T> T inMemory(RecordingStore recording, Supplier<T> body) {
-        EngineServices.useOnThisThread(new EngineServices(recording, Clock.system(), home, new TagLimits()));
-        try {
+        try (BatonRuntime.Scope scope = BatonRuntime.builder().store(recording).home(home).build().makeCurrent()) {
             return body.get();
-        } finally {
-            EngineServices.useOnThisThread(null);
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.Flow;
 import dev.baton.FlowRun;
 import dev.baton.Task;
 import dev.baton.Task1;
 import dev.baton.TaskFuture;
-import dev.baton.internal.engine.EngineServices;
-import dev.baton.internal.engine.TagLimits;
 
 import java.nio.file.Path;
 
@@ -34,16 +33,14 @@ public final class StoreChildProcess {
             for (int i = 1; i < tasks; i++) f = inc.submit(f);
             return f.result();
         });
-        System.out.println("store=" + EngineServices.processDefault().store().getClass().getName());
+        System.out.println("store=" + BatonRuntime.defaults().store().getClass().getName());
         switch (args[0]) {
             case "run" -> System.out.println("run=" + flow.run().id());
             case "queued" -> {
                 RecordingStore recording = new RecordingStore();
-                EngineServices.useOnThisThread(new EngineServices(recording, Clock.system(),
-                        Path.of(System.getProperty("java.io.tmpdir")), new TagLimits()));
-                FlowRun<Integer> run = flow.run();
-                EngineServices.useOnThisThread(null);
-                recording.replayInto(EngineServices.processDefault().store());
+                FlowRun<Integer> run = flow.on(BatonRuntime.builder().store(recording)
+                        .home(Path.of(System.getProperty("java.io.tmpdir"))).build()).run();
+                recording.replayInto(BatonRuntime.defaults().store());
                 System.out.println("run=" + run.id());
             }
             case "hang" -> {
