@@ -17,8 +17,8 @@ import java.util.Optional;
 
 /**
  * A named, parameterised unit of work that owns task runs; every call is a flow run. Flows
- * are values typed by arity ({@link Flow0} to {@link Flow3}, {@link AsyncFlow0} to
- * {@link AsyncFlow3}), made with a builder:
+ * are values typed by arity ({@link Flow0} to {@link Flow6}, {@link AsyncFlow0} to
+ * {@link AsyncFlow6}), made with a builder:
  *
  * <pre>{@code
  * static final Flow0<Void> parallelFlow = Flow.named("parallel_flow")
@@ -36,7 +36,8 @@ import java.util.Optional;
  * whenever they are started from several threads.
  */
 public abstract sealed class Flow
-        permits Flow0, Flow1, Flow2, Flow3, AsyncFlow0, AsyncFlow1, AsyncFlow2, AsyncFlow3 {
+        permits Flow0, Flow1, Flow2, Flow3, Flow4, Flow5, Flow6,
+        AsyncFlow0, AsyncFlow1, AsyncFlow2, AsyncFlow3, AsyncFlow4, AsyncFlow5, AsyncFlow6 {
     final FlowDefinition definition;
     /** The runtime this flow was bound to ({@code on(runtime)}), or null: the current one when a run starts. */
     final BatonRuntime runtime;
@@ -269,6 +270,24 @@ public abstract sealed class Flow
             return new Flow3<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body), null);
         }
 
+        /** A flow of four parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, R> Flow4<A, B, C, D, R> of(Flow4.Body<A, B, C, D, R> body) {
+            return new Flow4<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3]), body), null);
+        }
+
+        /** A flow of five parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, R> Flow5<A, B, C, D, E, R> of(Flow5.Body<A, B, C, D, E, R> body) {
+            return new Flow5<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4]), body), null);
+        }
+
+        /** A flow of six parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, F, R> Flow6<A, B, C, D, E, F, R> of(Flow6.Body<A, B, C, D, E, F, R> body) {
+            return new Flow6<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4], (F) args[5]), body), null);
+        }
+
         /** A flow of no parameters that returns nothing. */
         public Flow0<Void> procedure(Flow0.Procedure body) {
             return new Flow0<>(define(false, args -> { body.accept(); return null; }, body), null);
@@ -292,6 +311,24 @@ public abstract sealed class Flow
             return new Flow3<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2]); return null; }, body), null);
         }
 
+        /** A flow of four parameters that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D> Flow4<A, B, C, D, Void> procedure(Flow4.Procedure<A, B, C, D> body) {
+            return new Flow4<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2], (D) args[3]); return null; }, body), null);
+        }
+
+        /** A flow of five parameters that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E> Flow5<A, B, C, D, E, Void> procedure(Flow5.Procedure<A, B, C, D, E> body) {
+            return new Flow5<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4]); return null; }, body), null);
+        }
+
+        /** A flow of six parameters that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, F> Flow6<A, B, C, D, E, F, Void> procedure(Flow6.Procedure<A, B, C, D, E, F> body) {
+            return new Flow6<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4], (F) args[5]); return null; }, body), null);
+        }
+
         /** An async flow of no parameters. */
         public <R> AsyncFlow0<R> async(AsyncFlow0.Body<R> body) {
             return new AsyncFlow0<>(define(true, args -> body.apply(), body), null);
@@ -313,6 +350,24 @@ public abstract sealed class Flow
         @SuppressWarnings("unchecked")
         public <A, B, C, R> AsyncFlow3<A, B, C, R> async(AsyncFlow3.Body<A, B, C, R> body) {
             return new AsyncFlow3<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body), null);
+        }
+
+        /** An async flow of four parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, R> AsyncFlow4<A, B, C, D, R> async(AsyncFlow4.Body<A, B, C, D, R> body) {
+            return new AsyncFlow4<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3]), body), null);
+        }
+
+        /** An async flow of five parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, R> AsyncFlow5<A, B, C, D, E, R> async(AsyncFlow5.Body<A, B, C, D, E, R> body) {
+            return new AsyncFlow5<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4]), body), null);
+        }
+
+        /** An async flow of six parameters. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, F, R> AsyncFlow6<A, B, C, D, E, F, R> async(AsyncFlow6.Body<A, B, C, D, E, F, R> body) {
+            return new AsyncFlow6<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4], (F) args[5]), body), null);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * A named function whose every call inside a flow is a task run. Tasks are values typed by
- * arity ({@link Task0} to {@link Task3}, {@link AsyncTask0} to {@link AsyncTask3}), made
+ * arity ({@link Task0} to {@link Task6}, {@link AsyncTask0} to {@link AsyncTask6}), made
  * with a builder and immutable once built:
  *
  * <pre>{@code
@@ -34,7 +34,8 @@ import java.util.Set;
  * argument makes the new run wait for it.
  */
 public abstract sealed class Task
-        permits Task0, Task1, Task2, Task3, AsyncTask0, AsyncTask1, AsyncTask2, AsyncTask3 {
+        permits Task0, Task1, Task2, Task3, Task4, Task5, Task6,
+        AsyncTask0, AsyncTask1, AsyncTask2, AsyncTask3, AsyncTask4, AsyncTask5, AsyncTask6 {
     final TaskDefinition definition;
     final TaskFuture<?>[] waitFor;
 
@@ -316,6 +317,24 @@ public abstract sealed class Task
             return new Task3<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body), null);
         }
 
+        /** A task of four arguments (a mix of values and futures goes as quote(value) among futures). */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, R> Task4<A, B, C, D, R> of(Task4.Body<A, B, C, D, R> body) {
+            return new Task4<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3]), body), null);
+        }
+
+        /** A task of five arguments (a mix of values and futures goes as quote(value) among futures). */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, R> Task5<A, B, C, D, E, R> of(Task5.Body<A, B, C, D, E, R> body) {
+            return new Task5<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4]), body), null);
+        }
+
+        /** A task of six arguments (a mix of values and futures goes as quote(value) among futures). */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, F, R> Task6<A, B, C, D, E, F, R> of(Task6.Body<A, B, C, D, E, F, R> body) {
+            return new Task6<>(define(false, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4], (F) args[5]), body), null);
+        }
+
         /** A task of no arguments that returns nothing. */
         public Task0<Void> procedure(Task0.Procedure body) {
             return new Task0<>(define(false, args -> { body.accept(); return null; }, body), null);
@@ -339,6 +358,24 @@ public abstract sealed class Task
             return new Task3<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2]); return null; }, body), null);
         }
 
+        /** A task of four arguments that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D> Task4<A, B, C, D, Void> procedure(Task4.Procedure<A, B, C, D> body) {
+            return new Task4<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2], (D) args[3]); return null; }, body), null);
+        }
+
+        /** A task of five arguments that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E> Task5<A, B, C, D, E, Void> procedure(Task5.Procedure<A, B, C, D, E> body) {
+            return new Task5<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4]); return null; }, body), null);
+        }
+
+        /** A task of six arguments that returns nothing. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, F> Task6<A, B, C, D, E, F, Void> procedure(Task6.Procedure<A, B, C, D, E, F> body) {
+            return new Task6<>(define(false, args -> { body.accept((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4], (F) args[5]); return null; }, body), null);
+        }
+
         /** An async task of no arguments. */
         public <R> AsyncTask0<R> async(AsyncTask0.Body<R> body) {
             return new AsyncTask0<>(define(true, args -> body.apply(), body), null);
@@ -360,6 +397,24 @@ public abstract sealed class Task
         @SuppressWarnings("unchecked")
         public <A, B, C, R> AsyncTask3<A, B, C, R> async(AsyncTask3.Body<A, B, C, R> body) {
             return new AsyncTask3<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2]), body), null);
+        }
+
+        /** An async task of four arguments. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, R> AsyncTask4<A, B, C, D, R> async(AsyncTask4.Body<A, B, C, D, R> body) {
+            return new AsyncTask4<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3]), body), null);
+        }
+
+        /** An async task of five arguments. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, R> AsyncTask5<A, B, C, D, E, R> async(AsyncTask5.Body<A, B, C, D, E, R> body) {
+            return new AsyncTask5<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4]), body), null);
+        }
+
+        /** An async task of six arguments. */
+        @SuppressWarnings("unchecked")
+        public <A, B, C, D, E, F, R> AsyncTask6<A, B, C, D, E, F, R> async(AsyncTask6.Body<A, B, C, D, E, F, R> body) {
+            return new AsyncTask6<>(define(true, args -> body.apply((A) args[0], (B) args[1], (C) args[2], (D) args[3], (E) args[4], (F) args[5]), body), null);
         }
     }
 }
