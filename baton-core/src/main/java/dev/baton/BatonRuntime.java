@@ -4,7 +4,7 @@ import dev.baton.internal.engine.EngineAccess;
 import dev.baton.internal.engine.EngineServices;
 import dev.baton.internal.engine.TagLimits;
 import dev.baton.internal.results.BatonHome;
-import dev.baton.internal.store.InMemoryRunStore;
+import dev.baton.spi.InMemoryRunStore;
 import dev.baton.spi.RunStore;
 import dev.baton.spi.RunStoreProvider;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package dev.baton;
 
-import dev.baton.internal.store.InMemoryRunStore;
+import dev.baton.spi.InMemoryRunStore;
 import dev.baton.spi.RunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

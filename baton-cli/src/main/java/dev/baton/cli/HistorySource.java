@@ -1,7 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.client.ApiClient;
-import dev.baton.internal.ConfiguredDuration;
+import dev.baton.spi.ConfiguredDuration;
 import dev.baton.spi.RunHistory;
 import dev.baton.store.jdbc.CrashDetector;
 import dev.baton.store.jdbc.JdbcRunHistory;

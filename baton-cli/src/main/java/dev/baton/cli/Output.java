@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
  */
 final class Output {
     private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(dev.baton.internal.history.RunEvents.jsonForm())
+            .registerModule(dev.baton.spi.RunEvents.jsonForm())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)

@@ -57,7 +57,7 @@ public final class ApiClient implements RunHistory {
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(dev.baton.internal.history.RunEvents.jsonForm())
+            .registerModule(dev.baton.spi.RunEvents.jsonForm())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // answers carry derived properties too (a task run's "state", a state's "final")

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.Clock;
-import dev.baton.internal.store.SharedTagSlots;
 import dev.baton.spi.ConcurrencySlots.Acquisition;
+import dev.baton.spi.SharedTagSlots;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

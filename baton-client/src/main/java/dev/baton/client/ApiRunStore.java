@@ -3,12 +3,12 @@ package dev.baton.client;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.internal.store.InMemoryRunStore;
-import dev.baton.internal.store.SharedTagSlots;
 import dev.baton.spi.ConcurrencySlots;
+import dev.baton.spi.InMemoryRunStore;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
 import dev.baton.spi.RunStore;
+import dev.baton.spi.SharedTagSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.baton.client;
 
-import dev.baton.internal.ConfiguredDuration;
+import dev.baton.spi.ConfiguredDuration;
 
 import java.net.URI;
 import java.time.Duration;

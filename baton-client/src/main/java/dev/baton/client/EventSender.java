@@ -3,10 +3,10 @@ package dev.baton.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.internal.history.RunEventCodec;
-import dev.baton.internal.history.RunEvents;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEventCodec;
+import dev.baton.spi.RunEvents;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

@@ -2,9 +2,9 @@ package dev.baton.client;
 
 import dev.baton.FlowRun;
 import dev.baton.TaskRun;
-import dev.baton.internal.history.RunEvents;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEvents;
 import dev.baton.spi.StateRecord;
 
 import java.time.Instant;

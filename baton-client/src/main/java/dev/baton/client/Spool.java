@@ -3,8 +3,8 @@ package dev.baton.client;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.baton.internal.history.RunEvents;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEvents;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -12,7 +12,7 @@ import dev.baton.Task;
 import dev.baton.Task1;
 import dev.baton.Task2;
 import dev.baton.TaskFuture;
-import dev.baton.internal.history.RunEvents;
+import dev.baton.spi.RunEvents;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
 import dev.baton.spi.FlowRunDetail;

@@ -1,8 +1,8 @@
 package dev.baton.client;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.baton.internal.history.RunEventCodec;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEventCodec;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -53,7 +53,7 @@ public interface RunStore {
      * each limited tag here, besides the in-process limits of {@code ConcurrencyLimits}, before a
      * task run may run. A keeper answers at once ({@code RetryAfter} when a tag is full) and must
      * cost nothing for runs none of whose tags is limited ({@link ConcurrencySlots#mayLimit});
-     * {@link dev.baton.internal.store.SharedTagSlots} gives a store both over its own I/O. Asked once, when the engine's
+     * {@link dev.baton.spi.SharedTagSlots} gives a store both over its own I/O. Asked once, when the engine's
      * services are made.
      */
     default ConcurrencySlots concurrencySlots() {

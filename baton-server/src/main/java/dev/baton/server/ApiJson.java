@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import dev.baton.internal.history.RunEvents;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEvents;
 
 import java.io.IOException;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package dev.baton.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.baton.internal.history.RunEventCodec;
 import dev.baton.spi.ConcurrencyLimit;
 import dev.baton.spi.ConcurrencySlots;
 import dev.baton.spi.FlowRunDetail;
@@ -12,6 +11,7 @@ import dev.baton.spi.LogFilter;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.Page;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEventCodec;
 import dev.baton.spi.RunHistory;
 import dev.baton.spi.StateRecord;
 import dev.baton.spi.TaskRunDetail;

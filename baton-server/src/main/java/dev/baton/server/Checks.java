@@ -1,9 +1,9 @@
 package dev.baton.server;
 
-import dev.baton.internal.history.RecordedText;
-import dev.baton.internal.history.RunEvents;
 import dev.baton.spi.LogLine;
+import dev.baton.spi.RecordedText;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEvents;
 import dev.baton.spi.StateRecord;
 
 import java.time.Instant;

@@ -103,7 +103,7 @@ final class OpenApiDocument {
             content.put("application/json", Map.of("schema", schema(r.request(), Direction.REQUEST)));
             if (r.path().equals("/api/events")) {
                 // the same events in Baton's binary form (see RunEventCodec), which client mode sends
-                content.put(dev.baton.internal.history.RunEventCodec.MEDIA_TYPE,
+                content.put(dev.baton.spi.RunEventCodec.MEDIA_TYPE,
                         Map.of("schema", Map.of("type", "string", "format", "binary")));
             }
             op.put("requestBody", Map.of("required", true, "content", content));

@@ -1,8 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.StateType;
-import dev.baton.internal.Ids;
 import dev.baton.spi.FlowRunSummary;
+import dev.baton.spi.Ids;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
 import dev.baton.spi.StateRecord;
@@ -273,7 +273,7 @@ final class RunRecorder {
      */
     TaskRunDetail createTaskRun(Bodies.TaskRunCreate b) {
         UUID flowRunId = Checks.required("flowRunId", b.flowRunId());
-        String taskName = Checks.recorded("taskName", b.taskName(), dev.baton.internal.history.RecordedText.TASK_NAME,
+        String taskName = Checks.recorded("taskName", b.taskName(), dev.baton.spi.RecordedText.TASK_NAME,
                 true);
         UUID id = b.id() == null ? Ids.next() : b.id();
         if (b.id() != null && exists(id)) {

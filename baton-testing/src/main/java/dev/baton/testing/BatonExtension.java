@@ -2,7 +2,7 @@ package dev.baton.testing;
 
 import dev.baton.BatonRuntime;
 import dev.baton.Clock;
-import dev.baton.internal.store.InMemoryRunStore;
+import dev.baton.spi.InMemoryRunStore;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

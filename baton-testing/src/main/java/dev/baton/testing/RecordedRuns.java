@@ -2,7 +2,7 @@ package dev.baton.testing;
 
 import dev.baton.FlowRun;
 import dev.baton.TaskRun;
-import dev.baton.internal.store.InMemoryRunStore;
+import dev.baton.spi.InMemoryRunStore;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.baton.Task1;
 import dev.baton.TaskFuture;
 import dev.baton.client.ApiRunStore;
 import dev.baton.client.ApiSettings;
-import dev.baton.internal.history.RunEvents;
+import dev.baton.spi.RunEvents;
 import dev.baton.server.ApiServer;
 import dev.baton.server.ServerOptions;
 import dev.baton.spi.FlowRunSummary;

@@ -4,7 +4,7 @@ import dev.baton.FlowRun;
 import dev.baton.FlowRunFailedException;
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.internal.Ids;
+import dev.baton.spi.Ids;
 import dev.baton.spi.RunStore;
 
 import java.util.ArrayList;

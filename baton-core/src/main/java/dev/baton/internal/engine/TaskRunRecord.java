@@ -2,7 +2,7 @@ package dev.baton.internal.engine;
 
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.internal.Ids;
+import dev.baton.spi.Ids;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

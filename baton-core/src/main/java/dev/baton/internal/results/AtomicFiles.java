@@ -1,6 +1,6 @@
 package dev.baton.internal.results;
 
-import dev.baton.internal.Ids;
+import dev.baton.spi.Ids;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

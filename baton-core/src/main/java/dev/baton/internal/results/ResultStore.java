@@ -2,7 +2,7 @@ package dev.baton.internal.results;
 
 import dev.baton.ResultSerializationException;
 import dev.baton.ResultSerializer;
-import dev.baton.internal.Ids;
+import dev.baton.spi.Ids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import dev.baton.internal.orchestration.Decision;
 import dev.baton.internal.orchestration.Policy;
 import dev.baton.internal.orchestration.RunKind;
 import dev.baton.internal.orchestration.Transition;
-import dev.baton.internal.store.InMemoryRunStore;
+import dev.baton.spi.InMemoryRunStore;
 import org.junit.jupiter.api.RepeatedTest;
 
 import java.util.ArrayList;

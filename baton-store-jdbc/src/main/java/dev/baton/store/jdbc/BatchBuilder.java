@@ -166,7 +166,7 @@ final class BatchBuilder {
         String json = tagsJson.get(tags);
         if (json == null) {
             if (tagsJson.size() > 10_000) tagsJson.clear(); // tasks made on the fly: keep the cache bounded
-            json = Json.strings(dev.baton.internal.history.RunEvents.cleanedTags(tags));
+            json = Json.strings(dev.baton.spi.RunEvents.cleanedTags(tags));
             tagsJson.put(tags, json);
         }
         return json;

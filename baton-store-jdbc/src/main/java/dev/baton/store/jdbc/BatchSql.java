@@ -1,8 +1,8 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.State;
-import dev.baton.internal.history.RecordedText;
 import dev.baton.spi.LogLine;
+import dev.baton.spi.RecordedText;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -3,7 +3,7 @@ package dev.baton.store.jdbc;
 import dev.baton.Clock;
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.internal.ConfiguredDuration;
+import dev.baton.spi.ConfiguredDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

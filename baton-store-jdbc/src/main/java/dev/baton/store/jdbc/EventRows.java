@@ -186,6 +186,6 @@ final class EventRows {
     }
 
     private String tags(Set<String> tags) {
-        return tags == null || tags.isEmpty() ? "[]" : Json.strings(dev.baton.internal.history.RunEvents.cleanedTags(tags));
+        return tags == null || tags.isEmpty() ? "[]" : Json.strings(dev.baton.spi.RunEvents.cleanedTags(tags));
     }
 }

@@ -1,11 +1,11 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.StateType;
-import dev.baton.internal.history.IdPrefix;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.FlowRunFilter;
 import dev.baton.spi.FlowRunSummary;
 import dev.baton.spi.FlowSummary;
+import dev.baton.spi.IdPrefix;
 import dev.baton.spi.LogFilter;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.Page;

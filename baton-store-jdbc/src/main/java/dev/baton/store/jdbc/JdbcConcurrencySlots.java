@@ -1,8 +1,8 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
-import dev.baton.internal.store.SharedTagSlots;
 import dev.baton.spi.ConcurrencySlots;
+import dev.baton.spi.SharedTagSlots;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -4,12 +4,12 @@ import dev.baton.Clock;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.internal.ConfiguredDuration;
-import dev.baton.internal.store.SharedTagSlots;
 import dev.baton.spi.ConcurrencySlots;
+import dev.baton.spi.ConfiguredDuration;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
 import dev.baton.spi.RunStore;
+import dev.baton.spi.SharedTagSlots;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.baton.store.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.internal.history.RunEvents;
+import dev.baton.spi.RunEvents;
 
 import java.util.ArrayList;
 import java.util.Collection;

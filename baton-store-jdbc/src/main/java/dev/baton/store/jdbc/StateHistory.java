@@ -2,7 +2,7 @@ package dev.baton.store.jdbc;
 
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.internal.history.RecordedText;
+import dev.baton.spi.RecordedText;
 import dev.baton.spi.StateRecord;
 
 import java.time.Instant;

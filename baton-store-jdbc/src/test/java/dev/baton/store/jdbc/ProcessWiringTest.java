@@ -1,7 +1,7 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.FlowRun;
-import dev.baton.internal.store.InMemoryRunStore;
+import dev.baton.spi.InMemoryRunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,7 +3,7 @@ package dev.baton.store.jdbc;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.internal.store.InMemoryRunStore;
+import dev.baton.spi.InMemoryRunStore;
 import dev.baton.spi.RunStore;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.baton.internal.history;
+package dev.baton.spi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

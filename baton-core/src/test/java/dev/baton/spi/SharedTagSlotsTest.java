@@ -1,4 +1,4 @@
-package dev.baton.internal.store;
+package dev.baton.spi;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

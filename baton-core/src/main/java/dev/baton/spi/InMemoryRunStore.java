@@ -1,4 +1,4 @@
-package dev.baton.internal.store;
+package dev.baton.spi;
 
 import dev.baton.FlowRun;
 import dev.baton.spi.RunStore;

@@ -1,4 +1,4 @@
-package dev.baton.internal.history;
+package dev.baton.spi;
 
 import dev.baton.StateType;
 import dev.baton.spi.LogLine;

@@ -1,4 +1,4 @@
-package dev.baton.internal.store;
+package dev.baton.spi;
 
 import dev.baton.Clock;
 import dev.baton.internal.orchestration.Transition;
