@@ -60,7 +60,11 @@ final class Arguments {
     }
 
     private static List<Object> collect(Object v, List<Object> found, int depth) {
-        if (isPlain(v) || depth > MAX_DEPTH) return found;
+        // the common case (a plain value) in a method small enough to be inlined into every caller
+        return isPlain(v) || depth > MAX_DEPTH ? found : collectWithin(v, found, depth);
+    }
+
+    private static List<Object> collectWithin(Object v, List<Object> found, int depth) {
         if (v instanceof TaskRunFuture<?> || v instanceof FailureAllowed) {
             if (found == null) found = new ArrayList<>(4);
             found.add(v);
@@ -136,7 +140,10 @@ final class Arguments {
 
     /** {@code v} with futures replaced by values; {@code v} itself if it holds none. */
     private static Object resolve(Object v, int depth) {
-        if (isPlain(v) || depth > MAX_DEPTH) return v;
+        return isPlain(v) || depth > MAX_DEPTH ? v : resolveWithin(v, depth);
+    }
+
+    private static Object resolveWithin(Object v, int depth) {
         if (v instanceof TaskRunFuture<?> f) return f.resolvedValue();
         if (v instanceof FailureAllowed a) return a.upstream().settledState();
         if (v instanceof Quoted<?> q) return q.value();
