@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.Optional;
 
@@ -87,6 +88,15 @@ public abstract sealed class Flow
         return definition.isAsync();
     }
 
+    /** This flow's definition with the options {@code change} sets on a builder holding its own. */
+    final FlowDefinition redefined(Consumer<? super Builder> change) {
+        Objects.requireNonNull(change, "withOptions(...) of flow '" + name() + "' got null: pass a function that"
+                + " changes options, e.g. o -> o.retries(3)");
+        Builder b = new Builder(definition);
+        change.accept(b);
+        return b.redefine(definition);
+    }
+
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + name() + "]";
@@ -110,6 +120,27 @@ public abstract sealed class Flow
         private boolean logPrints = PrintsToLog.byDefault();
         private final List<FlowHook> onCompletion = new ArrayList<>(), onFailure = new ArrayList<>(),
                 onCancellation = new ArrayList<>(), onCrashed = new ArrayList<>();
+
+        /** A builder holding {@code definition}'s name and options, for {@code withOptions}. */
+        private Builder(FlowDefinition definition) {
+            this(definition.name());
+            FlowOptions o = definition.options();
+            description = definition.description();
+            version = definition.version();
+            tags.addAll(definition.tags());
+            executor = definition.executor();
+            retries = o.retries();
+            retryDelay = o.retryDelay();
+            retryIf = o.retryIf();
+            timeout = o.timeout();
+            persistResult = o.persistResult();
+            serializer = o.serializer();
+            logPrints = o.logPrints();
+            onCompletion.addAll(o.onCompletion());
+            onFailure.addAll(o.onFailure());
+            onCancellation.addAll(o.onCancellation());
+            onCrashed.addAll(o.onCrashed());
+        }
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -241,10 +272,17 @@ public abstract sealed class Flow
 
         private FlowDefinition define(boolean async, Invocable body, Object lambda) {
             Objects.requireNonNull(lambda, "the body of flow '" + name + "' is null");
-            FlowOptions options = new FlowOptions(retries, retryDelay, retryIf, timeout, persistResult, serializer,
-                    onCompletion, onFailure, onCancellation, onCrashed, logPrints);
+            return new FlowDefinition(name, description, version, tags, executor, async, body, options());
+        }
+
+        private FlowDefinition redefine(FlowDefinition old) {
+            return old.withOptions(description, version, tags, executor, options());
+        }
+
+        private FlowOptions options() {
             if (logPrints) PrintsToLog.install();
-            return new FlowDefinition(name, description, version, tags, executor, async, body, options);
+            return new FlowOptions(retries, retryDelay, retryIf, timeout, persistResult, serializer,
+                    onCompletion, onFailure, onCancellation, onCrashed, logPrints);
         }
 
         /** A flow of no parameters. */

@@ -36,6 +36,15 @@ public final class Flow6<A, B, C, D, E, F, R> extends Flow {
     }
 
     /**
+     * This flow with other options (retries, timeout, executor, tags, hooks...), as Prefect's
+     * {@code with_options}: {@code options} changes a builder that holds this flow's own; the name
+     * and body stay, and this flow is unchanged. A flow bound to a runtime stays bound to it.
+     */
+    public Flow6<A, B, C, D, E, F, R> withOptions(java.util.function.Consumer<? super Flow.Builder> options) {
+        return new Flow6<>(redefined(options), runtime);
+    }
+
+    /**
      * Runs the flow on the calling thread and returns the finished run: its final state,
      * history and task runs. Never throws for the flow's failure; see {@link FlowRun#state()}.
      *

@@ -54,6 +54,30 @@ class WithOptionsTest {
     }
 
     @Test
+    void aFlowWithOtherOptionsRetriesRunsOnItsExecutorAndStaysOnItsRuntime() {
+        AtomicInteger attempts = new AtomicInteger();
+        Flow1<Integer, Integer> once = Flow.named("once").tags("etl").of(x -> {
+            if (attempts.incrementAndGet() == 1) throw new IllegalStateException("first attempt");
+            return x + 1;
+        });
+        dev.baton.spi.InMemoryRunStore store = dev.baton.spi.InMemoryRunStore.unbounded();
+        BatonRuntime runtime = BatonRuntime.builder().store(store).home(java.nio.file.Path.of("target", "with-options"))
+                .build();
+        Flow1<Integer, Integer> patient = once.on(runtime)
+                .withOptions(o -> o.retries(1).executor(new ConcurrentExecutor(2)).tags("patient"));
+
+        FlowRun<Integer> run = patient.run(41);
+
+        assertThat(run.result()).isEqualTo(42);
+        assertThat(run.history()).extracting(State::name).contains("AwaitingRetry", "Retrying");
+        assertThat(run.tags()).containsExactly("etl", "patient");
+        assertThat(store.flowRuns()).extracting(FlowRun::id).containsExactly(run.id());
+        assertThat(patient.executor()).isInstanceOf(ConcurrentExecutor.class);
+        assertThat(once.executor()).isInstanceOf(SequentialExecutor.class);
+        assertThat(once.tags()).containsExactly("etl");
+    }
+
+    @Test
     void badOptionsAreRefusedAsTheBuilderRefusesThem() {
         Task0<Integer> one = Task.named("one").of(() -> 1);
         assertThatThrownBy(() -> one.withOptions(o -> o.retries(-1))).isInstanceOf(IllegalArgumentException.class)
@@ -62,5 +86,8 @@ class WithOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a cacheKey");
         assertThatThrownBy(() -> one.withOptions(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("o -> o.retries(3)");
+        Flow0<Integer> flow = Flow.named("flow").of(() -> 1);
+        assertThatThrownBy(() -> flow.withOptions(o -> o.retries(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'flow'");
     }
 }

@@ -51,6 +51,12 @@ public final class FlowDefinition {
 
     public FlowOptions options() { return options; }
 
+    /** This flow with other options: the same name and body (a new definition, as a new flow is). */
+    public FlowDefinition withOptions(String description, String version, Set<String> tags, Executor executor,
+                                      FlowOptions options) {
+        return new FlowDefinition(name, description, version, tags, executor, async, body, options);
+    }
+
     TaskDefinition subflowTask() { return subflowTask; }
 
     @Override
