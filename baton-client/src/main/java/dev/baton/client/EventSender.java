@@ -365,11 +365,13 @@ final class EventSender {
             // a task run's events take about 40 bytes each: room for most batches at once
             if (writer == null) writer = new RunEventCodec.Writer(40 * batch.events().size());
         }
-        try {
-            return send(batch, giveUp, writer);
-        } finally {
-            if (writer != null && writer.buffer().length <= KEPT_WRITER_BYTES) spareWriter.set(writer);
+        Attempt attempt = send(batch, giveUp, writer);
+        // kept only once the server has answered: a request given up on (interrupted, timed out) may
+        // still be reading the buffer somewhere in the HTTP client, and must not see the next batch
+        if (writer != null && attempt.status() >= 200 && writer.buffer().length <= KEPT_WRITER_BYTES) {
+            spareWriter.set(writer);
         }
+        return attempt;
     }
 
     /** Sends {@code batch} in the binary form through {@code writer}, or (null) as spooled or in JSON. */
