@@ -27,16 +27,13 @@ class ModuleBoundaryTest {
 
     /**
      * Internal classes still used outside core, by module: the API server decides transitions with
-     * the engine's orchestration policy, and the distributed executor reads results with the engine's
-     * class-loader-aware stream. Both go with the engine's redesign (executors that only run bodies,
-     * the orchestration rules as an extension point).
+     * the engine's orchestration policy, until the orchestration rules become an extension point.
      */
     private static final Map<String, Set<String>> STILL_USED = Map.of(
             "baton-server", Set.of("dev.baton.internal.orchestration.CachedResults",
                     "dev.baton.internal.orchestration.Decision", "dev.baton.internal.orchestration.Policy",
                     "dev.baton.internal.orchestration.RunKind", "dev.baton.internal.orchestration.StateRecorder",
-                    "dev.baton.internal.orchestration.Transition"),
-            "baton-hazelcast", Set.of("dev.baton.internal.results.ContextObjectInputStream"));
+                    "dev.baton.internal.orchestration.Transition"));
 
     private static final Pattern DEPENDENCY = Pattern.compile("->\\s+(dev\\.baton\\.internal\\.[\\w.]+?)(?:\\$[\\w$]+)?\\s");
 

@@ -33,4 +33,26 @@ public interface TaskCall extends Serializable {
      * the task's failure, thrown. Writes the log lines the body wrote on the worker to the run's log.
      */
     Object result(Object outcome) throws Exception;
+
+    /**
+     * Reads one object (a call, or what {@link #runOnWorker()} returned) that a distributed
+     * executor wrote with an {@link java.io.ObjectOutputStream}, under {@code filter} (null: the
+     * JVM-wide filter alone). Classes resolve with the thread's context class loader first, so the
+     * classes of an application's own loader (a script run by {@code baton run}, a web
+     * application) are found; Baton's own wrappers resolve without a lookup.
+     */
+    static Object deserialize(byte[] bytes, java.io.ObjectInputFilter filter)
+            throws java.io.IOException, ClassNotFoundException {
+        try (java.io.ObjectInputStream in = new dev.baton.internal.results.ContextObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes))) {
+            if (filter != null) {
+                try {
+                    in.setObjectInputFilter(filter);
+                } catch (IllegalStateException e) {
+                    // a JVM-wide filter factory already set one for this stream: it applies
+                }
+            }
+            return in.readObject();
+        }
+    }
 }

@@ -1,13 +1,10 @@
 package dev.baton.hazelcast;
 
 import dev.baton.TaskCall;
-import dev.baton.internal.results.ContextObjectInputStream;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 
 /**
@@ -34,13 +31,7 @@ final class CallCodec {
     }
 
     static Object read(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
-            try {
-                in.setObjectInputFilter(filter);
-            } catch (IllegalStateException e) {
-                // the JVM-wide filter (a worker's own, see HazelcastWorker) already applies
-            }
-            return in.readObject();
-        }
+        // a worker's JVM-wide filter (see HazelcastWorker), if set, applies instead of filter
+        return TaskCall.deserialize(bytes, filter);
     }
 }
