@@ -49,7 +49,7 @@ public abstract sealed class Flow
     }
 
     static BatonRuntime checked(BatonRuntime runtime) {
-        return java.util.Objects.requireNonNull(runtime, "on(runtime) got null: pass a BatonRuntime, e.g."
+        return Objects.requireNonNull(runtime, "on(runtime) got null: pass a BatonRuntime, e.g."
                 + " BatonRuntime.builder()...build()");
     }
 

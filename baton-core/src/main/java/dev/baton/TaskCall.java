@@ -43,16 +43,6 @@ public interface TaskCall extends Serializable {
      */
     static Object deserialize(byte[] bytes, java.io.ObjectInputFilter filter)
             throws java.io.IOException, ClassNotFoundException {
-        try (java.io.ObjectInputStream in = new dev.baton.internal.results.ContextObjectInputStream(
-                new java.io.ByteArrayInputStream(bytes))) {
-            if (filter != null) {
-                try {
-                    in.setObjectInputFilter(filter);
-                } catch (IllegalStateException e) {
-                    // a JVM-wide filter factory already set one for this stream: it applies
-                }
-            }
-            return in.readObject();
-        }
+        return dev.baton.internal.results.ContextObjectInputStream.readObject(bytes, filter);
     }
 }

@@ -1,7 +1,6 @@
 package dev.baton.spi;
 
 import dev.baton.FlowRun;
-import dev.baton.spi.RunStore;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

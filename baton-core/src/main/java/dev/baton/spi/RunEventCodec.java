@@ -1,9 +1,6 @@
 package dev.baton.spi;
 
 import dev.baton.StateType;
-import dev.baton.spi.LogLine;
-import dev.baton.spi.RunEvent;
-import dev.baton.spi.StateRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

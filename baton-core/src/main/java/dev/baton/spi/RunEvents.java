@@ -8,9 +8,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
-import dev.baton.spi.LogLine;
-import dev.baton.spi.RunEvent;
-import dev.baton.spi.StateRecord;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.baton.spi;
 
 import dev.baton.Clock;
 import dev.baton.internal.orchestration.Transition;
-import dev.baton.spi.ConcurrencySlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -69,11 +69,17 @@ final class Checks {
             if (required) throw ApiError.badRequest("Missing field '" + field + "': an ISO-8601 timestamp is required");
             return null;
         }
-        if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
-            throw ApiError.badRequest("Field '" + field + "' is " + value + ", outside the times Baton records ("
-                    + EARLIEST + " to " + LATEST + ")");
-        }
+        if (!inRange(value)) throw outOfRange(field, value);
         return value;
+    }
+
+    private static boolean inRange(Instant t) {
+        return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
+    }
+
+    private static ApiError outOfRange(String field, Instant value) {
+        return ApiError.badRequest("Field '" + field + "' is " + value + ", outside the times Baton records ("
+                + EARLIEST + " to " + LATEST + ")");
     }
 
     /** Tags of a run (or asked about by a run): none may be null or blank; each is cleaned as the stores record it. */
@@ -106,19 +112,18 @@ final class Checks {
     static StateRecord state(String field, StateRecord s, Instant now) {
         if (s == null) throw ApiError.badRequest("Missing field '" + field + "': a state object is required");
         if (s.type() == null) throw ApiError.badRequest("Missing field '" + field + ".type'");
-        String name = s.name() == null ? null : RecordedText.STATE_NAME.clean(s.name());
+        String name = RecordedText.STATE_NAME.clean(s.name());
         if (name == null || name.isBlank()) name = s.type().displayName();
-        Instant at = s.timestamp() == null ? now : inRange(s.timestamp()) ? s.timestamp()
-                : time(field + ".timestamp", s.timestamp(), false);
-        if (s.scheduledTime() != null && !inRange(s.scheduledTime())) time(field + ".scheduledTime", s.scheduledTime(), false);
+        // the field names are built only for the error: this runs for every state a client reports
+        Instant at = s.timestamp() == null ? now : s.timestamp();
+        if (!inRange(at)) throw outOfRange(field + ".timestamp", at);
+        if (s.scheduledTime() != null && !inRange(s.scheduledTime())) {
+            throw outOfRange(field + ".scheduledTime", s.scheduledTime());
+        }
         String message = RecordedText.STATE_MESSAGE.clean(s.message());
         String resultRef = RecordedText.RESULT_REF.clean(s.resultRef());
         if (name == s.name() && at == s.timestamp() && message == s.message() && resultRef == s.resultRef()) return s;
         return new StateRecord(s.type(), name, at, message, s.scheduledTime(), resultRef);
-    }
-
-    private static boolean inRange(Instant t) {
-        return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
     }
 
     static LogLine log(String field, LogLine l) {

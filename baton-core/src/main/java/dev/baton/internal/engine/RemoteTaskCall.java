@@ -4,12 +4,10 @@ import dev.baton.TaskCall;
 import dev.baton.internal.results.ContextObjectInputStream;
 import org.slf4j.event.Level;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.ObjectInput;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutput;
 import java.io.ObjectOutputStream;
 import java.io.Serial;
@@ -330,10 +328,7 @@ final class RemoteTaskCall implements TaskCall {
             Key key = new Key(bytes);
             Invocable cached = CACHE.get(key);
             if (cached != null) return cached;
-            Invocable body;
-            try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
-                body = (Invocable) in.readObject();
-            }
+            Invocable body = (Invocable) ContextObjectInputStream.readObject(bytes, null);
             if (CACHE.size() >= MAX) CACHE.clear();
             CACHE.put(key, body);
             return body;

@@ -1,7 +1,9 @@
 package dev.baton.internal.results;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 import java.util.Map;
@@ -23,6 +25,23 @@ public final class ContextObjectInputStream extends ObjectInputStream {
     /** Makes {@code c}, a class of Baton's that wraps what travels, resolve to itself in every stream. */
     public static void envelope(Class<?> c) {
         ENVELOPES.put(c.getName(), c);
+    }
+
+    /**
+     * The one object {@code bytes} hold, read with this stream, under {@code filter} (null: the
+     * JVM-wide filter alone; a filter a JVM-wide factory set for the stream already stays).
+     */
+    public static Object readObject(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
+            if (filter != null) {
+                try {
+                    in.setObjectInputFilter(filter);
+                } catch (IllegalStateException e) {
+                    // a JVM-wide filter factory already set one for this stream: it applies
+                }
+            }
+            return in.readObject();
+        }
     }
 
     /** Reads from {@code in}. */

@@ -2,13 +2,11 @@ package dev.baton.internal.results;
 
 import dev.baton.ResultSerializationException;
 import dev.baton.ResultSerializer;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.StreamCorruptedException;
 
@@ -62,8 +60,8 @@ public final class JavaResultSerializer implements ResultSerializer {
 
     @Override
     public Object deserialize(byte[] bytes) {
-        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return in.readObject();
+        try {
+            return ContextObjectInputStream.readObject(bytes, null);
         } catch (ClassNotFoundException e) {
             throw new ResultSerializationException("Cannot read a java result: class " + e.getMessage()
                     + " is not on the class path (was it renamed or removed since the result was stored?)", e);
