@@ -48,7 +48,7 @@ public final class Policy {
                 new NoLeavingTerminalStates(),
                 new RetrieveFromCache(clock, cache),
                 new WaitForScheduledTime(clock),
-                new TagConcurrencySlots(slots),
+                new TagConcurrencySlots(clock, slots),
                 new RetryFailedRuns(clock),
                 new RenameReruns(),
                 new InsertIntoCache(clock, cache)));

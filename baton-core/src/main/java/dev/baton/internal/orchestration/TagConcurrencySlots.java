@@ -1,5 +1,6 @@
 package dev.baton.internal.orchestration;
 
+import dev.baton.Clock;
 import dev.baton.State;
 import dev.baton.spi.ConcurrencySlots;
 
@@ -9,11 +10,17 @@ import dev.baton.spi.ConcurrencySlots;
  * back when the run leaves RUNNING (AwaitingRetry between attempts, or its final state), or at
  * once if the transition to RUNNING does not happen after all. A tag with limit 0 would make its
  * runs wait forever: the rule aborts them (the run fails, saying which tag) instead.
+ *
+ * <p>The accepted RUNNING carries the time the slots were taken, not the time it was proposed:
+ * taking them may wait (for an in-process slot, or for the store's answer), and a run's recorded
+ * start must never precede the end of the run whose slot it took.
  */
 final class TagConcurrencySlots implements OrchestrationRule {
+    private final Clock clock;
     private final ConcurrencySlots slots;
 
-    TagConcurrencySlots(ConcurrencySlots slots) {
+    TagConcurrencySlots(Clock clock, ConcurrencySlots slots) {
+        this.clock = clock;
         this.slots = slots;
     }
 
@@ -37,7 +44,11 @@ final class TagConcurrencySlots implements OrchestrationRule {
         if (answer instanceof ConcurrencySlots.Acquisition.RetryAfter later) {
             return Decision.waitFor(later.delay(), "Every concurrency slot of tag '" + later.tag() + "' is taken");
         }
-        return t.accept();
+        State proposed = t.proposed();
+        long now = clock.epochNanos();
+        if (now <= proposed.epochNanos()) return t.accept();
+        // a RUNNING carries no data
+        return Decision.accept(State.of(proposed.type(), proposed.name(), now, proposed.message().orElse(null), null));
     }
 
     @Override

@@ -27,11 +27,13 @@ class TagConcurrencySlotsTest {
         final List<String> calls = new ArrayList<>();
         Acquisition answer = Acquisition.ACQUIRED;
         boolean interrupt;
+        Runnable whileTaking = () -> {};
 
         @Override
         public Acquisition acquire(UUID runId, Set<String> tags) throws InterruptedException {
             calls.add("acquire " + runId + " " + tags);
             if (interrupt) throw new InterruptedException();
+            whileTaking.run();
             return answer;
         }
 
@@ -42,12 +44,25 @@ class TagConcurrencySlotsTest {
     }
 
     private final ScriptedSlots slots = new ScriptedSlots();
-    private final TagConcurrencySlots rule = new TagConcurrencySlots(slots);
+    private final TagConcurrencySlots rule = new TagConcurrencySlots(clock, slots);
 
     @Test
     void runningTakesTheSlots() {
         assertThat(rule.before(tagged(Set.of("db"), pending, running))).isEqualTo(Decision.accept(running));
         assertThat(slots.calls).containsExactly("acquire " + RUN + " [db]");
+    }
+
+    @Test
+    void runningIsStampedWhenTheSlotsAreHeldNotWhenProposed() {
+        // taking the slot waited (for a slot freed by another run, or for the database's answer)
+        slots.whileTaking = () -> clock.advance(Duration.ofMillis(40));
+
+        Decision d = rule.before(tagged(Set.of("db"), pending, running));
+
+        assertThat(d).isInstanceOf(Decision.Accept.class);
+        State accepted = ((Decision.Accept) d).state();
+        assertThat(accepted.type()).isEqualTo(StateType.RUNNING);
+        assertThat(accepted.timestamp()).isEqualTo(running.timestamp().plusMillis(40));
     }
 
     @Test
