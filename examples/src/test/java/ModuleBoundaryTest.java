@@ -18,27 +18,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The modules outside baton-core are written against its API ({@code dev.baton}) and extension API
  * ({@code dev.baton.spi}), not the engine's own {@code dev.baton.internal}: jdeps reads every
  * module's compiled classes (this module is built after all of them) and lists each class that
- * refers to an internal one. The uses still left are listed below with why; the list may only shrink.
+ * refers to an internal one: there must be none.
  */
 class ModuleBoundaryTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Set<String> MODULES = Set.of("baton-testing", "baton-hazelcast", "baton-store-jdbc",
             "baton-server", "baton-client", "baton-cli");
 
-    /**
-     * Internal classes still used outside core, by module: the API server decides transitions with
-     * the engine's orchestration policy, until the orchestration rules become an extension point.
-     */
-    private static final Map<String, Set<String>> STILL_USED = Map.of(
-            "baton-server", Set.of("dev.baton.internal.orchestration.CachedResults",
-                    "dev.baton.internal.orchestration.Decision", "dev.baton.internal.orchestration.Policy",
-                    "dev.baton.internal.orchestration.RunKind", "dev.baton.internal.orchestration.StateRecorder",
-                    "dev.baton.internal.orchestration.Transition"));
-
     private static final Pattern DEPENDENCY = Pattern.compile("->\\s+(dev\\.baton\\.internal\\.[\\w.]+?)(?:\\$[\\w$]+)?\\s");
 
     @Test
-    void noModuleOutsideCoreUsesTheEnginesInternalsBeyondThoseListed() {
+    void noModuleOutsideCoreUsesTheEnginesInternals() {
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(
                 () -> new AssertionError("this JDK has no jdeps; run the build with a full JDK (>= 21)"));
         Map<String, Set<String>> used = new TreeMap<>();
@@ -52,10 +42,8 @@ class ModuleBoundaryTest {
             Matcher m = DEPENDENCY.matcher(out.toString());
             while (m.find()) used.computeIfAbsent(module, k -> new TreeSet<>()).add(m.group(1));
         }
-        Map<String, Set<String>> allowed = new TreeMap<>();
-        STILL_USED.forEach((module, classes) -> allowed.put(module, new TreeSet<>(classes)));
-        assertThat(used.toString()).as("internal classes of baton-core used by other modules (move what they need to"
-                + " dev.baton.spi, or, once a listed use is gone, take it off STILL_USED)").hasToString(allowed.toString());
+        assertThat(used).as("internal classes of baton-core used by other modules (move what they need to"
+                + " dev.baton.spi, or make it part of the API)").isEmpty();
     }
 
     @Test

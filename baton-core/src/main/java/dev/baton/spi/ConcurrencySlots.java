@@ -1,6 +1,6 @@
 package dev.baton.spi;
 
-import dev.baton.internal.orchestration.Transition;
+import dev.baton.orchestration.Transition;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.baton.spi;
 
 import dev.baton.Clock;
-import dev.baton.internal.orchestration.Transition;
+import dev.baton.orchestration.Transition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -138,9 +138,9 @@ class SharedTagSlotsTest {
     @Test
     void theFlowRunOfATransitionReachesTheService() throws Exception {
         service.limits.put("db", 1);
-        var t = new dev.baton.internal.orchestration.Transition(dev.baton.internal.orchestration.RunKind.TASK_RUN, a,
+        var t = new dev.baton.orchestration.Transition(dev.baton.orchestration.RunKind.TASK_RUN, a,
                 Set.of("db"), dev.baton.State.pending(), dev.baton.State.running(),
-                new dev.baton.internal.orchestration.Transition.Context(0, null, null, flow));
+                new dev.baton.orchestration.Transition.Context(0, null, null, flow));
         assertThat(slots.acquire(t)).isEqualTo(Acquisition.ACQUIRED);
         assertThat(service.flowRuns).containsExactly(flow);
     }

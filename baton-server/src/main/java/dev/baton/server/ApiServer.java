@@ -1,9 +1,9 @@
 package dev.baton.server;
 
 import dev.baton.StateType;
-import dev.baton.internal.orchestration.CachedResults;
-import dev.baton.internal.orchestration.Policy;
-import dev.baton.internal.orchestration.RunKind;
+import dev.baton.orchestration.CachedResults;
+import dev.baton.orchestration.Policy;
+import dev.baton.orchestration.RunKind;
 import dev.baton.spi.RunHistory;
 import dev.baton.spi.StateRecord;
 import dev.baton.store.jdbc.JdbcConcurrencySlots;

@@ -2,9 +2,9 @@ package dev.baton.server;
 
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.internal.orchestration.Policy;
-import dev.baton.internal.orchestration.RunKind;
-import dev.baton.internal.orchestration.Transition;
+import dev.baton.orchestration.Policy;
+import dev.baton.orchestration.RunKind;
+import dev.baton.orchestration.Transition;
 import dev.baton.spi.StateRecord;
 
 import java.time.Instant;
@@ -31,19 +31,19 @@ final class PolicyRules implements StateRules {
         State proposedState = toState(proposed);
         Transition t = new Transition(kind, run.id, run.tags, initial, proposedState,
                 Transition.Context.runCount(run.runCount));
-        dev.baton.internal.orchestration.Decision d = policy.apply(t, s -> {
+        dev.baton.orchestration.Decision d = policy.apply(t, s -> {
             StateRecord standing = recorder.record(s == proposedState ? proposed : toRecord(s, proposed));
             return standing == null ? null : toState(standing);
         });
         return switch (d) {
-            case dev.baton.internal.orchestration.Decision.Accept a ->
+            case dev.baton.orchestration.Decision.Accept a ->
                     Decision.accept(a.state() == proposedState ? proposed : toRecord(a.state(), proposed));
             // the current state, or the replacement the policy recorded in the proposal's place
-            case dev.baton.internal.orchestration.Decision.Reject r ->
+            case dev.baton.orchestration.Decision.Reject r ->
                     new Decision(Decision.Status.REJECT, run.state, null, r.reason());
-            case dev.baton.internal.orchestration.Decision.Wait w -> new Decision(Decision.Status.WAIT, run.state,
+            case dev.baton.orchestration.Decision.Wait w -> new Decision(Decision.Status.WAIT, run.state,
                     w.delay().toNanos() / 1e9, w.reason());
-            case dev.baton.internal.orchestration.Decision.Abort x -> new Decision(Decision.Status.ABORT, run.state,
+            case dev.baton.orchestration.Decision.Abort x -> new Decision(Decision.Status.ABORT, run.state,
                     null, x.reason());
         };
     }

@@ -1,9 +1,9 @@
 package dev.baton.internal.engine;
 
 import dev.baton.PersistedResult;
-import dev.baton.internal.orchestration.CachedResults;
 import dev.baton.internal.results.CacheHit;
 import dev.baton.internal.results.ResultRef;
+import dev.baton.orchestration.CachedResults;
 
 import java.util.Optional;
 

@@ -1,10 +1,10 @@
 package dev.baton.internal.engine;
 
 import dev.baton.Clock;
-import dev.baton.internal.orchestration.Policy;
 import dev.baton.internal.results.BatonHome;
 import dev.baton.internal.results.ResultCache;
 import dev.baton.internal.results.ResultStore;
+import dev.baton.orchestration.Policy;
 import dev.baton.spi.RunStore;
 
 import java.nio.file.Path;

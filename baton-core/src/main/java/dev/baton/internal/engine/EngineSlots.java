@@ -1,6 +1,6 @@
 package dev.baton.internal.engine;
 
-import dev.baton.internal.orchestration.Transition;
+import dev.baton.orchestration.Transition;
 import dev.baton.spi.ConcurrencySlots;
 
 import java.util.Objects;

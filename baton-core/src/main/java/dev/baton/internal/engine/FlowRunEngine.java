@@ -10,11 +10,11 @@ import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
 import dev.baton.internal.Durations;
 import dev.baton.internal.ExceptionText;
-import dev.baton.internal.orchestration.Decision;
-import dev.baton.internal.orchestration.RunKind;
-import dev.baton.internal.orchestration.StateRecorder;
-import dev.baton.internal.orchestration.Transition;
 import dev.baton.internal.results.ResultRef;
+import dev.baton.orchestration.Decision;
+import dev.baton.orchestration.RunKind;
+import dev.baton.orchestration.StateRecorder;
+import dev.baton.orchestration.Transition;
 import org.slf4j.event.Level;
 
 import java.lang.invoke.MethodHandles;

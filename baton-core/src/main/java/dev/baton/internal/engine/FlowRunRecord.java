@@ -73,7 +73,7 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
     /**
      * Records the final state and what the body returned or threw, atomically, unless a final
      * state is recorded already, or the run is Cancelling and {@code finalState} is not Cancelled
-     * (a {@link dev.baton.internal.orchestration.StateRecorder}).
+     * (a {@link dev.baton.orchestration.StateRecorder}).
      *
      * @return null if recorded, else the state that stands
      */

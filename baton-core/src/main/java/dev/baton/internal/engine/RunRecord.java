@@ -1,8 +1,7 @@
 package dev.baton.internal.engine;
 
 import dev.baton.State;
-import dev.baton.internal.orchestration.CancellingEndsCancelled;
-import dev.baton.internal.orchestration.NoLeavingTerminalStates;
+import dev.baton.orchestration.Policy;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -50,9 +49,9 @@ abstract class RunRecord {
 
     /**
      * Appends {@code state} to the history, where it becomes the current state, unless the
-     * current state is terminal ({@link NoLeavingTerminalStates}), or is Cancelling and
-     * {@code state} is not Cancelled ({@link CancellingEndsCancelled}). A
-     * {@link dev.baton.internal.orchestration.StateRecorder}.
+     * current state is terminal, or is Cancelling and {@code state} is not Cancelled
+     * ({@link Policy#refusedByEveryRecord}). A
+     * {@link dev.baton.orchestration.StateRecorder}.
      *
      * @return null if {@code state} was appended, else the state that stands
      */
@@ -68,7 +67,7 @@ abstract class RunRecord {
 
     /** The transitions a record refuses whatever the policy said: out of a terminal state, and from Cancelling to anything but Cancelled. */
     static boolean refuses(State current, State proposed) {
-        return NoLeavingTerminalStates.refuses(current) || CancellingEndsCancelled.refuses(current, proposed);
+        return Policy.refusedByEveryRecord(current, proposed);
     }
 
     /** Tells the run store about a state just appended (under the record's lock, so in order). */

@@ -7,12 +7,12 @@ import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.internal.Durations;
 import dev.baton.internal.ExceptionText;
-import dev.baton.internal.orchestration.Decision;
-import dev.baton.internal.orchestration.Policy;
-import dev.baton.internal.orchestration.RunKind;
-import dev.baton.internal.orchestration.StateRecorder;
-import dev.baton.internal.orchestration.Transition;
 import dev.baton.internal.results.ResultRef;
+import dev.baton.orchestration.Decision;
+import dev.baton.orchestration.Policy;
+import dev.baton.orchestration.RunKind;
+import dev.baton.orchestration.StateRecorder;
+import dev.baton.orchestration.Transition;
 import org.slf4j.event.Level;
 
 import java.time.Duration;

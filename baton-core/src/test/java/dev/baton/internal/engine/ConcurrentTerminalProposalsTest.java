@@ -4,10 +4,10 @@ import dev.baton.Clock;
 import dev.baton.SequentialExecutor;
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.internal.orchestration.Decision;
-import dev.baton.internal.orchestration.Policy;
-import dev.baton.internal.orchestration.RunKind;
-import dev.baton.internal.orchestration.Transition;
+import dev.baton.orchestration.Decision;
+import dev.baton.orchestration.Policy;
+import dev.baton.orchestration.RunKind;
+import dev.baton.orchestration.Transition;
 import dev.baton.spi.InMemoryRunStore;
 import org.junit.jupiter.api.RepeatedTest;
 

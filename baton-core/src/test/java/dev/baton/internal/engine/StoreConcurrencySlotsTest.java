@@ -8,8 +8,8 @@ import dev.baton.FlowRun;
 import dev.baton.FlowRunHandle;
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.Task;
 import dev.baton.Task1;
+import dev.baton.Task;
 import dev.baton.TaskFuture;
 import dev.baton.TaskRun;
 import dev.baton.spi.ConcurrencySlots;
@@ -77,7 +77,7 @@ class StoreConcurrencySlotsTest {
         }
 
         @Override
-        public Acquisition acquire(dev.baton.internal.orchestration.Transition t) {
+        public Acquisition acquire(dev.baton.orchestration.Transition t) {
             asked.add(t.runId());
             askedTwice.countDown();
             if (t.context().flowRunId() != null) flowRuns.put(t.runId(), t.context().flowRunId());

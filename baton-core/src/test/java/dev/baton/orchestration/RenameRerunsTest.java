@@ -1,11 +1,11 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.State;
 import dev.baton.StateType;
 import org.junit.jupiter.api.Test;
 
-import static dev.baton.internal.orchestration.Transitions.state;
-import static dev.baton.internal.orchestration.Transitions.task;
+import static dev.baton.orchestration.Transitions.state;
+import static dev.baton.orchestration.Transitions.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A run that runs again is Retrying. */

@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.State;
 import dev.baton.StateType;
@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import static dev.baton.internal.orchestration.Transitions.RUN;
-import static dev.baton.internal.orchestration.Transitions.state;
-import static dev.baton.internal.orchestration.Transitions.tagged;
+import static dev.baton.orchestration.Transitions.RUN;
+import static dev.baton.orchestration.Transitions.state;
+import static dev.baton.orchestration.Transitions.tagged;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A run with limited tags runs holding a slot of each, given back when it leaves RUNNING. */

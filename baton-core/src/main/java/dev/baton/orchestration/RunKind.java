@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 /** Which kind of run a transition is for: each kind has its own policy. */
 public enum RunKind {

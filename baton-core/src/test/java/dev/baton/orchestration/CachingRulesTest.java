@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.PersistedResult;
 import dev.baton.State;
@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.baton.internal.orchestration.Transitions.state;
-import static dev.baton.internal.orchestration.Transitions.task;
+import static dev.baton.orchestration.Transitions.state;
+import static dev.baton.orchestration.Transitions.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Cache retrieval (a valid entry instead of running) and insertion (a completed run becomes the entry). */

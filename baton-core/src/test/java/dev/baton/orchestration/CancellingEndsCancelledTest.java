@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.RetryDelay;
 import dev.baton.State;
@@ -9,8 +9,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Set;
 
-import static dev.baton.internal.orchestration.Transitions.RUN;
-import static dev.baton.internal.orchestration.Transitions.state;
+import static dev.baton.orchestration.Transitions.RUN;
+import static dev.baton.orchestration.Transitions.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A flow run that is Cancelling can only become Cancelled (Prefect's EnforceCancellingToCancelledTransition). */

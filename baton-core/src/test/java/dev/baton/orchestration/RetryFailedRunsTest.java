@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.RetryDelay;
 import dev.baton.State;
@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
-import static dev.baton.internal.orchestration.Transitions.failed;
-import static dev.baton.internal.orchestration.Transitions.state;
-import static dev.baton.internal.orchestration.Transitions.task;
+import static dev.baton.orchestration.Transitions.failed;
+import static dev.baton.orchestration.Transitions.state;
+import static dev.baton.orchestration.Transitions.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A failed run with retries left is retried: AwaitingRetry, due after the delay. */

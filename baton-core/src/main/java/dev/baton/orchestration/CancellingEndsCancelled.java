@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.State;
 import dev.baton.StateType;
@@ -10,10 +10,10 @@ import dev.baton.StateType;
  * enforces the same check atomically when it appends a state ({@link #refuses}), so a proposal
  * racing a cancellation cannot land after Cancelling either.
  */
-public final class CancellingEndsCancelled implements OrchestrationRule {
+final class CancellingEndsCancelled implements OrchestrationRule {
 
     /** True if a run in state {@code current} may not move to {@code proposed}. */
-    public static boolean refuses(State current, State proposed) {
+    static boolean refuses(State current, State proposed) {
         return current != null && current.type() == StateType.CANCELLING && proposed.type() != StateType.CANCELLED;
     }
 

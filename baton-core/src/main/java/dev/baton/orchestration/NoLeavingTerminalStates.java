@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.State;
 
@@ -7,10 +7,10 @@ import dev.baton.State;
  * is rejected with the state the run is in. A record enforces the same check atomically when it
  * appends a state ({@link #refuses}), so of two concurrent terminal proposals exactly one wins.
  */
-public final class NoLeavingTerminalStates implements OrchestrationRule {
+final class NoLeavingTerminalStates implements OrchestrationRule {
 
     /** True if a run in state {@code current} may not move to any other state. */
-    public static boolean refuses(State current) {
+    static boolean refuses(State current) {
         return current != null && current.type().isFinal();
     }
 

@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.State;
 import dev.baton.StateType;
@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import static dev.baton.internal.orchestration.Transitions.state;
-import static dev.baton.internal.orchestration.Transitions.task;
+import static dev.baton.orchestration.Transitions.state;
+import static dev.baton.orchestration.Transitions.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A run in a terminal state stays there. */

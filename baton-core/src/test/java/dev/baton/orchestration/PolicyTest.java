@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.RetryDelay;
 import dev.baton.State;
@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static dev.baton.internal.orchestration.Transitions.RUN;
-import static dev.baton.internal.orchestration.Transitions.failed;
-import static dev.baton.internal.orchestration.Transitions.state;
+import static dev.baton.orchestration.Transitions.RUN;
+import static dev.baton.orchestration.Transitions.failed;
+import static dev.baton.orchestration.Transitions.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

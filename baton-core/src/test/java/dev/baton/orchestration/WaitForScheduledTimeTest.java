@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.State;
 import dev.baton.StateType;
@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static dev.baton.internal.orchestration.Transitions.scheduled;
-import static dev.baton.internal.orchestration.Transitions.state;
-import static dev.baton.internal.orchestration.Transitions.task;
+import static dev.baton.orchestration.Transitions.scheduled;
+import static dev.baton.orchestration.Transitions.state;
+import static dev.baton.orchestration.Transitions.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A scheduled run does not start before it is due. */

@@ -1,4 +1,4 @@
-package dev.baton.internal.orchestration;
+package dev.baton.orchestration;
 
 import dev.baton.Clock;
 import dev.baton.State;
@@ -65,6 +65,15 @@ public final class Policy {
                 new WaitForScheduledTime(clock),
                 new RetryFailedRuns(clock),
                 new RenameReruns()));
+    }
+
+    /**
+     * True if a run in state {@code current} may not move to {@code proposed} whatever a policy
+     * says: out of a terminal state, and from Cancelling to anything but Cancelled. A run's record
+     * checks this atomically as it appends a state, so of two racing proposals exactly one lands.
+     */
+    public static boolean refusedByEveryRecord(State current, State proposed) {
+        return NoLeavingTerminalStates.refuses(current) || CancellingEndsCancelled.refuses(current, proposed);
     }
 
     /** The rules, in order. */
