@@ -14,7 +14,6 @@ import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.Task2;
 import dev.baton.TaskFuture;
-import dev.baton.internal.engine.EngineServices;
 import dev.baton.spi.RunStore;
 
 import java.nio.file.Path;

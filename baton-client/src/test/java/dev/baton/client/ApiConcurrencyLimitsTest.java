@@ -11,7 +11,7 @@ import dev.baton.spi.ConcurrencyLimit;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.StateRecord;
 import dev.baton.spi.TaskRunDetail;
-import dev.baton.store.jdbc.LimitScenario;
+import dev.baton.store.jdbc.fixtures.LimitScenario;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

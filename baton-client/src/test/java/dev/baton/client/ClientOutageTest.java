@@ -7,7 +7,7 @@ import dev.baton.server.ServerOptions;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.StateRecord;
 import dev.baton.spi.TaskRunDetail;
-import dev.baton.store.jdbc.ChildJvm;
+import dev.baton.store.jdbc.fixtures.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

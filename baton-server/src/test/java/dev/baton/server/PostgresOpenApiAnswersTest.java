@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.store.jdbc.TestPostgres;
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 

@@ -1,6 +1,6 @@
 package dev.baton.faults;
 
-import dev.baton.store.jdbc.TestPostgres;
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * The schema, by Flyway migrations under {@code dev/baton/store/jdbc/migration} and the Java
+ * The schema, by Flyway migrations under {@code dev/baton/store/jdbc/sql-migrations} and the Java
  * ones in {@link #JAVA_MIGRATIONS}: versioned, applied on first use, the same on every supported database. Flyway's own table is
  * {@value #HISTORY_TABLE}, so the store can share a database or schema with other applications.
  *
@@ -24,7 +24,11 @@ import java.util.logging.Logger;
  * starting Flyway, which would add a quarter of a second to every flow process's start.
  */
 final class Migrations {
-    static final String LOCATION = "classpath:dev/baton/store/jdbc/migration";
+    /**
+     * Where the SQL migrations are: a directory whose name is not a Java package, so that on the
+     * module path the module system does not hide them from Flyway.
+     */
+    static final String LOCATION = "classpath:dev/baton/store/jdbc/sql-migrations";
     static final String HISTORY_TABLE = "baton_schema_history";
     /** The highest migration version there is (a test checks it against the scripts). */
     static final int LATEST_VERSION = 4;

@@ -1,5 +1,7 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.store.jdbc.fixtures.LimitScenario;
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.FlowRun;

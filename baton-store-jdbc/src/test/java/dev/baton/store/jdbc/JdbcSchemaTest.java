@@ -1,5 +1,6 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 import dev.baton.spi.FlowRunFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

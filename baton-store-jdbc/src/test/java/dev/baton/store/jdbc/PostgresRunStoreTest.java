@@ -1,5 +1,6 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.FlowRun;

@@ -1,5 +1,6 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.store.jdbc.fixtures.HostileRuns;
 import dev.baton.Baton;
 import dev.baton.BatonRuntime;
 import dev.baton.Clock;
