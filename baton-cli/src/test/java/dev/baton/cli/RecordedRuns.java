@@ -4,15 +4,15 @@ import dev.baton.Baton;
 import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.ConcurrentExecutor;
-import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.Flow1;
 import dev.baton.Flow2;
+import dev.baton.Flow;
 import dev.baton.FlowRun;
-import dev.baton.Task;
 import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.Task2;
+import dev.baton.Task;
 import dev.baton.TaskFuture;
 import dev.baton.spi.RunStore;
 

@@ -105,6 +105,12 @@ final class ActiveRuns {
         return run == null || run.flow ? null : run.flowRunId;
     }
 
+    /** True if the run is in memory and not finished: its state is the server's to keep. */
+    boolean isActive(UUID id) {
+        Run run = runs.get(id);
+        return run != null && !run.gone;
+    }
+
     /** True if a run with this id is in memory or among the recently finished ones. */
     boolean known(UUID id) {
         return runs.containsKey(id) || finished(id) != null;

@@ -117,11 +117,7 @@ final class RunRecorder {
     private boolean apply(RunEvent event) {
         return switch (event) {
             case RunEvent.FlowRunCreated e -> create(new ActiveRuns.Run(e.id(), e.id(), true, e.name(), e.tags(), null), e);
-            case RunEvent.TaskRunCreated e -> {
-                boolean created = create(new ActiveRuns.Run(e.id(), e.flowRunId(), false, e.name(), e.tags(), null), e);
-                if (created) bumpOrdinal(e.flowRunId(), e.ordinal());
-                yield created;
-            }
+            case RunEvent.TaskRunCreated e -> runs.holdingFlowRun(e.flowRunId(), () -> createTaskRun(e));
             case RunEvent.FlowRunState e -> runs.withRun(e.flowRunId(), true, run -> guarded(run, e.state(), e))
                     .orElse(false);
             case RunEvent.TaskRunState e -> runs.withRun(e.taskRunId(), false,
@@ -167,6 +163,28 @@ final class RunRecorder {
             sink.record(List.of(creation));
             return true;
         }
+    }
+
+    /**
+     * Adds a task run reported created, holding its flow run's lock (see {@link #apply(RunEvent)}).
+     * A flow run found crashed may still have its process's last task runs in flight (a batch
+     * the server reads only after the crash timeout): they are recorded, and crashed with it at
+     * once, as its task runs were; their later states are refused.
+     */
+    private boolean createTaskRun(RunEvent.TaskRunCreated e) {
+        if (!create(new ActiveRuns.Run(e.id(), e.flowRunId(), false, e.name(), e.tags(), null), e)) return false;
+        bumpOrdinal(e.flowRunId(), e.ordinal());
+        if (!runs.isActive(e.flowRunId())) {
+            String crashedParent = runs.withRun(e.flowRunId(), true, flow -> flow.state != null
+                    && flow.state.type() == StateType.CRASHED ? flow.name : null).orElse(null);
+            if (crashedParent != null) {
+                StateRecord crashed = new StateRecord(StateType.CRASHED, "Crashed", clock.instant(), "Flow run '"
+                        + crashedParent + "' had crashed when this task run was reported", null, null);
+                runs.withRun(e.id(), false, run -> guarded(run, crashed,
+                        new RunEvent.TaskRunState(e.flowRunId(), e.id(), crashed)));
+            }
+        }
+        return true;
     }
 
     /** Keeps the flow run's next free ordinal past a reported one (for task runs created through the API later). */

@@ -4,6 +4,7 @@ import dev.baton.StateType;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.RunEvent;
 import dev.baton.spi.StateRecord;
+import dev.baton.spi.TaskRunDetail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +84,23 @@ class CrashWatchTest {
                     new StateRecord(StateType.COMPLETED, "Completed", Instant.now(), null, null, null)))));
             assertThat(late.json().path("rejected").asInt()).as(late.body()).isEqualTo(1);
             assertThat(state(http, silent)).isEqualTo(StateType.CRASHED);
+
+            // a task run its process reported last, read by the server only now: kept, and crashed with its
+            // flow run, not left Running for ever (its later states are refused)
+            UUID lastTask = UUID.randomUUID();
+            Instant now = Instant.now();
+            Http.Answer inFlight = http.post("/api/events", Http.events(List.of(
+                    new RunEvent.TaskRunCreated(lastTask, silent, 7, "work-7", "work", null, Set.of(), List.of(), null,
+                            7),
+                    new RunEvent.TaskRunState(silent, lastTask, new StateRecord(StateType.RUNNING, "Running", now, null,
+                            null, null)))));
+            assertThat(inFlight.status()).as(inFlight.body()).isEqualTo(200);
+            Http.Answer task = http.get("/api/task_runs/" + lastTask);
+            assertThat(task.status()).as(task.body()).isEqualTo(200);
+            assertThat(task.as(TaskRunDetail.class).history()).extracting(StateRecord::type)
+                    .containsExactly(StateType.CRASHED);
+            assertThat(task.as(TaskRunDetail.class).history().get(0).message())
+                    .contains("had crashed when this task run was reported");
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.baton.faults;
 
 import dev.baton.server.ServerCommand;
-import dev.baton.store.jdbc.fixtures.ChildJvm;
 import dev.baton.store.jdbc.JdbcRunStore;
+import dev.baton.store.jdbc.fixtures.ChildJvm;
 import dev.baton.store.jdbc.fixtures.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;

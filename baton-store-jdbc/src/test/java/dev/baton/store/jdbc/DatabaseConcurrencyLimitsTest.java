@@ -1,7 +1,5 @@
 package dev.baton.store.jdbc;
 
-import dev.baton.store.jdbc.fixtures.LimitScenario;
-import dev.baton.store.jdbc.fixtures.TestPostgres;
 import dev.baton.BatonRuntime;
 import dev.baton.Clock;
 import dev.baton.FlowRun;
@@ -9,6 +7,8 @@ import dev.baton.State;
 import dev.baton.StateType;
 import dev.baton.TaskRun;
 import dev.baton.spi.ConcurrencyLimit;
+import dev.baton.store.jdbc.fixtures.LimitScenario;
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.baton.store.jdbc;
 
-import dev.baton.store.jdbc.fixtures.TestPostgres;
 import dev.baton.spi.FlowRunFilter;
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

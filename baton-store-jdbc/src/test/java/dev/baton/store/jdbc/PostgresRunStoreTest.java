@@ -1,12 +1,12 @@
 package dev.baton.store.jdbc;
 
-import dev.baton.store.jdbc.fixtures.TestPostgres;
-import dev.baton.Flow;
 import dev.baton.Flow0;
+import dev.baton.Flow;
 import dev.baton.FlowRun;
-import dev.baton.Task;
 import dev.baton.Task1;
+import dev.baton.Task;
 import dev.baton.TaskFuture;
+import dev.baton.store.jdbc.fixtures.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,16 +1,15 @@
 package dev.baton.store.jdbc;
 
-import dev.baton.store.jdbc.fixtures.HostileRuns;
 import dev.baton.Baton;
 import dev.baton.BatonRuntime;
 import dev.baton.Clock;
-import dev.baton.Flow;
 import dev.baton.Flow0;
+import dev.baton.Flow;
 import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.StateType;
-import dev.baton.Task;
 import dev.baton.Task1;
+import dev.baton.Task;
 import dev.baton.TaskRun;
 import dev.baton.spi.ConcurrencyLimit;
 import dev.baton.spi.ConcurrencySlots.Acquisition;
@@ -24,6 +23,7 @@ import dev.baton.spi.Page;
 import dev.baton.spi.RunEvent;
 import dev.baton.spi.StateRecord;
 import dev.baton.spi.TaskRunDetail;
+import dev.baton.store.jdbc.fixtures.HostileRuns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
