@@ -117,7 +117,7 @@ final class RunRecorder {
     private boolean apply(RunEvent event) {
         return switch (event) {
             case RunEvent.FlowRunCreated e -> create(new ActiveRuns.Run(e.id(), e.id(), true, e.name(), e.tags(), null), e);
-            case RunEvent.TaskRunCreated e -> runs.holdingFlowRun(e.flowRunId(), () -> createTaskRun(e));
+            case RunEvent.TaskRunCreated e -> createTaskRun(e);
             case RunEvent.FlowRunState e -> runs.withRun(e.flowRunId(), true, run -> guarded(run, e.state(), e))
                     .orElse(false);
             case RunEvent.TaskRunState e -> runs.withRun(e.taskRunId(), false,
@@ -166,10 +166,11 @@ final class RunRecorder {
     }
 
     /**
-     * Adds a task run reported created, holding its flow run's lock (see {@link #apply(RunEvent)}).
-     * A flow run found crashed may still have its process's last task runs in flight (a batch
-     * the server reads only after the crash timeout): they are recorded, and crashed with it at
-     * once, as its task runs were; their later states are refused.
+     * Adds a task run reported created. A flow run found crashed may still have its process's last
+     * task runs in flight (a batch the server reads only after the crash timeout): they are
+     * recorded, and crashed with it at once, as its task runs were; their later states are refused.
+     * The flow run is looked at after the task run is added: a crash found meanwhile either sees
+     * the task run (its creation is written before the crash is marked) or is seen here.
      */
     private boolean createTaskRun(RunEvent.TaskRunCreated e) {
         if (!create(new ActiveRuns.Run(e.id(), e.flowRunId(), false, e.name(), e.tags(), null), e)) return false;
