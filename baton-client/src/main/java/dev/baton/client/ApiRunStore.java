@@ -7,6 +7,8 @@ import dev.baton.spi.ConcurrencySlots;
 import dev.baton.spi.InMemoryRunStore;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEventKind;
+import dev.baton.spi.RunEventQueue;
 import dev.baton.spi.RunStore;
 import dev.baton.spi.SharedTagSlots;
 import org.slf4j.Logger;
@@ -26,15 +28,16 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * Client mode: records the runs of this process on a Baton API server ({@code BATON_API_URL})
- * instead of a database. The engine's calls only append to an {@link Outbox}; one sender thread
- * turns what is there into {@link RunEvent}s and posts them in batches, in order. If the server
- * cannot be reached the flow goes on at full speed: events wait in the outbox (bounded; the
- * engine waits when it is full rather than lose any) and are delivered, in order, once the
- * server answers again.
+ * instead of a database. The engine's calls only append to a {@link RunEventQueue}, the outbox;
+ * one sender thread turns what is there into {@link RunEvent}s ({@link QueueReader}) and posts them
+ * in batches, in order. If the server cannot be reached the flow goes on at full speed: events wait
+ * in the outbox (bounded; the engine waits when it is full rather than lose any) and are
+ * delivered, in order, once the server answers again.
  *
  * <p>When a flow run finishes, the store waits until everything about it has been delivered,
  * while the server answers and up to the delivery timeout; when the server does not answer it
@@ -60,9 +63,9 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
 
     private final ApiSettings settings;
     private final Options options;
-    private final Outbox outbox;
+    private final RunEventQueue outbox;
     private final EventSender sender;
-    private final OutboxEvents events;
+    private final QueueReader reader;
     private final Spool spool; // null: nowhere to keep what is left at close
     private final InMemoryRunStore local = new InMemoryRunStore(1_000);
     private final Thread senderThread;
@@ -70,15 +73,17 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     private final CountDownLatch senderStopped = new CountDownLatch(1);
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final AtomicBoolean warnedClosed = new AtomicBoolean();
+    /** Whether the outbox was said to be full, since it last had nothing pending. */
+    private final AtomicBoolean warnedFull = new AtomicBoolean();
     private volatile boolean closing;        // delivering what is left, then stopping
     private volatile long closeDeadline;     // closing: when the sender stops trying (System.nanoTime)
     private volatile boolean closed;         // what was left is spooled: nothing more is taken
-    private boolean spooling;                // guarded by events: close took over from the sender
+    private boolean spooling;                // guarded by reader: close took over from the sender
     // this process's batches being delivered, not yet handled (a refused one replaced by its halves)
     private volatile Deque<EventSender.Batch> inFlight;
     /**
      * The sender's groups of batches delivered and not yet known committed: the sequence of each
-     * group's last batch and how many outbox entries it holds (the sender's thread only).
+     * group's last batch and the outbox sequence number of its last event (the sender's thread only).
      */
     private final ArrayDeque<long[]> unconfirmedGroups = new ArrayDeque<>();
     private volatile SharedTagSlots slots;   // made on first use
@@ -87,7 +92,8 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     /**
      * Tunables.
      *
-     * @param capacity          events the outbox holds before the engine waits for room
+     * @param capacity          events the outbox holds, not yet taken by the sender, before the engine
+     *                          waits for room (the sender works through what it took meanwhile)
      * @param deliveryTimeout   how long a finished flow run waits for its events to be delivered
      *                          (while the server answers), and close for everything left
      * @param heartbeatInterval how often running flow runs are said to be alive
@@ -110,12 +116,15 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     }
 
     private ApiRunStore(ApiSettings settings, Options options) {
+        if (options.capacity() < 1) {
+            throw new IllegalArgumentException("the outbox capacity must be >= 1, got " + options.capacity());
+        }
         this.settings = settings;
         this.options = options;
-        this.outbox = new Outbox(options.capacity());
+        this.outbox = new RunEventQueue(options.capacity());
         this.spool = options.spool() == null ? null : new Spool(options.spool());
         this.sender = new EventSender(settings, spool, options.maxBackoff(), outbox::wake);
-        this.events = new OutboxEvents(processName());
+        this.reader = new QueueReader(outbox, processName());
         this.cancellations = new CancellationWatch(settings, options.heartbeatInterval());
         this.senderThread = Thread.ofPlatform().name("baton-api-sender").daemon().unstarted(this::sendLoop);
         this.shutdownHook = Thread.ofPlatform().name("baton-api-shutdown").unstarted(this::close);
@@ -138,22 +147,22 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     public void flowRunStarted(FlowRun<?> run) {
         local.flowRunStarted(run);
         cancellations.started(run.id());
-        append(Outbox.FLOW_RUN_STARTED, run, null);
+        append(RunEventKind.FLOW_RUN_CREATED, run, null);
     }
 
     @Override
     public void taskRunCreated(TaskRun run) {
-        append(Outbox.TASK_RUN_CREATED, run, null);
+        append(RunEventKind.TASK_RUN_CREATED, run, null);
     }
 
     @Override
     public void taskRunState(TaskRun run, State state) {
-        append(Outbox.TASK_RUN_STATE, run, state);
+        append(RunEventKind.TASK_RUN_STATE, run, state);
     }
 
     @Override
     public void flowRunState(FlowRun<?> run, State state) {
-        append(Outbox.FLOW_RUN_STATE, run, state);
+        append(RunEventKind.FLOW_RUN_STATE, run, state);
     }
 
     @Override
@@ -163,24 +172,29 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
 
     @Override
     public void log(LogLine line) {
-        append(Outbox.LOG, line, null);
+        append(RunEventKind.LOG, line, null);
     }
 
     private void append(byte kind, Object run, State state) {
-        if (closed) {
-            // the process is exiting and what was left is spooled already; said once
-            if (warnedClosed.compareAndSet(false, true)) {
-                LOG.warn("Baton API store is closed: {} of {} (and what follows) is NOT reported to {}", state == null
-                        ? "the creation" : "state " + state, run, settings.url());
+        if (!closed) {
+            if (outbox.offer(kind, run, state)) return;
+            // full (or closed meanwhile): said once until it has emptied
+            if (!outbox.isClosed() && warnedFull.compareAndSet(false, true)) {
+                LOG.warn("{} run events wait for the Baton API server: the flow waits for room", outbox.pending());
             }
-            return;
+            try {
+                if (outbox.put(kind, run, state)) return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.error("Interrupted while waiting for room in the outbox: {} of {} was NOT reported", state == null
+                        ? "the creation" : "state " + state, run);
+                return;
+            }
         }
-        try {
-            outbox.put(kind, run, state);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.error("Interrupted while waiting for room in the outbox: {} of {} was NOT reported", state == null
-                    ? "the creation" : "state " + state, run);
+        // the process is exiting and what was left is spooled already; said once
+        if (warnedClosed.compareAndSet(false, true)) {
+            LOG.warn("Baton API store is closed: {} of {} (and what follows) is NOT reported to {}", state == null
+                    ? "the creation" : "state " + state, run, settings.url());
         }
     }
 
@@ -192,10 +206,10 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     @Override
     public void flowRunFinished(FlowRun<?> run) {
         cancellations.finished(run.id());
-        append(Outbox.FLOW_RUN_FINISHED, run, null);
+        append(RunEventKind.FLOW_RUN_FINISHED, run, null);
         boolean delivered;
         try {
-            delivered = outbox.awaitHandled(outbox.appended(), options.deliveryTimeout(),
+            delivered = outbox.awaitHandled(outbox.enqueued(), options.deliveryTimeout(),
                     () -> closing || sender.failing());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -211,7 +225,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     /** Waits until everything reported so far is delivered (or given up on, and logged); false if time ran out. */
     public boolean flush(Duration timeout) {
         try {
-            return outbox.awaitHandled(outbox.appended(), timeout, () -> false);
+            return outbox.awaitHandled(outbox.enqueued(), timeout, () -> false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -326,19 +340,16 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     /** Writes what was not delivered to the spool, in order, with the batch ids it had. */
     private void spoolWhatIsLeft() {
         List<EventSender.Batch> batches = new ArrayList<>();
-        synchronized (events) {
+        synchronized (reader) {
             spooling = true;
             closed = true;
             // applied by the server and not known committed: a restarted server may not have them
             batches.addAll(sender.takeUnconfirmed());
             Deque<EventSender.Batch> current = inFlight;
             if (current != null) for (EventSender.Batch b : current) batches.add(sender.named(b));
-            List<Outbox.Entry> left = new ArrayList<>();
-            outbox.drain(left);
+            List<RunEvent> left = reader.rest(); // the outbox closes: nothing more is taken
             for (int i = 0; i < left.size(); i += MAX_BATCH) {
-                List<RunEvent> chunk = new ArrayList<>(Math.min(MAX_BATCH, left.size() - i));
-                for (Outbox.Entry e : left.subList(i, Math.min(left.size(), i + MAX_BATCH))) chunk.add(events.event(e));
-                batches.add(sender.batch(chunk));
+                batches.add(sender.batch(new ArrayList<>(left.subList(i, Math.min(left.size(), i + MAX_BATCH)))));
             }
         }
         // a heartbeat delivered late would make a dead process's runs look alive for a while
@@ -376,20 +387,19 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     // ----- the sender thread -----
 
     private void sendLoop() {
-        List<Outbox.Entry> taken = new ArrayList<>(MAX_BATCH);
         long nextHeartbeat = System.nanoTime() + options.heartbeatInterval().toNanos();
+        BooleanSupplier closingNow = () -> closing;
         try {
             deliverSpooled();
             while (true) {
-                taken.clear();
                 long wait;
-                synchronized (events) {
-                    wait = closing ? 0 : events.anyRunning() ? Math.max(1, nextHeartbeat - System.nanoTime())
+                synchronized (reader) {
+                    wait = closing ? 0 : reader.anyRunning() ? Math.max(1, nextHeartbeat - System.nanoTime())
                             : Long.MAX_VALUE;
                 }
                 if (!unconfirmedGroups.isEmpty()) wait = Math.min(wait, SYNC_WHEN_IDLE_NANOS);
-                outbox.take(taken, MAX_BATCH, wait, () -> closing);
-                if (taken.isEmpty() && !unconfirmedGroups.isEmpty()) {
+                boolean ready = reader.await(wait, closingNow);
+                if (!ready && !unconfirmedGroups.isEmpty()) {
                     // nothing more to send for now: ask the server to say when what it applied is committed
                     Deque<EventSender.Batch> sync = new ConcurrentLinkedDeque<>(List.of(EventSender.sync()));
                     inFlight = sync;
@@ -399,13 +409,13 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                     if (closing && !unconfirmedGroups.isEmpty()) return; // close spools what is not confirmed
                     continue;
                 }
-                if (taken.isEmpty() && closing) return; // everything delivered and committed
-                List<RunEvent> batch = new ArrayList<>(taken.size() + 1);
-                synchronized (events) {
+                if (!ready && closing) return; // everything delivered and committed
+                List<RunEvent> batch;
+                synchronized (reader) {
                     if (spooling) return; // close took over: it spools what is left
-                    for (Outbox.Entry e : taken) batch.add(events.event(e));
-                    if (!closing && events.anyRunning() && System.nanoTime() >= nextHeartbeat) {
-                        batch.add(events.heartbeat());
+                    batch = reader.read(MAX_BATCH);
+                    if (!closing && reader.anyRunning() && System.nanoTime() >= nextHeartbeat) {
+                        batch.add(reader.heartbeat());
                         nextHeartbeat = System.nanoTime() + options.heartbeatInterval().toNanos();
                     }
                     if (!batch.isEmpty()) inFlight = new ConcurrentLinkedDeque<>(sender.batches(batch));
@@ -417,7 +427,7 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
                 }
                 inFlight = null;
                 // handled once the server says it is committed (the server answered once it applied it)
-                unconfirmedGroups.addLast(new long[] {sender.lastSequence(), taken.size()});
+                unconfirmedGroups.addLast(new long[] {sender.lastSequence(), reader.lastRead()});
                 confirm();
             }
         } catch (InterruptedException stop) {
@@ -430,13 +440,16 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         }
     }
 
-    /** Counts as handled the outbox entries of every group of batches the server says are committed. */
+    /** Counts as handled the outbox's events in every group of batches the server says are committed. */
     private void confirm() {
         long through = sender.durableThrough();
+        boolean any = false;
         for (long[] g; (g = unconfirmedGroups.peekFirst()) != null && g[0] <= through; ) {
             unconfirmedGroups.pollFirst();
-            outbox.handled((int) g[1]);
+            outbox.handled(g[1]);
+            any = true;
         }
+        if (any && warnedFull.get() && outbox.pending() == 0) warnedFull.set(false); // said again when next full
     }
 
     /**

@@ -17,9 +17,9 @@ import java.util.UUID;
  * server has said it reads it ({@link #MEDIA_TYPE}), instead of JSON, which cost about half the
  * CPU of client mode (the server reading it, the client writing it).
  *
- * <p>A body is {@code B E V 1}, then the events one after another: a kind byte (1 flow run
- * created, 2 task run created, 3 flow-run state, 4 task-run state, 5 log line, 6 heartbeat, 7
- * flow run finished) and the event's fields in the order of its record's components. Numbers are
+ * <p>A body is {@code B E V 1}, then the events one after another: a kind byte ({@link RunEventKind}:
+ * 1 flow run created, 2 task run created, 3 flow-run state, 4 task-run state, 5 log line, 6 heartbeat,
+ * 7 flow run finished) and the event's fields in the order of its record's components. Numbers are
  * LEB128 varints (signed ones zigzag-encoded); a UUID is a presence byte and 16 bytes; an instant
  * a presence byte, its epoch second (signed) and nanosecond; a list or set its size plus one
  * (0: null) and its elements; a string a tag: 0 null, 1 new and remembered, 2 new, then its UTF-8
@@ -31,8 +31,6 @@ public final class RunEventCodec {
     /** The content type of a body in this form. */
     public static final String MEDIA_TYPE = "application/vnd.baton.events";
     private static final byte[] MAGIC = {'B', 'E', 'V', 1};
-    private static final int FLOW_RUN_CREATED = 1, TASK_RUN_CREATED = 2, FLOW_RUN_STATE = 3, TASK_RUN_STATE = 4,
-            LOG = 5, HEARTBEAT = 6, FLOW_RUN_FINISHED = 7;
     /** Strings up to this many characters are remembered, up to {@link #MAX_REMEMBERED} per body. */
     private static final int REMEMBER_CHARS = 200;
     private static final int MAX_REMEMBERED = 4096;
@@ -107,7 +105,7 @@ public final class RunEventCodec {
         public Writer add(RunEvent event) {
             switch (event) {
                 case RunEvent.FlowRunCreated e -> {
-                    b(FLOW_RUN_CREATED);
+                    b(RunEventKind.FLOW_RUN_CREATED);
                     uuid(e.id());
                     string(e.name());
                     string(e.flowName());
@@ -119,7 +117,7 @@ public final class RunEventCodec {
                     string(e.process());
                 }
                 case RunEvent.TaskRunCreated e -> {
-                    b(TASK_RUN_CREATED);
+                    b(RunEventKind.TASK_RUN_CREATED);
                     uuid(e.id());
                     uuid(e.flowRunId());
                     signed(e.ordinal());
@@ -137,18 +135,18 @@ public final class RunEventCodec {
                     }
                 }
                 case RunEvent.FlowRunState e -> {
-                    b(FLOW_RUN_STATE);
+                    b(RunEventKind.FLOW_RUN_STATE);
                     uuid(e.flowRunId());
                     state(e.state());
                 }
                 case RunEvent.TaskRunState e -> {
-                    b(TASK_RUN_STATE);
+                    b(RunEventKind.TASK_RUN_STATE);
                     uuid(e.flowRunId());
                     uuid(e.taskRunId());
                     state(e.state());
                 }
                 case RunEvent.Log e -> {
-                    b(LOG);
+                    b(RunEventKind.LOG);
                     LogLine l = e.line();
                     if (l == null) {
                         b(0);
@@ -163,12 +161,12 @@ public final class RunEventCodec {
                     }
                 }
                 case RunEvent.Heartbeat e -> {
-                    b(HEARTBEAT);
+                    b(RunEventKind.HEARTBEAT);
                     uuids(e.flowRunIds());
                     instant(e.at());
                 }
                 case RunEvent.FlowRunFinished e -> {
-                    b(FLOW_RUN_FINISHED);
+                    b(RunEventKind.FLOW_RUN_FINISHED);
                     uuid(e.id());
                 }
             }
@@ -324,16 +322,16 @@ public final class RunEventCodec {
         private RunEvent event() {
             int kind = b();
             return switch (kind) {
-                case FLOW_RUN_CREATED -> new RunEvent.FlowRunCreated(uuid(), string(), string(), string(), uuid(), uuid(),
-                        strings(), instant(), string());
-                case TASK_RUN_CREATED -> new RunEvent.TaskRunCreated(uuid(), uuid(), int32(), string(), string(),
-                        string(), strings(), uuids(), uuid(), b() == 0 ? null : int32());
-                case FLOW_RUN_STATE -> new RunEvent.FlowRunState(uuid(), state());
-                case TASK_RUN_STATE -> new RunEvent.TaskRunState(uuid(), uuid(), state());
-                case LOG -> new RunEvent.Log(b() == 0 ? null
+                case RunEventKind.FLOW_RUN_CREATED -> new RunEvent.FlowRunCreated(uuid(), string(), string(), string(),
+                        uuid(), uuid(), strings(), instant(), string());
+                case RunEventKind.TASK_RUN_CREATED -> new RunEvent.TaskRunCreated(uuid(), uuid(), int32(), string(),
+                        string(), string(), strings(), uuids(), uuid(), b() == 0 ? null : int32());
+                case RunEventKind.FLOW_RUN_STATE -> new RunEvent.FlowRunState(uuid(), state());
+                case RunEventKind.TASK_RUN_STATE -> new RunEvent.TaskRunState(uuid(), uuid(), state());
+                case RunEventKind.LOG -> new RunEvent.Log(b() == 0 ? null
                         : new LogLine(uuid(), uuid(), instant(), string(), string(), string()));
-                case HEARTBEAT -> new RunEvent.Heartbeat(uuids(), instant());
-                case FLOW_RUN_FINISHED -> new RunEvent.FlowRunFinished(uuid());
+                case RunEventKind.HEARTBEAT -> new RunEvent.Heartbeat(uuids(), instant());
+                case RunEventKind.FLOW_RUN_FINISHED -> new RunEvent.FlowRunFinished(uuid());
                 default -> throw new IllegalArgumentException("unknown kind " + kind + " (known: 1 to 7)");
             };
         }

@@ -12,6 +12,9 @@
  *       the API server and a UI read them;</li>
  *   <li>{@link dev.baton.spi.RunEvent} and {@link dev.baton.spi.LogLine}: what happened to runs, as a
  *       process in client mode reports it;</li>
+ *   <li>{@link dev.baton.spi.RunEventQueue}: the bounded queue between the engine's threads and a
+ *       store's writer or sender, and {@link dev.baton.spi.RunEventKind}, the one numbering of run
+ *       events' kinds (in that queue and in the binary form);</li>
  *   <li>{@link dev.baton.spi.ConcurrencySlots}: tag concurrency slots shared by every process using
  *       one database or server, kept with {@link dev.baton.spi.SharedTagSlots};</li>
  *   <li>what every store and server does alike: {@link dev.baton.spi.RecordedText} (how text is

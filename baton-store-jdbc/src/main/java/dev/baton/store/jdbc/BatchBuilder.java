@@ -7,6 +7,8 @@ import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEventKind;
+import dev.baton.spi.RunEventQueue;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,27 +32,28 @@ final class BatchBuilder {
     /** Reported events (client mode, through the API server). */
     private final EventRows events = new EventRows(this);
 
-    Batch build(EventQueue.Buffer buffer) {
+    Batch build(RunEventQueue.Buffer buffer) {
         Batch batch = new Batch();
-        batch.events = buffer.size;
+        int size = buffer.size();
+        batch.events = size;
         IdentityHashMap<Object, Batch.RunRow> rows = new IdentityHashMap<>();
-        for (int i = 0; i < buffer.size; i++) {
-            Object run = buffer.runs[i];
-            switch (buffer.kinds[i]) {
-                case EventQueue.FLOW_RUN_STARTED -> flowRunStarted(batch, rows, (FlowRun<?>) run);
-                case EventQueue.TASK_RUN_CREATED -> taskRunCreated(batch, rows, (TaskRun) run);
-                case EventQueue.FLOW_RUN_STATE -> flowRunState(batch, rows, (FlowRun<?>) run, buffer.states[i]);
-                case EventQueue.TASK_RUN_STATE -> taskRunState(batch, rows, (TaskRun) run, buffer.states[i]);
-                case EventQueue.LOG -> log(batch, (LogLine) run);
-                case EventQueue.RUN_EVENT -> events.add(batch, (RunEvent) run);
-                case EventQueue.HEARTBEAT -> {
+        for (int i = 0; i < size; i++) {
+            Object run = buffer.subject(i);
+            switch (buffer.kind(i)) {
+                case RunEventKind.FLOW_RUN_CREATED -> flowRunStarted(batch, rows, (FlowRun<?>) run);
+                case RunEventKind.TASK_RUN_CREATED -> taskRunCreated(batch, rows, (TaskRun) run);
+                case RunEventKind.FLOW_RUN_STATE -> flowRunState(batch, rows, (FlowRun<?>) run, buffer.state(i));
+                case RunEventKind.TASK_RUN_STATE -> taskRunState(batch, rows, (TaskRun) run, buffer.state(i));
+                case RunEventKind.LOG -> log(batch, (LogLine) run);
+                case RunEventKind.REPORTED -> events.add(batch, (RunEvent) run);
+                case RunEventKind.HEARTBEAT -> {
                     Batch.Heartbeat h = (Batch.Heartbeat) run;
                     for (UUID id : h.flowRunIds()) {
                         Batch.Group g = batch.group(id);
                         g.heartbeatNs = Math.max(g.heartbeatNs, h.atNs());
                     }
                 }
-                default -> throw new IllegalStateException("unknown event kind " + buffer.kinds[i]);
+                default -> throw new IllegalStateException("unknown event kind " + buffer.kind(i));
             }
         }
         events.batchDone();

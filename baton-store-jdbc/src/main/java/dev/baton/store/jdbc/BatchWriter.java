@@ -1,5 +1,6 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.spi.RunEventQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +27,14 @@ final class BatchWriter implements Runnable {
     private static final int MAX_GROUPS_LOGGED = 20;
 
     private final Database db;
-    private final EventQueue queue;
+    private final RunEventQueue queue;
     private final long retryNanos;
     private final BatchBuilder builder = new BatchBuilder();
     private final AtomicLong lostEvents = new AtomicLong();
     private BatchSql sql;
     private Thread thread;
 
-    BatchWriter(Database db, EventQueue queue, Duration retryFor, BatchSql connected) {
+    BatchWriter(Database db, RunEventQueue queue, Duration retryFor, BatchSql connected) {
         this.db = db;
         this.queue = queue;
         this.retryNanos = retryFor.toNanos();
@@ -60,15 +61,14 @@ final class BatchWriter implements Runnable {
 
     @Override
     public void run() {
-        EventQueue.Buffer done = null;
+        RunEventQueue.Buffer done = null;
         try {
             while (true) {
-                EventQueue.Buffer buffer = queue.take(done);
+                RunEventQueue.Buffer buffer = queue.take(done);
                 if (buffer == null) return; // closed and drained
                 handle(buffer);
-                queue.handled(buffer.last);
-                buffer.clear();
-                done = buffer;
+                queue.handled(buffer.lastSequence());
+                done = buffer; // cleared by the next take
             }
         } catch (InterruptedException e) {
             LOG.error("Run store: the writer was interrupted; {}", abandon());
@@ -81,30 +81,20 @@ final class BatchWriter implements Runnable {
 
     /** Closes the queue after the writer broke, and says what it held (now lost). */
     private String abandon() {
-        queue.close();
-        long lost = 0, last = 0;
-        try {
-            EventQueue.Buffer b;
-            while ((b = queue.take(null)) != null) { // closed: never waits
-                lost += b.size;
-                last = b.last;
-                b.clear();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (last > 0) queue.handled(last);
+        RunEventQueue.Buffer rest = queue.drain();
+        long lost = rest == null ? 0 : rest.size();
+        if (rest != null) queue.handled(rest.lastSequence());
         lostEvents.addAndGet(lost);
         return lost + " queued run events were NOT recorded, and later ones will not be";
     }
 
-    private void handle(EventQueue.Buffer buffer) {
+    private void handle(RunEventQueue.Buffer buffer) {
         Batch batch;
         try {
             batch = builder.build(buffer);
         } catch (RuntimeException e) {
-            lostEvents.addAndGet(buffer.size);
-            LOG.error("Run store: {} run events could NOT be recorded: reading the runs failed", buffer.size, e);
+            lostEvents.addAndGet(buffer.size());
+            LOG.error("Run store: {} run events could NOT be recorded: reading the runs failed", buffer.size(), e);
             return;
         }
         write(batch);

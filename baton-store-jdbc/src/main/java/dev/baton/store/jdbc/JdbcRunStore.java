@@ -8,6 +8,8 @@ import dev.baton.spi.ConcurrencySlots;
 import dev.baton.spi.ConfiguredDuration;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
+import dev.baton.spi.RunEventKind;
+import dev.baton.spi.RunEventQueue;
 import dev.baton.spi.RunStore;
 import dev.baton.spi.SharedTagSlots;
 
@@ -28,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -110,8 +113,10 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
     private final Database db;
-    private final EventQueue queue;
+    private final RunEventQueue queue;
     private final BatchWriter writer;
+    /** Whether the writer has stopped: nothing more will be handled. */
+    private final BooleanSupplier writerGone;
     private final RunReader reader;
     private final Duration retryPeriod;
     private final boolean recordLogs;
@@ -135,8 +140,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         this.retryPeriod = b.retryPeriod;
         this.recordLogs = b.recordLogs;
         this.commitFinalStates = b.durability == Durability.COMMIT;
-        this.queue = new EventQueue(b.queueCapacity);
+        this.queue = new RunEventQueue(b.queueCapacity);
         this.writer = new BatchWriter(db, queue, b.retryPeriod, connected);
+        this.writerGone = () -> !writer.isAlive();
         this.reader = new RunReader(db);
         writer.start("baton-run-store-writer");
         this.heartbeatInterval = b.heartbeatInterval;
@@ -178,30 +184,30 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     @Override
     public void flowRunStarted(FlowRun<?> run) {
-        enqueue(EventQueue.FLOW_RUN_STARTED, run, null);
+        enqueue(RunEventKind.FLOW_RUN_CREATED, run, null);
         running.add(run.id());
     }
 
     @Override
     public void taskRunCreated(TaskRun run) {
-        enqueue(EventQueue.TASK_RUN_CREATED, run, null);
+        enqueue(RunEventKind.TASK_RUN_CREATED, run, null);
     }
 
     @Override
     public void taskRunState(TaskRun run, State state) {
-        enqueue(EventQueue.TASK_RUN_STATE, run, state);
+        enqueue(RunEventKind.TASK_RUN_STATE, run, state);
         if (commitFinalStates && state.isFinal()) committed(run.name(), state);
     }
 
     @Override
     public void flowRunState(FlowRun<?> run, State state) {
-        enqueue(EventQueue.FLOW_RUN_STATE, run, state);
+        enqueue(RunEventKind.FLOW_RUN_STATE, run, state);
         if (commitFinalStates && state.isFinal()) committed(run.name(), state);
     }
 
     /** Waits until everything queued so far is written ({@link Durability#COMMIT}); says so loudly if it is not. */
     private void committed(String runName, State state) {
-        if (!queue.awaitHandled(queue.enqueued(), retryPeriod.plusSeconds(30).toNanos(), writer::isAlive)) {
+        if (!queue.awaitHandledUninterruptibly(queue.enqueued(), retryPeriod.plusSeconds(30), writerGone)) {
             BatchWriter.LOG.error("Run store: the {} state of '{}' is not confirmed written to {} ({}={}): the writer"
                     + " did not finish in time", state.type(), runName, db.describe(), DURABILITY_ENVIRONMENT, "commit");
         }
@@ -215,7 +221,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     @Override
     public void log(LogLine line) {
-        enqueue(EventQueue.LOG, line, null);
+        enqueue(RunEventKind.LOG, line, null);
     }
 
     /**
@@ -229,11 +235,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     public void record(List<RunEvent> events) {
         Objects.requireNonNull(events, "events");
         for (int i = 0; i < events.size(); i++) EventRows.check(events.get(i), i);
-        for (RunEvent e : events) enqueue(EventQueue.RUN_EVENT, e, null);
+        for (RunEvent e : events) enqueue(RunEventKind.REPORTED, e, null);
     }
 
     private void enqueue(byte kind, Object run, State state) {
-        if (!queue.put(kind, run, state)) dropped(run, state);
+        if (!queue.putUninterruptibly(kind, run, state)) dropped(run, state);
     }
 
     private void dropped(Object run, State state) {
@@ -259,7 +265,10 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             if (closed.get()) return;
             if (running.isEmpty()) continue;
             UUID[] ids = running.toArray(new UUID[0]);
-            if (ids.length > 0) queue.put(EventQueue.HEARTBEAT, new Batch.Heartbeat(ids, Clock.system().epochNanos()), null);
+            if (ids.length > 0) {
+                queue.putUninterruptibly(RunEventKind.HEARTBEAT, new Batch.Heartbeat(ids, Clock.system().epochNanos()),
+                        null);
+            }
             Consumer<UUID> listener = cancellationListener;
             if (listener != null && ids.length > 0) tellCancellations(listener);
         }
@@ -316,7 +325,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
      * writer gone.
      */
     public boolean flush(Duration timeout) {
-        return queue.awaitHandled(queue.enqueued(), timeout.toNanos(), writer::isAlive);
+        return queue.awaitHandledUninterruptibly(queue.enqueued(), timeout, writerGone);
     }
 
     // ----- reading -----
@@ -381,7 +390,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     /** Up to which number ({@link #queuedEvents()}) the writer has written, or given up on, every event. */
     public long handledEvents() {
-        return queue.handledSoFar();
+        return queue.handledThrough();
     }
 
     /** Run events given up on since the store opened (each one logged at ERROR when it happened). */

@@ -4,6 +4,8 @@ import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.spi.InMemoryRunStore;
+import dev.baton.spi.RunEventKind;
+import dev.baton.spi.RunEventQueue;
 import dev.baton.spi.RunStore;
 
 import java.util.ArrayList;
@@ -21,22 +23,22 @@ final class RecordingStore implements RunStore {
     @Override
     public synchronized void flowRunStarted(FlowRun<?> run) {
         runs.flowRunStarted(run);
-        calls.add(new Call(EventQueue.FLOW_RUN_STARTED, run, null));
+        calls.add(new Call(RunEventKind.FLOW_RUN_CREATED, run, null));
     }
 
     @Override
     public synchronized void taskRunCreated(TaskRun run) {
-        calls.add(new Call(EventQueue.TASK_RUN_CREATED, run, null));
+        calls.add(new Call(RunEventKind.TASK_RUN_CREATED, run, null));
     }
 
     @Override
     public synchronized void taskRunState(TaskRun run, State state) {
-        calls.add(new Call(EventQueue.TASK_RUN_STATE, run, state));
+        calls.add(new Call(RunEventKind.TASK_RUN_STATE, run, state));
     }
 
     @Override
     public synchronized void flowRunState(FlowRun<?> run, State state) {
-        calls.add(new Call(EventQueue.FLOW_RUN_STATE, run, state));
+        calls.add(new Call(RunEventKind.FLOW_RUN_STATE, run, state));
     }
 
     @Override
@@ -60,17 +62,17 @@ final class RecordingStore implements RunStore {
     void replayInto(RunStore store) {
         for (Call c : calls()) {
             switch (c.kind()) {
-                case EventQueue.FLOW_RUN_STARTED -> store.flowRunStarted((FlowRun<?>) c.run());
-                case EventQueue.TASK_RUN_CREATED -> store.taskRunCreated((TaskRun) c.run());
-                case EventQueue.TASK_RUN_STATE -> store.taskRunState((TaskRun) c.run(), c.state());
-                case EventQueue.FLOW_RUN_STATE -> store.flowRunState((FlowRun<?>) c.run(), c.state());
+                case RunEventKind.FLOW_RUN_CREATED -> store.flowRunStarted((FlowRun<?>) c.run());
+                case RunEventKind.TASK_RUN_CREATED -> store.taskRunCreated((TaskRun) c.run());
+                case RunEventKind.TASK_RUN_STATE -> store.taskRunState((TaskRun) c.run(), c.state());
+                case RunEventKind.FLOW_RUN_STATE -> store.flowRunState((FlowRun<?>) c.run(), c.state());
                 default -> throw new IllegalStateException("kind " + c.kind());
             }
         }
     }
 
     /** Puts the same calls, in order, on {@code queue}. */
-    void replayInto(EventQueue queue) {
-        for (Call c : calls()) queue.put(c.kind(), c.run(), c.state());
+    void replayInto(RunEventQueue queue) {
+        for (Call c : calls()) queue.putUninterruptibly(c.kind(), c.run(), c.state());
     }
 }

@@ -17,6 +17,7 @@ import dev.baton.Task0;
 import dev.baton.Task1;
 import dev.baton.Task2;
 import dev.baton.TaskFuture;
+import dev.baton.spi.RunEventQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -328,7 +329,7 @@ abstract class RunStoreContract {
         }
 
         // one batch: run 'again' (refused by that index) and run b (fine)
-        EventQueue queue = new EventQueue(1024);
+        RunEventQueue queue = new RunEventQueue(1024);
         repeated.replayInto(queue);
         second.replayInto(queue);
         queue.close();
@@ -362,7 +363,7 @@ abstract class RunStoreContract {
         store.flowRunFinished(a);
 
         // one batch: run a again (its creation, task runs and states are there: nothing to add) and run b
-        EventQueue queue = new EventQueue(1024);
+        RunEventQueue queue = new RunEventQueue(1024);
         first.replayInto(queue);
         second.replayInto(queue);
         queue.close();
