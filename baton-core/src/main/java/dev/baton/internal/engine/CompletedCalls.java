@@ -17,11 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CompletedCalls {
     private record Call(String name, int position) {}
 
-    private final ConcurrentHashMap<Call, TaskRunFuture<?>> taskRuns = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Call, TaskRunInFlight> taskRuns = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Call, FlowRunEngine> subflows = new ConcurrentHashMap<>();
 
     /** {@code run} completed: a later attempt's same call gets it back. */
-    void taskRunCompleted(TaskRunFuture<?> run) {
+    void taskRunCompleted(TaskRunInFlight run) {
         taskRuns.put(new Call(run.record.taskName(), run.record.callPosition()), run);
     }
 

@@ -33,7 +33,7 @@ public final class Engine {
 
     /** Submits a task run of {@code task} to the current flow run's executor. */
     public static <T> TaskFuture<T> submit(TaskDefinition task, Object[] args, TaskFuture<?>[] waitFor) {
-        return scopeFor(task).engine().submit(task, args, waitFor);
+        return scopeFor(task).engine().calls.submit(task, args, waitFor);
     }
 
     /** Runs a task run of a synchronous {@code task} and returns its value, or throws its failure. */

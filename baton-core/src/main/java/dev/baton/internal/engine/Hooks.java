@@ -15,7 +15,7 @@ import java.util.List;
 final class Hooks {
     private Hooks() {}
 
-    static void forTask(TaskRunFuture<?> run, TaskOptions options, State state) {
+    static void forTask(TaskRunScope run, TaskOptions options, State state) {
         List<TaskHook> hooks;
         String kind;
         switch (state.type()) {

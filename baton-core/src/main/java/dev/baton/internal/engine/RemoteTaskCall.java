@@ -44,9 +44,9 @@ final class RemoteTaskCall implements TaskCall {
     private final transient byte[] bodyBytes;
     private transient Invocable body;
     private final Object[] args;
-    private final transient TaskRunFuture<?> run; // only in the flow run's process
+    private final transient TaskRunScope run; // only in the flow run's process
 
-    RemoteTaskCall(TaskRunFuture<?> run, Object[] args) throws IOException {
+    RemoteTaskCall(TaskRunScope run, Object[] args) throws IOException {
         TaskDefinition task = run.record.task();
         this.taskName = task.name();
         this.taskRunName = run.record.name();

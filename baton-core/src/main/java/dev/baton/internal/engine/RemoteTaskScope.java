@@ -39,7 +39,7 @@ public final class RemoteTaskScope extends RunScope {
     }
 
     @Override
-    TaskRunFuture<?> currentTaskRun() {
+    TaskRunScope currentTaskRun() {
         return null;
     }
 

@@ -51,7 +51,7 @@ public final class RunLog {
         if (engine == null) return;
         RunStore store = engine.services().store();
         if (!store.recordsLogs()) return;
-        TaskRunFuture<?> task = scope.currentTaskRun();
+        TaskRunScope task = scope.currentTaskRun();
         UUID taskRunId = task == null ? null : task.record().id();
         String text = cause == null ? message : message + System.lineSeparator() + stackTrace(cause);
         store.log(new LogLine(engine.record().id(), taskRunId, Instant.ofEpochSecond(0, engine.nextLogTime()),

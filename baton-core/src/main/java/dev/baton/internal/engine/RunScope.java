@@ -2,10 +2,10 @@ package dev.baton.internal.engine;
 
 /**
  * Where code is running: inside a flow run's body ({@link FlowRunEngine}) or inside one of
- * its task runs ({@link TaskRunFuture}). Each thread has its own current scope, so flow runs
+ * its task runs ({@link TaskRunScope}). Each thread has its own current scope, so flow runs
  * started from several threads never see each other.
  */
-public abstract sealed class RunScope permits FlowRunEngine, TaskRunFuture, RemoteTaskScope {
+public abstract sealed class RunScope permits FlowRunEngine, TaskRunScope, RemoteTaskScope {
     private static final ThreadLocal<RunScope> CURRENT = new ThreadLocal<>();
 
     /** The scope of the calling thread, or null outside any run. */
@@ -35,7 +35,7 @@ public abstract sealed class RunScope permits FlowRunEngine, TaskRunFuture, Remo
     abstract FlowRunEngine engine();
 
     /** The task run of this scope, or null in a flow body (and on a worker, where only its name is known). */
-    abstract TaskRunFuture<?> currentTaskRun();
+    abstract TaskRunScope currentTaskRun();
 
     /** The name of the task run whose body runs in this scope, or null in a flow body. */
     abstract String taskRunName();

@@ -1,18 +1,12 @@
 package dev.baton.internal.engine;
 
-import dev.baton.ReadyTaskRun;
 import dev.baton.State;
-import dev.baton.StateType;
 import dev.baton.TaskFuture;
-import dev.baton.TaskRun;
-import dev.baton.TaskRunCrashedException;
 import dev.baton.TaskRunFailedException;
-import dev.baton.internal.ExceptionText;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -21,280 +15,37 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 
 /**
- * One task run in flight: the future the user holds, the unit of work an executor runs,
- * and the scope its body runs in. It waits for its upstream futures, runs once they have
- * completed (or settles NotReady if one did not), and records every state on its
- * {@link TaskRunRecord}. Arguments are dropped once the body has them and nothing points
- * back here from the engine, so a future the user drops costs nothing after it settles.
+ * The future a task call gives back: the run's state, its value once it has completed, and ways
+ * to wait for it. Waiting costs nothing until someone waits: the first waiter makes the
+ * {@link CompletableFuture} that the run's settling completes.
  *
- * <p>A task with no options runs straight through {@link #run()}; retries, timeouts, the
- * cache, persisted results and hooks live in {@link TaskAttempts}, which plain tasks never
- * touch.
+ * <p>The outer part of the one object that stands for a task run in flight: {@link TaskRunInFlight}
+ * drives the run, {@link TaskRunScope} is where its body runs.
  */
-public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, ReadyTaskRun {
-    private static final VarHandle COMPLETION, WAITING, RUNNING;
+public final class TaskRunFuture<T> extends TaskRunInFlight implements TaskFuture<T> {
+    private static final VarHandle COMPLETION;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            COMPLETION = l.findVarHandle(TaskRunFuture.class, "completion", CompletableFuture.class);
-            WAITING = l.findVarHandle(TaskRunFuture.class, "waiting", int.class);
-            RUNNING = l.findVarHandle(TaskRunFuture.class, "running", Object.class);
+            COMPLETION = MethodHandles.lookup().findVarHandle(TaskRunFuture.class, "completion", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final FlowRunEngine engine;
-    final TaskRunRecord record;
-    private Object[] args;                    // until the body has them
-    private List<TaskRunFuture<?>> upstream;  // until this run is ready
-    private List<TaskRunFuture<?>> failureAllowed; // upstream runs referred to only through allowFailure, until ready
-    @SuppressWarnings("unused") private int waiting;  // upstream runs not yet settled, +1 while registering
-    private Object value;                     // published by the volatile write of `settled`
-    private volatile State settled;           // the final (or NotReady) state, once there is one
     @SuppressWarnings("unused") private volatile CompletableFuture<Void> completion; // made by the first waiter
-    /** What to stop for cancellation or a timeout: the thread or async attempt running the body. */
-    volatile Object running;
-    /** Downstream runs waiting for this one to settle (guarded by this). */
-    private List<Runnable> dependents;
-    /**
-     * The run's attempts, for a task with options (or while tag limits are in use): its states go
-     * through the task run policy. Set before they start; every later settle happens after it.
-     */
-    private TaskAttempts attempts;
 
     TaskRunFuture(FlowRunEngine engine, TaskRunRecord record, Object[] args, List<TaskRunFuture<?>> upstream,
                   List<TaskRunFuture<?>> failureAllowed) {
-        this.engine = engine;
-        this.record = record;
-        this.args = args;
-        this.upstream = upstream;
-        this.failureAllowed = failureAllowed;
-        record.runBy(this);
-    }
-
-    /** Hands the run to the executor now, or once its upstream runs have settled. */
-    void start() {
-        List<TaskRunFuture<?>> up = upstream;
-        if (up.isEmpty()) {
-            engine.execute(this);
-            return;
-        }
-        WAITING.setVolatile(this, up.size() + 1);
-        for (TaskRunFuture<?> u : up) u.whenSettled(this::upstreamSettled);
-        upstreamSettled(); // drop the registration guard
-    }
-
-    private void upstreamSettled() {
-        if ((int) WAITING.getAndAdd(this, -1) == 1) ready();
-    }
-
-    private void ready() {
-        if (engine.isCancelling()) {
-            settleCancelled();
-            return;
-        }
-        for (TaskRunFuture<?> u : upstream) {
-            if (!u.settled.isCompleted() && !failureAllowed.contains(u)) {
-                settle(State.of(StateType.PENDING, "NotReady", engine.now(),
-                        "Upstream task run '" + u.record.name() + "' did not reach a 'COMPLETED' state.", null));
-                return;
-            }
-        }
-        upstream = List.of();
-        failureAllowed = List.of();
-        try {
-            args = Arguments.resolve(args);
-        } catch (RuntimeException e) {
-            fail(e);
-            return;
-        }
-        engine.execute(this);
-    }
-
-    // ----- ReadyTaskRun: the executor's view -----
-
-    @Override
-    public TaskRun taskRun() {
-        return record;
+        super(engine, record, args, upstream, failureAllowed);
     }
 
     @Override
-    public void run() {
-        if (settled != null) return; // cancelled while it waited in the executor's queue
-        if (engine.isCancelling()) {
-            settleCancelled();
-            return;
-        }
-        Object[] a = args;
-        args = null;
-        TaskOptions options = record.task().options();
-        if (!options.plain() || engine.services().slotsMayApply(record.tags())) {
-            attempts = new TaskAttempts(this, options, a);
-            attempts.run();
-            return;
-        }
-        RunScope previous = RunScope.enter(this);
-        engine.trackRunning(this, Thread.currentThread());
-        boolean untrack = true;
-        try {
-            if (record.append(State.of(StateType.RUNNING, null, engine.now(), null, null)) != null) {
-                return; // settled meanwhile (cancelled): the body does not run
-            }
-            Object out = engine.callBody(this, a);
-            if (record.task().isAsync()) {
-                if (!(out instanceof CompletionStage<?> stage)) {
-                    throw new IllegalStateException("Async task '" + record.taskName() + "' returned " + out
-                            + " instead of a CompletionStage");
-                }
-                running = stage.toCompletableFuture(); // what a cancellation stops from now on
-                untrack = false;
-                // cancelled while the body was returning its stage: the interrupt missed it, stop it now
-                if (engine.isCancelling()) interruptBody();
-                stage.whenComplete((v, t) -> {
-                    engine.untrackRunning(this);
-                    asyncOutcome(v, t);
-                });
-            } else {
-                complete(out, null);
-            }
-        } catch (Throwable t) {
-            outcomeFailed(t);
-        } finally {
-            if (untrack) engine.untrackRunning(this);
-            RunScope.exit(previous);
-        }
-    }
-
-    private void asyncOutcome(Object result, Throwable failure) {
-        if (failure == null) complete(result, null);
-        else outcomeFailed(unwrap(failure));
-    }
-
-    private void outcomeFailed(Throwable t) {
-        if (engine.isCancelling()) settleCancelled();
-        else fail(t);
-    }
-
-    static Throwable unwrap(Throwable t) {
-        return (t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null ? t.getCause() : t;
-    }
-
-    // ----- settling -----
-
-    /** Completes the run with {@code result}; {@code stored} is its persisted form, if any. */
-    void complete(Object result, Object stored) {
-        if (engine.isCancelling()) {
-            settleCancelled(); // the body ignored the interrupt: its result is not used
-            return;
-        }
-        settle(State.of(StateType.COMPLETED, null, engine.now(), null, stored), result);
-    }
-
-    void fail(Throwable t) {
-        settle(failureState(t));
-    }
-
-    State failureState(Throwable t) {
-        if (t instanceof VirtualMachineError) {
-            return State.of(StateType.CRASHED, null, engine.now(), "Task run crashed: " + ExceptionText.of(t), t);
-        }
-        if (t instanceof TaskRunCrashedException) {
-            return State.of(StateType.CRASHED, null, engine.now(), "Task run crashed: " + t.getMessage(), t);
-        }
-        return State.of(StateType.FAILED, null, engine.now(), "Task run encountered an exception: " + ExceptionText.of(t), t);
-    }
-
-    void settleCancelled() {
-        settle(State.of(StateType.CANCELLED, null, engine.now(),
-                "Task run was cancelled: flow run '" + engine.record().name() + "' is cancelling.", null));
-    }
-
-    /** Records {@code state} as final (or NotReady) unless the run has settled already; see {@link #settle(State, Object)}. */
-    void settle(State state) {
-        settle(state, null);
-    }
-
-    /**
-     * Records {@code state} as final (or NotReady), with {@code result} the value of a completed
-     * run. The record decides who wins: if another final state is recorded first (a late
-     * completion after a timeout or a cancellation), that one stands and this changes nothing.
-     * A run with options proposes its state to the task run policy instead.
-     */
-    void settle(State state, Object result) {
-        TaskAttempts a = attempts;
-        if (a != null) {
-            a.settle(state, result);
-            return;
-        }
-        if (record.append(state) != null) return; // another final state stands; its settle does the rest
-        settled(state, result);
-    }
-
-    /**
-     * What follows once {@code state} is recorded as the run's final (or NotReady) state: the
-     * value, the hooks, waking waiters and downstream runs. Called once, by whoever recorded it,
-     * so the future always agrees with the recorded state.
-     */
-    void settled(State state, Object result) {
-        value = result; // published by the volatile write of `settled` below
-        args = null;
-        upstream = List.of();
-        failureAllowed = List.of();
-        TaskOptions options = record.task().options();
-        if (!options.plain()) Hooks.forTask(this, options, state);
-        List<Runnable> waitingRuns;
-        synchronized (this) {
-            settled = state;
-            waitingRuns = dependents;
-            dependents = null;
-        }
-        engine.taskRunSettled(this, state);
-        try {
-            if (waitingRuns != null) Trampoline.wake(() -> waitingRuns.forEach(Runnable::run));
-            CompletableFuture<Void> c = completion; // user waiters and continuations: not deferred
-            if (c != null) c.complete(null);
-        } finally {
-            engine.taskRunDone();
-        }
-    }
-
-    boolean isSettled() {
-        return settled != null;
-    }
-
-    /**
-     * The body has ended: nothing to stop any more. A release store, not a volatile one: a
-     * cancellation that still reads the old value interrupts a thread that has left the body,
-     * which it could do as well an instant earlier, and the store costs every task run.
-     */
-    void bodyEnded() {
-        RUNNING.setRelease(this, null);
-    }
-
-    /** Stops the body for cancellation: interrupts its thread, or cancels its async attempt. */
-    void interruptBody() {
-        Object r = running;
-        if (r instanceof Thread t) t.interrupt();
-        else if (r instanceof CompletableFuture<?> f) f.completeExceptionally(new CancellationException("flow run cancelling"));
-    }
-
-    // ----- waiting -----
-
-    /** Runs {@code action} (a downstream run's bookkeeping) once this run has settled: now, if it already has. */
-    void whenSettled(Runnable action) {
-        synchronized (this) {
-            if (settled == null) {
-                if (dependents == null) dependents = new ArrayList<>(2);
-                dependents.add(action);
-                return;
-            }
-        }
-        action.run();
+    void wakeCallers() {
+        CompletableFuture<Void> c = completion;
+        if (c != null) c.complete(null);
     }
 
     private CompletableFuture<Void> completion() {
@@ -303,26 +54,15 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
             c = new CompletableFuture<>();
             if (!COMPLETION.compareAndSet(this, null, c)) c = completion;
         }
-        // settle() writes `settled` before reading `completion`; we wrote `completion` before reading `settled`
+        // settled() writes `settled` before reading `completion`; we wrote `completion` before reading `settled`
         if (settled != null) c.complete(null);
         return c;
-    }
-
-    /** The value of a completed run, for downstream arguments. */
-    Object resolvedValue() {
-        return value;
     }
 
     /** The final state with its value, for runs that allow this upstream's failure. */
     State settledState() {
         return state();
     }
-
-    TaskRunRecord record() {
-        return record;
-    }
-
-    // ----- TaskFuture -----
 
     @Override
     public State state() {
@@ -396,35 +136,6 @@ public final class TaskRunFuture<T> extends RunScope implements TaskFuture<T>, R
             throw new CompletionException(new TaskRunFailedException(record, s, s.cause().orElse(null)));
         });
         return new ContextStage<>(values, engine);
-    }
-
-    // ----- RunScope: the task body's view -----
-
-    @Override
-    FlowRunEngine engine() {
-        return engine;
-    }
-
-    @Override
-    TaskRunFuture<?> currentTaskRun() {
-        return this;
-    }
-
-    @Override
-    String taskRunName() {
-        return record.name();
-    }
-
-    @Override
-    public String logPrefix() {
-        return "Task run '" + record.name() + "' - ";
-    }
-
-    @Override
-    public void describeTo(BiConsumer<String, Object> keyValues) {
-        engine.describeTo(keyValues);
-        keyValues.accept("task_run_id", record.id());
-        keyValues.accept("task_run_name", record.name());
     }
 
     @Override

@@ -20,22 +20,22 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
     private final int index;
     private final int position;
     private final TaskRunRecord[] upstream;
-    private static final VarHandle FUTURE;
+    private static final VarHandle RUN;
 
     static {
         try {
-            FUTURE = MethodHandles.lookup().findVarHandle(TaskRunRecord.class, "future", TaskRunFuture.class);
+            RUN = MethodHandles.lookup().findVarHandle(TaskRunRecord.class, "run", TaskRunInFlight.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     /**
-     * The future that runs this task run (null for a subflow's stand-in): what a cancellation stops.
+     * What runs this task run (null for a subflow's stand-in): what a cancellation stops.
      * Published without a full fence: a cancellation that does not see it yet misses nothing, since
      * the run checks for a cancellation itself when its body starts.
      */
-    @SuppressWarnings("unused") private TaskRunFuture<?> future;
+    @SuppressWarnings("unused") private TaskRunInFlight run;
 
     /**
      * A task run that is {@code pending} from the start (see {@link #announceFirst()}).
@@ -67,14 +67,14 @@ final class TaskRunRecord extends RunRecord implements TaskRun {
         return task.name() + "-" + index;
     }
 
-    /** Makes {@code run} the future that runs this task run. */
-    void runBy(TaskRunFuture<?> run) {
-        FUTURE.setRelease(this, run);
+    /** Makes {@code run} what runs this task run. */
+    void runBy(TaskRunInFlight run) {
+        RUN.setRelease(this, run);
     }
 
-    /** The future that runs this task run, or null (a subflow's stand-in, or one not yet visible here). */
-    TaskRunFuture<?> future() {
-        return (TaskRunFuture<?>) FUTURE.getAcquire(this);
+    /** What runs this task run, or null (a subflow's stand-in, or one not yet visible here). */
+    TaskRunInFlight inFlight() {
+        return (TaskRunInFlight) RUN.getAcquire(this);
     }
 
     @Override
