@@ -30,11 +30,11 @@ final class MemberChannel {
     final UUID id = UUID.randomUUID();
     final int threads;
     /** Calls on this worker (sent, or waiting for the next batch), by id. */
-    final Map<Long, ClusterSession.Pending> calls = new ConcurrentHashMap<>();
+    final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
     private final ClusterSession session;
     private final IExecutorService executor;
     private final UUID client;
-    private final ConcurrentLinkedQueue<ClusterSession.Pending> toSend = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PendingCall> toSend = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> toCancel = new ConcurrentLinkedQueue<>();
     /**
      * Runs answers' callbacks on the client's thread that received them. Hazelcast's client futures
@@ -63,7 +63,7 @@ final class MemberChannel {
         this.threads = threads;
     }
 
-    void send(ClusterSession.Pending p) {
+    void send(PendingCall p) {
         calls.put(p.id, p);
         toSend.add(p);
         flush();
@@ -85,8 +85,8 @@ final class MemberChannel {
             int n = exchanges.get();
             if (n >= MAX_EXCHANGES) return;
             if (!exchanges.compareAndSet(n, n + 1)) continue;
-            List<ClusterSession.Pending> batch = new ArrayList<>();
-            for (ClusterSession.Pending p; (p = toSend.poll()) != null; ) if (!p.result.isDone()) batch.add(p);
+            List<PendingCall> batch = new ArrayList<>();
+            for (PendingCall p; (p = toSend.poll()) != null; ) if (!p.result.isDone()) batch.add(p);
             List<Long> cancels = new ArrayList<>();
             for (Long c; (c = toCancel.poll()) != null; ) cancels.add(c);
             if (batch.isEmpty() && cancels.isEmpty()) {
@@ -138,7 +138,7 @@ final class MemberChannel {
             for (int i = 0; i < outcomes.ids.length; i++) {
                 if (outcomes.runNanos[i] > 0) averageRunNanos = averageRunNanos == 0 ? outcomes.runNanos[i]
                         : 0.8 * averageRunNanos + 0.2 * outcomes.runNanos[i];
-                ClusterSession.Pending p = calls.remove(outcomes.ids[i]);
+                PendingCall p = calls.remove(outcomes.ids[i]);
                 if (p != null) session.settle(p, this, outcomes.kinds[i], outcomes.payloads[i]);
             }
             flush();
