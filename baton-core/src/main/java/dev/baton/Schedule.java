@@ -171,6 +171,7 @@ public final class Schedule {
      * {@code max}: what a scheduler creates runs for ahead of time.
      */
     public List<Instant> upcoming(Instant after, Instant until, int max) {
+        Objects.requireNonNull(until, "until");
         List<Instant> out = new ArrayList<>();
         Instant t = after;
         while (out.size() < max) {
