@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * README ("Timeouts"): "For async tasks the attempt's stage is cancelled." In
- * TaskAttempts.startAsyncAttempt the timeout only completes the engine's own {@code outcome}
+ * AsyncTaskAttempts.startAttempt (then TaskAttempts.startAsyncAttempt) the timeout only completes the engine's own {@code outcome}
  * future; the stage the body returned is left running (neither done nor cancelled), so work it
  * drives is never told to stop. (Plain async tasks, by contrast, do get their stage completed
- * exceptionally on cancellation: TaskRunFuture.interruptBody.) Fix: on timeout (and on
+ * exceptionally on cancellation: TaskRunInFlight.interruptBody.) Fix: on timeout (and on
  * cancellation) also cancel the body's stage, e.g. {@code stage.toCompletableFuture().cancel(true)}.
  */
 @BatonTest

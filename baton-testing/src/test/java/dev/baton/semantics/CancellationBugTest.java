@@ -59,13 +59,13 @@ class CancellationBugTest {
     }
 
     /**
-     * TaskAttempts.startAsyncAttempt: between async attempts the run is untracked (untrackRunning
+     * AsyncTaskAttempts.startAttempt (then TaskAttempts.startAsyncAttempt): between async attempts the run is untracked (untrackRunning
      * in the outcome's whenComplete) and waits for its retry in a virtual thread that no one knows
      * of, so cancel() does not interrupt that wait: the flow run stays Cancelling for the whole
-     * retry delay, then startAsyncAttempt begins another attempt (Retrying; the body runs again)
+     * retry delay, then startAttempt begins another attempt (Retrying; the body runs again)
      * before the run is finally Cancelled. Fix: track the waiting thread (engine.trackRunning(run,
      * thread)) during the delay so cancel() interrupts it, and check engine.isCancelling() at the
-     * start of startAsyncAttempt.
+     * start of startAttempt.
      */
     @Test
     void anAsyncRunAwaitingARetryIsCancelledAtOnce() {

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * FlowRunEngine.invokeBodyWithTimeout: the timer thread first completes {@code outcome} with the
+ * FlowBodyCall (then FlowRunEngine.invokeBodyWithTimeout): the timer thread first completes {@code outcome} with the
  * TimeoutException and only then sets {@code timedOut = true} (and cancels running work). The flow
  * thread, released by outcome.get(), reads {@code timedOut} in runAttempt/finalState/retryDelay
  * without waiting for the timer thread, so a flow run whose body has no running task runs often
