@@ -295,6 +295,10 @@ public final class RunEventCodec {
         private final byte[] in;
         private int pos;
         private final ArrayList<String> remembered = new ArrayList<>();
+        /** The last state type names read, and their types ({@link #stateType}). */
+        private final String[] typeNames = new String[4];
+        private final StateType[] types = new StateType[4];
+        private int nextType;
 
         Reader(byte[] in) {
             this.in = in;
@@ -339,16 +343,29 @@ public final class RunEventCodec {
         private StateRecord state() {
             if (b() == 0) return null;
             String type = string();
-            StateType t = null;
-            if (type != null) {
-                try {
-                    t = StateType.valueOf(type);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("unknown state type '" + type + "' (known: "
-                            + Arrays.toString(StateType.values()) + ")");
-                }
+            return new StateRecord(type == null ? null : stateType(type), string(), instant(), string(), instant(),
+                    string());
+        }
+
+        /**
+         * The state type named {@code type}. A body names each type once and refers to it after
+         * (a remembered string), so the same few instances come back: they are looked up by identity.
+         */
+        private StateType stateType(String type) {
+            for (int i = 0; i < typeNames.length; i++) {
+                if (typeNames[i] == type) return types[i];
             }
-            return new StateRecord(t, string(), instant(), string(), instant(), string());
+            StateType t;
+            try {
+                t = StateType.valueOf(type);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown state type '" + type + "' (known: "
+                        + Arrays.toString(StateType.values()) + ")");
+            }
+            typeNames[nextType] = type;
+            types[nextType] = t;
+            nextType = (nextType + 1) % typeNames.length;
+            return t;
         }
 
         private UUID uuid() {
