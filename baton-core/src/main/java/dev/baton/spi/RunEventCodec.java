@@ -295,10 +295,6 @@ public final class RunEventCodec {
         private final byte[] in;
         private int pos;
         private final ArrayList<String> remembered = new ArrayList<>();
-        /** The last state type names read, and their types ({@link #stateType}). */
-        private final String[] typeNames = new String[4];
-        private final StateType[] types = new StateType[4];
-        private int nextType;
 
         Reader(byte[] in) {
             this.in = in;
@@ -343,29 +339,16 @@ public final class RunEventCodec {
         private StateRecord state() {
             if (b() == 0) return null;
             String type = string();
-            return new StateRecord(type == null ? null : stateType(type), string(), instant(), string(), instant(),
-                    string());
-        }
-
-        /**
-         * The state type named {@code type}. A body names each type once and refers to it after
-         * (a remembered string), so the same few instances come back: they are looked up by identity.
-         */
-        private StateType stateType(String type) {
-            for (int i = 0; i < typeNames.length; i++) {
-                if (typeNames[i] == type) return types[i];
+            StateType t = null;
+            if (type != null) {
+                try {
+                    t = StateType.valueOf(type);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown state type '" + type + "' (known: "
+                            + Arrays.toString(StateType.values()) + ")");
+                }
             }
-            StateType t;
-            try {
-                t = StateType.valueOf(type);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown state type '" + type + "' (known: "
-                        + Arrays.toString(StateType.values()) + ")");
-            }
-            typeNames[nextType] = type;
-            types[nextType] = t;
-            nextType = (nextType + 1) % typeNames.length;
-            return t;
+            return new StateRecord(t, string(), instant(), string(), instant(), string());
         }
 
         private UUID uuid() {
