@@ -91,6 +91,11 @@ class ScheduleTest {
             assertThat(upcoming(Schedule.cron("0,30 8 1 jan,jul *"), "2026-01-01T00:00:00Z", 3))
                     .isEqualTo(instants("2026-01-01T08:00:00Z", "2026-01-01T08:30:00Z", "2026-07-01T08:00:00Z"));
             assertThat(Schedule.cron("0 0 * * 7").next(at("2026-01-01T00:00:00Z"))).contains(at("2026-01-04T00:00:00Z"));
+            // 2026-01-01 is a Thursday: 7 and 0 are Sunday, and a step stops where it stops
+            assertThat(upcoming(Schedule.cron("0 0 * * 5-7"), "2026-01-01T00:00:00Z", 3)).isEqualTo(instants(
+                    "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z"));
+            assertThat(upcoming(Schedule.cron("0 0 * * 2-7/2"), "2026-01-01T00:00:00Z", 3)).isEqualTo(instants(
+                    "2026-01-03T00:00:00Z", "2026-01-06T00:00:00Z", "2026-01-08T00:00:00Z"));
             assertThat(Schedule.cron("@hourly").next(at("2026-01-01T00:10:00Z"))).contains(at("2026-01-01T01:00:00Z"));
             assertThat(Schedule.cron("@daily").next(at("2026-01-01T00:10:00Z"))).contains(at("2026-01-02T00:00:00Z"));
         }

@@ -165,16 +165,12 @@ public final class CronExpression {
                     from = number(dash < 0 ? range : range.substring(0, dash), name, part, names);
                     to = dash < 0 ? (slash >= 0 ? max : from) : number(range.substring(dash + 1), name, part, names);
                 }
-                if (name.equals("day-of-week")) { // 7 is Sunday too
-                    if (from == 7 && to == 7) from = to = 0;
-                    else if (to == 7) to = 6;
-                }
                 if (from < min || from > max || to < min || to > max) {
                     throw error(name, part, "a value out of range " + min + "-" + max);
                 }
                 if (from > to) throw error(name, part, "a range that ends before it starts");
-                for (int v = from; v <= to; v += step) bits.set(v);
-                if (name.equals("day-of-week") && range.endsWith("-7")) bits.set(0);
+                boolean sundayIsSeven = name.equals("day-of-week");
+                for (int v = from; v <= to; v += step) bits.set(sundayIsSeven && v == 7 ? 0 : v);
             }
             return bits;
         }
