@@ -135,13 +135,27 @@ class WorkerAotCacheTest {
         assertThat(home).isEmptyDirectory();
     }
 
-    /** The jars of this JVM's class path and, in place of target/classes, a jar of it (in {@code dir}). */
+    /**
+     * The jars of this JVM's class path and, in place of each module's target/classes (this
+     * module's, and baton-core's when the build has not packaged it), a jar of it (in {@code dir}).
+     */
     private static String classPathWithBatonInAJar(Path dir) throws IOException {
-        Path classes = Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]);
+        List<String> made = new ArrayList<>(), jars = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (e.endsWith("target" + File.separator + "classes")) classes = Path.of(e);
+            Path entry = Path.of(e);
+            if (Files.isRegularFile(entry)) {
+                jars.add(e);
+            } else if (e.endsWith("target" + File.separator + "classes")) {
+                Path jar = dir.resolve(entry.getParent().getParent().getFileName() + ".jar"); // baton-hazelcast.jar
+                jarOf(entry, jar);
+                made.add(jar.toString());
+            }
         }
-        Path jar = dir.resolve("baton-hazelcast.jar");
+        made.addAll(jars);
+        return String.join(File.pathSeparator, made);
+    }
+
+    private static void jarOf(Path classes, Path jar) throws IOException {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
@@ -149,10 +163,6 @@ class WorkerAotCacheTest {
                 out.closeEntry();
             }
         }
-        List<String> entries = new ArrayList<>(List.of(jar.toString()));
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> Files.isRegularFile(Path.of(e))).forEach(entries::add);
-        return String.join(File.pathSeparator, entries);
     }
 
     private static String testClasses() {
