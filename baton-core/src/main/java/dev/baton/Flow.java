@@ -88,6 +88,30 @@ public abstract sealed class Flow
         return definition.isAsync();
     }
 
+    /**
+     * Serves this flow as deployment {@code name}, due on {@code schedules}, in this process until
+     * it is stopped (Ctrl-C): see {@link #serve(Deployment)}.
+     */
+    public final void serve(String name, Schedule... schedules) {
+        serve(Deployment.named(name).schedules(schedules));
+    }
+
+    /**
+     * Serves this flow as {@code deployment} in this process, as Prefect's {@code flow.serve()}:
+     * registers the deployment with the run store (the database or API server, so the CLI and other
+     * processes see it), creates its scheduled runs ahead of time, and runs each in this JVM once due;
+     * blocks until the JVM is stopped (Ctrl-C, SIGTERM), which cancels the runs still running and pauses
+     * the deployment. A {@link Runner} serves several flows, or stops under the program's control.
+     *
+     * @throws IllegalArgumentException if the flow's parameters cannot be named or typed (a flow of
+     *         parameters must be held in a static field, and name them), or the deployment's do not fit
+     */
+    public final void serve(Deployment deployment) {
+        Runner.Builder b = Runner.builder();
+        if (runtime != null) b.runtime(runtime);
+        b.add(this, deployment).build().runUntilStopped();
+    }
+
     /** This flow's definition with the options {@code change} sets on a builder holding its own. */
     final FlowDefinition redefined(Consumer<? super Builder> change) {
         Objects.requireNonNull(change, "withOptions(...) of flow '" + name() + "' got null: pass a function that"
@@ -118,6 +142,7 @@ public abstract sealed class Flow
         private boolean persistResult;
         private ResultSerializer serializer;
         private boolean logPrints = PrintsToLog.byDefault();
+        private List<String> parameterNames = List.of();
         private final List<FlowHook> onCompletion = new ArrayList<>(), onFailure = new ArrayList<>(),
                 onCancellation = new ArrayList<>(), onCrashed = new ArrayList<>();
 
@@ -136,6 +161,7 @@ public abstract sealed class Flow
             persistResult = o.persistResult();
             serializer = o.serializer();
             logPrints = o.logPrints();
+            parameterNames = o.parameterNames();
             onCompletion.addAll(o.onCompletion());
             onFailure.addAll(o.onFailure());
             onCancellation.addAll(o.onCancellation());
@@ -270,6 +296,26 @@ public abstract sealed class Flow
             return this;
         }
 
+        /**
+         * Names the flow's parameters, in order, so that a deployment's runs can be given them by name
+         * ({@code --param day=2026-01-01}, a JSON object): one name per parameter. A flow of one record
+         * parameter needs none: its parameters are the record's components.
+         *
+         * @throws IllegalArgumentException if a name is blank or given twice
+         */
+        public Builder parameterNames(String... names) {
+            List<String> list = List.of(names);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String n : list) {
+                if (n.isBlank() || !seen.add(n)) {
+                    throw new IllegalArgumentException("Flow '" + name + "': parameter names must be distinct and"
+                            + " not blank; got " + list);
+                }
+            }
+            parameterNames = list;
+            return this;
+        }
+
         private FlowDefinition define(boolean async, Invocable body, Object lambda) {
             Objects.requireNonNull(lambda, "the body of flow '" + name + "' is null");
             return new FlowDefinition(name, description, version, tags, executor, async, body, options());
@@ -282,7 +328,7 @@ public abstract sealed class Flow
         private FlowOptions options() {
             if (logPrints) PrintsToLog.install();
             return new FlowOptions(retries, retryDelay, retryIf, timeout, persistResult, serializer,
-                    onCompletion, onFailure, onCancellation, onCrashed, logPrints);
+                    onCompletion, onFailure, onCancellation, onCrashed, logPrints, parameterNames);
         }
 
         /** A flow of no parameters. */

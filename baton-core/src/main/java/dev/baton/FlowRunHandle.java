@@ -3,6 +3,7 @@ package dev.baton;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A flow run started with {@code start(...)}: it runs on a thread of its own while the caller
@@ -35,6 +36,9 @@ public interface FlowRunHandle<R> {
 
     /** True once the run has finished. */
     boolean isDone();
+
+    /** A stage that completes with the run's record once it has finished (never exceptionally). */
+    CompletionStage<FlowRun<R>> toCompletionStage();
 
     /** Waits for the run to finish and returns its record. */
     FlowRun<R> await();

@@ -109,6 +109,15 @@ public interface RunHistory extends AutoCloseable {
     /** Deletes the limit of {@code tag}; false if there was none. */
     boolean deleteConcurrencyLimit(String tag);
 
+    /**
+     * The deployments kept with these runs.
+     *
+     * @throws UnsupportedOperationException if this history keeps none, saying so
+     */
+    default Deployments deployments() {
+        throw new UnsupportedOperationException(description() + " keeps no deployments");
+    }
+
     /** Where the answers come from, for messages: a database URL without credentials, or an API URL. */
     String description();
 

@@ -69,6 +69,23 @@ public interface RunStore {
      */
     default void onCancellationRequested(Consumer<UUID> listener) {}
 
+    /**
+     * A flow run this store already holds (a scheduled run a runner or worker claimed) is run by
+     * this process from now on: its states follow, numbered after those it has. By default, as a
+     * new run.
+     */
+    default void flowRunResumed(FlowRun<?> run) {
+        flowRunStarted(run);
+    }
+
+    /**
+     * The deployments this store keeps with its runs, shared by every process using it; empty if it
+     * keeps none (a process serving its own flows then keeps them in memory).
+     */
+    default Optional<Deployments> deployments() {
+        return Optional.empty();
+    }
+
     /** A flow run reached its final state. */
     void flowRunFinished(FlowRun<?> run);
 

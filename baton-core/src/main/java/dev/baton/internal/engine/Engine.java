@@ -3,8 +3,11 @@ package dev.baton.internal.engine;
 import dev.baton.BatonRuntime;
 import dev.baton.FlowRun;
 import dev.baton.FlowRunHandle;
+import dev.baton.State;
 import dev.baton.TaskFuture;
 
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -29,6 +32,18 @@ public final class Engine {
     /** Starts {@code flow} on a thread of its own, on {@code runtime} as for {@link #run}, and returns its handle at once. */
     public static <R> FlowRunHandle<R> start(FlowDefinition flow, Object[] parameters, BatonRuntime runtime) {
         return new Handle<>(FlowRunEngine.start(flow, parameters, runtime));
+    }
+
+    /**
+     * Starts flow run {@code id} of {@code flow}, which the run store holds already as {@code name}
+     * with the states {@code earlier} (a scheduled run claimed to run here, Pending last), on a
+     * thread of its own; returns its handle at once. If {@code unusable} is not null (its parameters
+     * could not be read), the run fails with it without running the body.
+     */
+    public static <R> FlowRunHandle<R> startRecorded(FlowDefinition flow, Object[] parameters, BatonRuntime runtime,
+                                                    UUID id, String name, List<State> earlier,
+                                                    RuntimeException unusable) {
+        return new Handle<>(FlowRunEngine.startRecorded(flow, parameters, runtime, id, name, earlier, unusable));
     }
 
     /** Submits a task run of {@code task} to the current flow run's executor. */

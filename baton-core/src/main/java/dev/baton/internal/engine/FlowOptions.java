@@ -18,20 +18,22 @@ import java.util.function.Predicate;
  * @param persistResult write the flow's result to result storage
  * @param serializer    how the result is written
  * @param logPrints     lines the flow's body and its task runs print to {@code System.out} go to the run logger
+ * @param parameterNames the names of the flow's parameters, in order, for deployments (empty: not named)
  */
 public record FlowOptions(int retries, RetryDelay retryDelay, Predicate<? super Throwable> retryIf, Duration timeout,
                           boolean persistResult, ResultSerializer serializer,
                           List<FlowHook> onCompletion, List<FlowHook> onFailure, List<FlowHook> onCancellation,
-                          List<FlowHook> onCrashed, boolean logPrints) {
+                          List<FlowHook> onCrashed, boolean logPrints, List<String> parameterNames) {
 
     public static final FlowOptions PLAIN = new FlowOptions(0, RetryDelay.none(), t -> true, null, false, null,
-            List.of(), List.of(), List.of(), List.of(), false);
+            List.of(), List.of(), List.of(), List.of(), false, List.of());
 
     public FlowOptions {
         onCompletion = List.copyOf(onCompletion);
         onFailure = List.copyOf(onFailure);
         onCancellation = List.copyOf(onCancellation);
         onCrashed = List.copyOf(onCrashed);
+        parameterNames = List.copyOf(parameterNames);
     }
 
     ResultSerializer serializerOrDefault() {

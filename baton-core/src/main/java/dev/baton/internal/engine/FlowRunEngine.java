@@ -8,6 +8,8 @@ import org.slf4j.event.Level;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -47,11 +49,14 @@ public final class FlowRunEngine extends RunScope {
     final FlowRunAttempts attempts;
     final FlowRunCalls calls;
     private final CompletableFuture<FlowRunRecord<Object>> finished = new CompletableFuture<>();
+    /** Why the run cannot start (its parameters), or null. */
+    private final RuntimeException unusable;
 
     /** @param position the call's position among the parent's calls of {@code flow}, if there is a parent */
     private FlowRunEngine(FlowDefinition flow, Object[] parameters, BatonRuntime runtime, FlowRunEngine parent,
                           int position) {
         this.parent = parent;
+        this.unusable = null;
         // a child flow run records where its parent does, whichever thread it runs on
         this.services = parent != null ? parent.services
                 : EngineAccess.services(runtime != null ? runtime : BatonRuntime.current());
@@ -67,6 +72,36 @@ public final class FlowRunEngine extends RunScope {
         // every flow run can be cancelled (by its handle, or from outside its process: RunningFlowRuns), so
         // its child flow runs are tracked, to be stopped; its running task runs are found when that happens
         if (parent != null) parent.cancellation.adopt(this);
+    }
+
+    /**
+     * The engine of flow run {@code id}, which the store holds already as {@code name} with the
+     * states {@code earlier} (a scheduled run this process claimed, Pending last): it goes on from
+     * there. If {@code unusable} is not null (its parameters could not be read), the run fails with
+     * it at once, without running the body.
+     */
+    private FlowRunEngine(FlowDefinition flow, Object[] parameters, BatonRuntime runtime, UUID id, String name,
+                          List<State> earlier, RuntimeException unusable) {
+        this.parent = null;
+        this.services = EngineAccess.services(runtime != null ? runtime : BatonRuntime.current());
+        this.clock = services.clock();
+        this.standIn = null;
+        this.record = new FlowRunRecord<>(flow, parameters, services.store(), id, name, earlier);
+        this.unusable = unusable;
+        services.store().flowRunResumed(record);
+        this.attempts = new FlowRunAttempts(this, record, flow.options());
+        this.calls = new FlowRunCalls(this, attempts.mayRetry());
+    }
+
+    /**
+     * Starts, on a new thread, flow run {@code id} that the store holds already (see the constructor),
+     * and returns its engine.
+     */
+    static FlowRunEngine startRecorded(FlowDefinition flow, Object[] parameters, BatonRuntime runtime, UUID id,
+                                       String name, List<State> earlier, RuntimeException unusable) {
+        FlowRunEngine engine = new FlowRunEngine(flow, parameters, runtime, id, name, earlier, unusable);
+        Thread.ofVirtual().name("baton-flow-" + name).start(engine::execute);
+        return engine;
     }
 
     /** Runs {@code flow} with {@code parameters} on the calling thread and returns its finished record. */
@@ -116,7 +151,9 @@ public final class FlowRunEngine extends RunScope {
             RunLog.toStore(this, Level.INFO, RunLog.FLOW_RUNS.getName(), created, null);
         }
         State fin;
-        if (executor.open()) {
+        if (unusable != null) {
+            fin = attempts.withoutAttempt(unusable);
+        } else if (executor.open()) {
             fin = attempts.run();
             calls.attemptsEnded(); // no attempt follows: let the values go
             executor.close();

@@ -44,6 +44,20 @@ public final class FlowRunRecord<R> extends RunRecord implements FlowRun<R> {
         this.store = store;
     }
 
+    /**
+     * The record of flow run {@code id}, recorded before as {@code name} with the states
+     * {@code earlier} (a scheduled run, claimed to run here).
+     */
+    FlowRunRecord(FlowDefinition flow, Object[] parameters, RunStore store, UUID id, String name, List<State> earlier) {
+        super(id.getMostSignificantBits(), id.getLeastSignificantBits(), earlier);
+        this.flow = flow;
+        this.name = name;
+        this.parameters = Collections.unmodifiableList(Arrays.asList(parameters.clone()));
+        this.parentFlowRunId = null;
+        this.parentTaskRunId = null;
+        this.store = store;
+    }
+
     RunStore store() {
         return store;
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +39,12 @@ final class Handle<R> implements FlowRunHandle<R> {
     @Override
     public boolean isDone() {
         return engine.finished().isDone();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletionStage<FlowRun<R>> toCompletionStage() {
+        return engine.finished().thenApply(r -> (FlowRun<R>) (FlowRun<?>) r).minimalCompletionStage();
     }
 
     @Override

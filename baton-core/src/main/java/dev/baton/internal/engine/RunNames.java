@@ -3,7 +3,7 @@ package dev.baton.internal.engine;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Human-friendly flow run names, adjective-animal, like {@code crimson-pelican}. */
-final class RunNames {
+public final class RunNames {
     private RunNames() {}
 
     private static final String[] ADJECTIVES = {
@@ -33,7 +33,7 @@ final class RunNames {
     };
 
     /** A random adjective-animal name. */
-    static String next() {
+    public static String next() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return ADJECTIVES[r.nextInt(ADJECTIVES.length)] + "-" + ANIMALS[r.nextInt(ANIMALS.length)];
     }

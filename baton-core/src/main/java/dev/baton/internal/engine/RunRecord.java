@@ -38,6 +38,14 @@ abstract class RunRecord {
         }
     }
 
+    /** A record whose history already holds {@code earlier} (a run recorded before this process took it over). */
+    RunRecord(long idMsb, long idLsb, List<State> earlier) {
+        this(idMsb, idLsb);
+        if (earlier.size() > states.length) states = new State[Integer.highestOneBit(earlier.size()) * 2];
+        for (int i = 0; i < earlier.size(); i++) states[i] = earlier.get(i);
+        size = earlier.size();
+    }
+
     /** Tells the run store about the first state, given at construction; call it right after announcing the run. */
     final synchronized void announceFirst() {
         recorded(states[0]);

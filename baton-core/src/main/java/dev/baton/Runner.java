@@ -1,0 +1,416 @@
+package dev.baton;
+
+import dev.baton.internal.deploy.FlowParameters;
+import dev.baton.internal.deploy.Scheduling;
+import dev.baton.internal.engine.Engine;
+import dev.baton.spi.DeploymentJson;
+import dev.baton.spi.DeploymentRecord;
+import dev.baton.spi.Deployments;
+import dev.baton.spi.InMemoryDeployments;
+import dev.baton.spi.ScheduledRun;
+import dev.baton.spi.StateRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Serves deployments in this process, as Prefect's runner: registers them with the run store
+ * (the database or API server every process shares, or this process's memory), creates their
+ * scheduled runs ahead of time, and starts each run once it is due, in this JVM, at most
+ * {@linkplain Builder#limit limit} at once, until stopped. What {@link Flow#serve} does in a
+ * user's {@code main}; build one to serve several flows, or to control when it starts and stops.
+ *
+ * <pre>{@code
+ * try (Runner runner = Runner.builder()
+ *         .add(nightly, Deployment.named("nightly-etl").schedules(Schedule.cron("0 2 * * *", "Europe/Paris")))
+ *         .add(hourly, Deployment.named("hourly").schedules(Schedule.interval(Duration.ofHours(1))))
+ *         .limit(4)
+ *         .build().start()) {
+ *     runner.awaitStop();      // until runner.stop(), or Ctrl-C with runUntilStopped()
+ * }
+ * }</pre>
+ *
+ * <p>Runs due while no runner is there become Late after {@linkplain Builder#lateAfter a grace
+ * period}, and start as soon as a runner is back. Stopping cancels the runs still running
+ * (they end Cancelled) and, as in Prefect, pauses the served deployments so that no runs pile up
+ * while nobody serves them; serving them again resumes them.
+ */
+public final class Runner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+
+    private final BatonRuntime runtime;
+    private final Clock clock;
+    private final Deployments deployments;
+    private final List<Served> served;
+    private final int limit;
+    private final Duration pollInterval;
+    private final Duration lateAfter;
+    private final boolean pauseOnStop;
+    private final String process;
+    private final Map<UUID, Served> byId = new ConcurrentHashMap<>();
+    private final Map<UUID, FlowRunHandle<?>> running = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object lock = new Object();
+    private Clock.Timer next;
+    private Instant nextSchedulingPass = Instant.MIN;
+    private boolean started, stopping;
+
+    /** A flow served under a deployment: how to call it with a run's parameters. */
+    private record Served(Flow flow, Deployment deployment, FlowParameters parameters, String entrypoint) {}
+
+    private Runner(Builder b) {
+        this.runtime = b.runtime != null ? b.runtime : BatonRuntime.current();
+        this.clock = runtime.clock();
+        this.deployments = runtime.store().deployments().orElseGet(() -> new InMemoryDeployments(runtime.store()));
+        this.served = List.copyOf(b.served);
+        this.limit = b.limit;
+        this.pollInterval = b.pollInterval;
+        this.lateAfter = b.lateAfter;
+        this.pauseOnStop = b.pauseOnStop;
+        this.process = ProcessHandle.current().pid() + "@" + host();
+    }
+
+    /** Starts building a runner. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Registers the deployments (creating or updating each, resumed), creates their scheduled runs
+     * and starts polling for due runs; returns at once.
+     *
+     * @throws IllegalStateException if it was started before
+     */
+    public Runner start() {
+        synchronized (lock) {
+            if (started) throw new IllegalStateException("This runner was started already; build another");
+            started = true;
+            Instant now = clock.now();
+            for (Served s : served) {
+                Deployment d = s.deployment();
+                DeploymentRecord old = deployments.get(d.name()).orElse(null);
+                if (old != null && !old.flowName().equals(s.flow().name())) {
+                    LOG.warn("Deployment '{}' ran flow '{}'; it now runs flow '{}'", d.name(), old.flowName(),
+                            s.flow().name());
+                }
+                DeploymentRecord stored = deployments.put(new DeploymentRecord(
+                        old == null ? dev.baton.spi.Ids.next() : old.id(), d.name(), s.flow().name(), s.entrypoint(),
+                        d.description().orElse(null), DeploymentJson.parameters(d.parameters()), d.schedules(), d.tags(),
+                        d.workPool(), d.limitOrNull(), d.paused(), old == null ? now : old.created(), now));
+                byId.put(stored.id(), s);
+                LOG.info("Serving flow '{}' as deployment '{}'{}", s.flow().name(), d.name(),
+                        d.schedules().isEmpty() ? " (no schedule: ad-hoc runs only)" : ", due " + d.schedules());
+            }
+            next = clock.schedule(this::tick, Duration.ZERO);
+        }
+        return this;
+    }
+
+    /**
+     * Starts, then blocks until the runner is stopped: by {@link #stop()} from another thread, or
+     * by the JVM shutting down (Ctrl-C, SIGTERM), which stops it cleanly first.
+     */
+    public void runUntilStopped() {
+        Thread hook = Thread.ofPlatform().name("baton-runner-stop").unstarted(this::stop);
+        Runtime.getRuntime().addShutdownHook(hook);
+        start();
+        awaitStop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what stopped it
+        }
+    }
+
+    /** Waits until {@link #stop()} has finished. */
+    public void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+        }
+    }
+
+    /**
+     * Stops: no more runs start, runs still running are cancelled and waited for (each ends
+     * Cancelled), and the served deployments are paused unless the builder said
+     * {@link Builder#pauseOnStop pauseOnStop(false)}. Does nothing if stopped already.
+     */
+    public void stop() {
+        synchronized (lock) {
+            if (stopping) {
+                if (stopped.getCount() == 0) return;
+            } else {
+                stopping = true;
+                if (next != null) next.cancel();
+            }
+        }
+        List<FlowRunHandle<?>> left = new ArrayList<>(running.values());
+        if (!left.isEmpty()) LOG.info("Runner stopping: cancelling {} running flow run(s)", left.size());
+        for (FlowRunHandle<?> h : left) h.cancel();
+        for (FlowRunHandle<?> h : left) h.await();
+        if (pauseOnStop) {
+            for (Served s : served) deployments.setPaused(s.deployment().name(), true, clock.now());
+        }
+        stopped.countDown();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The flow runs this runner has running now. */
+    public List<FlowRunHandle<?>> running() {
+        return List.copyOf(running.values());
+    }
+
+    /** One pass: create scheduled runs ahead (once a minute), mark late ones, start due ones. */
+    private void tick() {
+        synchronized (lock) {
+            if (stopping) return;
+            try {
+                Instant now = clock.now();
+                if (!now.isBefore(nextSchedulingPass)) {
+                    scheduleAhead(now);
+                    nextSchedulingPass = now.plus(Duration.ofMinutes(1));
+                }
+                deployments.markLate(now.minus(lateAfter), now);
+                int free = limit - running.size();
+                if (free > 0) {
+                    for (ScheduledRun run : deployments.claimDue(byId.keySet(), now, free, process)) startRun(run);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Runner: a pass failed; trying again in {}: {}", pollInterval, e.toString(), e);
+            }
+            next = clock.schedule(this::tick, untilNextPass());
+        }
+    }
+
+    /** Until the next pass: the poll interval, or less if a run falls due sooner. */
+    private Duration untilNextPass() {
+        Instant now = clock.now();
+        Instant at = now.plus(pollInterval);
+        for (UUID id : byId.keySet()) {
+            for (ScheduledRun r : deployments.scheduledRuns(id, 1)) {
+                // one due already waits for a free slot: a finishing run brings the next pass forward
+                if (r.due().isAfter(now) && r.due().isBefore(at)) at = r.due();
+            }
+        }
+        Duration d = Duration.between(now, at);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private void scheduleAhead(Instant now) {
+        for (Map.Entry<UUID, Served> e : byId.entrySet()) {
+            // read again: the deployment may have been paused or changed from outside (the CLI, the API)
+            Optional<DeploymentRecord> d = deployments.get(e.getKey());
+            if (d.isEmpty()) continue;
+            int added = deployments.addScheduledRuns(Scheduling.upcoming(d.get(), now));
+            if (added > 0) LOG.debug("Deployment '{}': {} scheduled run(s) created", d.get().name(), added);
+        }
+    }
+
+    private void startRun(ScheduledRun run) {
+        Served s = byId.get(run.deploymentId());
+        Object[] args;
+        RuntimeException unusable = null;
+        try {
+            args = s.parameters().read(run.parameters());
+        } catch (IllegalArgumentException e) {
+            args = new Object[s.parameters().names().size()];
+            unusable = e;
+        }
+        List<State> history = new ArrayList<>(run.history().size());
+        for (StateRecord r : run.history()) {
+            history.add(State.of(r.type(), r.name(), r.timestamp().getEpochSecond() * 1_000_000_000L
+                    + r.timestamp().getNano(), r.message(), r.scheduledTime()));
+        }
+        FlowRunHandle<?> h = Engine.startRecorded(s.flow().definition, args, runtime, run.id(), run.name(), history,
+                unusable);
+        running.put(run.id(), h);
+        h.toCompletionStage().whenComplete((r, x) -> {
+            running.remove(run.id());
+            synchronized (lock) {
+                // a slot is free: start the next due run now rather than at the next pass
+                if (!stopping) {
+                    if (next != null) next.cancel();
+                    next = clock.schedule(this::tick, Duration.ZERO);
+                }
+            }
+        });
+    }
+
+    private static String host() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) return env.strip();
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** Builds a {@link Runner}. */
+    public static final class Builder {
+        private BatonRuntime runtime;
+        private final List<Served> served = new ArrayList<>();
+        private final Map<String, Flow> names = new LinkedHashMap<>();
+        private int limit = Integer.MAX_VALUE;
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration lateAfter = Duration.ofSeconds(15);
+        private boolean pauseOnStop = true;
+
+        private Builder() {}
+
+        /** Records and runs on {@code runtime} (its store and clock) rather than the current one. */
+        public Builder runtime(BatonRuntime runtime) {
+            this.runtime = Flow.checked(runtime);
+            return this;
+        }
+
+        /**
+         * Serves {@code flow} as {@code deployment}. The flow must be held in a static field (of the
+         * class calling this, or one of its enclosing classes), where its parameter types are read.
+         *
+         * @throws IllegalArgumentException if the deployment's name is served twice, the flow's parameters
+         *         cannot be named or typed, or the deployment's parameters do not fit them, saying what to do
+         */
+        public Builder add(Flow flow, Deployment deployment) {
+            Objects.requireNonNull(flow, "flow");
+            Objects.requireNonNull(deployment, "deployment");
+            if (names.putIfAbsent(deployment.name(), flow) != null) {
+                throw new IllegalArgumentException("Deployment '" + deployment.name() + "' is served twice by this runner");
+            }
+            Signature sig = Signature.of(flow, callers());
+            FlowParameters parameters = FlowParameters.of(flow.name(), flow.definition.options().parameterNames(),
+                    sig.types());
+            checkDefaults(flow, deployment, parameters);
+            served.add(new Served(flow, deployment, parameters, sig.entrypoint()));
+            return this;
+        }
+
+        /** Starts at most {@code limit} flow runs at once (by default, no limit). */
+        public Builder limit(int limit) {
+            if (limit < 1) throw new IllegalArgumentException("A runner's limit must be 1 or more, not " + limit);
+            this.limit = limit;
+            return this;
+        }
+
+        /** How often the store is asked for due runs (runs created elsewhere, ad-hoc runs); 1 second by default. */
+        public Builder pollInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("A poll interval must be positive, not " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /** How long after its due time an unstarted run becomes Late; 15 seconds by default, as Prefect. */
+        public Builder lateAfter(Duration grace) {
+            if (grace.isNegative()) throw new IllegalArgumentException("A grace period cannot be negative: " + grace);
+            this.lateAfter = grace;
+            return this;
+        }
+
+        /** Whether stopping pauses the served deployments (true by default, as Prefect's {@code pause_on_shutdown}). */
+        public Builder pauseOnStop(boolean pause) {
+            this.pauseOnStop = pause;
+            return this;
+        }
+
+        /**
+         * The runner, not started yet.
+         *
+         * @throws IllegalStateException if nothing is served
+         */
+        public Runner build() {
+            if (served.isEmpty()) {
+                throw new IllegalStateException("A runner serves at least one flow: add(flow, Deployment.named(...))");
+            }
+            return new Runner(this);
+        }
+
+        /** Checks the deployment's parameters, and each schedule's, against the flow's, unless some are to come per run. */
+        private static void checkDefaults(Flow flow, Deployment d, FlowParameters parameters) {
+            List<Map<String, Object>> sets = new ArrayList<>();
+            if (d.schedules().isEmpty()) sets.add(d.parameters());
+            for (Schedule s : d.schedules()) {
+                Map<String, Object> m = new LinkedHashMap<>(d.parameters());
+                m.putAll(s.parameters());
+                sets.add(m);
+            }
+            for (Map<String, Object> values : sets) {
+                if (values.isEmpty() && d.schedules().isEmpty()) continue; // ad-hoc runs bring their own
+                try {
+                    parameters.check(values);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("Deployment '" + d.name() + "' of flow '" + flow.name() + "': "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+
+        private static List<Class<?>> callers() {
+            return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                    .map(StackWalker.StackFrame::getDeclaringClass)
+                    .filter(c -> c != Builder.class && c != Runner.class && c != Flow.class)
+                    .distinct().limit(4).toList());
+        }
+    }
+
+    /** Where a flow is declared, and the types of its parameters read there. */
+    record Signature(String entrypoint, Type[] types) {
+        static Signature of(Flow flow, List<Class<?>> candidates) {
+            int arity = arity(flow);
+            for (Class<?> c : candidates) {
+                for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
+                    for (Field f : k.getDeclaredFields()) {
+                        if (!Modifier.isStatic(f.getModifiers()) || !Flow.class.isAssignableFrom(f.getType())) continue;
+                        Object value;
+                        try {
+                            f.setAccessible(true);
+                            value = f.get(null);
+                        } catch (ReflectiveOperationException | RuntimeException e) {
+                            continue;
+                        }
+                        if (value != flow) continue;
+                        Type[] types = new Type[arity];
+                        if (arity > 0) {
+                            if (!(f.getGenericType() instanceof ParameterizedType p)) break;
+                            System.arraycopy(p.getActualTypeArguments(), 0, types, 0, arity);
+                        }
+                        return new Signature(k.getName() + "#" + f.getName(), types);
+                    }
+                }
+            }
+            if (arity == 0) return new Signature(null, new Type[0]);
+            throw new IllegalArgumentException("Baton reads the parameter types of a deployed flow from the static field"
+                    + " that holds it, and found none holding flow '" + flow.name() + "' in " + candidates.stream()
+                    .map(Class::getName).toList() + ": declare it as a static final field with its types, e.g. static"
+                    + " final Flow1<LocalDate, Void> " + flow.name().replaceAll("[^A-Za-z0-9_]", "_") + " = ...");
+        }
+
+        private static int arity(Flow flow) {
+            String n = flow.getClass().getSimpleName();
+            return n.charAt(n.length() - 1) - '0';
+        }
+    }
+}
