@@ -1,7 +1,7 @@
 package dev.baton;
 
 import dev.baton.internal.deploy.FlowParameters;
-import dev.baton.internal.deploy.Scheduling;
+import dev.baton.spi.Scheduling;
 import dev.baton.internal.engine.Engine;
 import dev.baton.spi.DeploymentJson;
 import dev.baton.spi.DeploymentRecord;

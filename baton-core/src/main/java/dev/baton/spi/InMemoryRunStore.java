@@ -16,6 +16,7 @@ import java.util.UUID;
 public final class InMemoryRunStore implements RunStore {
     private final int capacity;
     private final LinkedHashMap<UUID, FlowRun<?>> runs = new LinkedHashMap<>();
+    private final InMemoryDeployments deployments = new InMemoryDeployments(this);
 
     /** A store keeping at most {@code capacity} flow runs. */
     public InMemoryRunStore(int capacity) {
@@ -63,5 +64,11 @@ public final class InMemoryRunStore implements RunStore {
     /** Forgets every run. */
     public synchronized void clear() {
         runs.clear();
+    }
+
+    /** Deployments kept in memory beside the runs, for runners of this process. */
+    @Override
+    public Optional<Deployments> deployments() {
+        return Optional.of(deployments);
     }
 }

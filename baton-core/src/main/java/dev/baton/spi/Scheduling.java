@@ -1,14 +1,9 @@
-package dev.baton.internal.deploy;
+package dev.baton.spi;
 
 import dev.baton.Schedule;
 import dev.baton.StateType;
 import dev.baton.internal.engine.RunNames;
 import dev.baton.internal.results.Sha256;
-import dev.baton.spi.DeploymentJson;
-import dev.baton.spi.DeploymentRecord;
-import dev.baton.spi.Ids;
-import dev.baton.spi.ScheduledRun;
-import dev.baton.spi.StateRecord;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +51,7 @@ public final class Scheduling {
     }
 
     /** What identifies a schedule in its runs' keys: a digest of everything that decides its runs. */
-    static String scheduleKey(Schedule s) {
+    public static String scheduleKey(Schedule s) {
         return Sha256.hex(DeploymentJson.schedules(List.of(s))).substring(0, 16);
     }
 }
