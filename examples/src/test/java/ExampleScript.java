@@ -59,6 +59,20 @@ record ExampleScript(int exitCode, String stdout, String stderr) {
      * this build ({@code BATON_CLASS_PATH}: the launcher builds nothing) and {@code home} as {@code BATON_HOME}.
      */
     static ExampleScript baton(Path directory, Path home, String... args) throws IOException, InterruptedException {
+        return exec(String.join(" ", args), launcher(directory, home, args));
+    }
+
+    /**
+     * Starts the {@code ./baton} launcher as {@link #baton} runs it, without waiting: for commands
+     * that run until stopped. Its output (stdout and stderr) goes to {@code output}.
+     */
+    static Process startBaton(Path directory, Path home, Path output, String... args) throws IOException {
+        ProcessBuilder builder = launcher(directory, home, args);
+        builder.environment().put("BATON_LOG_LEVEL", "INFO");
+        return builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    private static ProcessBuilder launcher(Path directory, Path home, String... args) {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.contains("test-classes"))
                 .filter(e -> !Path.of(e).toAbsolutePath().equals(EXAMPLES.resolve("target/classes").toAbsolutePath()))
@@ -73,7 +87,7 @@ record ExampleScript(int exitCode, String stdout, String stderr) {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("BATON_API_URL");
         builder.environment().remove("BATON_DATABASE_URL");
-        return exec(String.join(" ", args), builder);
+        return builder;
     }
 
     private static ExampleScript exec(String file, List<String> command) throws IOException, InterruptedException {

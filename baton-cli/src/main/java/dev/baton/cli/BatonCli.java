@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         description = "Workflow orchestration for the JVM: run flows, inspect their runs, serve the API.",
         subcommands = {
                 BatonCli.Run.class, BatonCli.Worker.class, FlowCommand.class, FlowRunCommand.class,
-                ConcurrencyLimitCommand.class,
+                ConcurrencyLimitCommand.class, DeploymentCommand.class,
                 ServerCommand.class, BatonCli.Version.class, CommandLine.HelpCommand.class,
         },
         footer = {"", "Runs are read from the embedded database under BATON_HOME (default ~/.baton),",

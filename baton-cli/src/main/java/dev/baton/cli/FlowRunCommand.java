@@ -225,7 +225,7 @@ final class FlowRunCommand extends CommandGroup {
             return 0;
         }
 
-        private static String format(LogLine line, String flowRunName, TaskRunNames taskRunNames, Style s) {
+        static String format(LogLine line, String flowRunName, TaskRunNames taskRunNames, Style s) {
             String level = line.level() == null ? "" : line.level();
             String source = line.taskRunId() == null ? "Flow run '" + flowRunName + "' - "
                     : "Task run '" + taskRunNames.of(line.taskRunId()) + "' - ";
@@ -244,7 +244,7 @@ final class FlowRunCommand extends CommandGroup {
          * further pages of task runs (in creation order, as log lines mostly come) only when a line
          * names a task run not read yet.
          */
-        private static final class TaskRunNames {
+        static final class TaskRunNames {
             /** How many task runs one request for names asks for. */
             static final int NAMES_PAGE = 1_000;
 

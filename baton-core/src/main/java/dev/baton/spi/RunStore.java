@@ -72,10 +72,12 @@ public interface RunStore {
     /**
      * A flow run this store already holds (a scheduled run a runner or worker claimed) is run by
      * this process from now on: its states follow, numbered after those it has. By default, as a
-     * new run.
+     * new run whose history so far is told state by state (for a store that did not hold it: its
+     * deployments were kept elsewhere).
      */
     default void flowRunResumed(FlowRun<?> run) {
         flowRunStarted(run);
+        for (State s : run.history()) flowRunState(run, s);
     }
 
     /**
