@@ -1,7 +1,7 @@
 package dev.baton;
 
+import dev.baton.internal.deploy.DueRuns;
 import dev.baton.internal.deploy.FlowParameters;
-import dev.baton.spi.Scheduling;
 import dev.baton.internal.engine.Engine;
 import dev.baton.spi.DeploymentJson;
 import dev.baton.spi.DeploymentRecord;
@@ -20,12 +20,13 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
@@ -58,17 +59,12 @@ public final class Runner implements AutoCloseable {
     private final Clock clock;
     private final Deployments deployments;
     private final List<Served> served;
-    private final int limit;
-    private final Duration pollInterval;
-    private final Duration lateAfter;
     private final boolean pauseOnStop;
-    private final String process;
     private final Map<UUID, Served> byId = new ConcurrentHashMap<>();
     private final Map<UUID, FlowRunHandle<?>> running = new ConcurrentHashMap<>();
+    private final DueRuns loop;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object lock = new Object();
-    private Clock.Timer next;
-    private Instant nextSchedulingPass = Instant.MIN;
     private boolean started, stopping;
 
     /** A flow served under a deployment: how to call it with a run's parameters. */
@@ -79,11 +75,22 @@ public final class Runner implements AutoCloseable {
         this.clock = runtime.clock();
         this.deployments = runtime.store().deployments().orElseGet(() -> new InMemoryDeployments(runtime.store()));
         this.served = List.copyOf(b.served);
-        this.limit = b.limit;
-        this.pollInterval = b.pollInterval;
-        this.lateAfter = b.lateAfter;
         this.pauseOnStop = b.pauseOnStop;
-        this.process = ProcessHandle.current().pid() + "@" + host();
+        String process = ProcessHandle.current().pid() + "@" + host();
+        this.loop = new DueRuns(clock, deployments, new DueRuns.Target() {
+            @Override
+            public Collection<DeploymentRecord> deployments() {
+                // read again each pass: a deployment may be paused or changed from outside (the CLI, the API)
+                List<DeploymentRecord> out = new ArrayList<>(byId.size());
+                for (UUID id : byId.keySet()) deployments.get(id).ifPresent(out::add);
+                return out;
+            }
+
+            @Override
+            public DueRuns.Started start(ScheduledRun run, DeploymentRecord deployment) {
+                return startRun(run);
+            }
+        }, b.limit, b.pollInterval, b.lateAfter, process);
     }
 
     /** Starts building a runner. */
@@ -117,7 +124,7 @@ public final class Runner implements AutoCloseable {
                 LOG.info("Serving flow '{}' as deployment '{}'{}", s.flow().name(), d.name(),
                         d.schedules().isEmpty() ? " (no schedule: ad-hoc runs only)" : ", due " + d.schedules());
             }
-            next = clock.schedule(this::tick, Duration.ZERO);
+            loop.start();
         }
         return this;
     }
@@ -156,16 +163,12 @@ public final class Runner implements AutoCloseable {
     public void stop() {
         synchronized (lock) {
             if (stopping) {
-                if (stopped.getCount() == 0) return;
-            } else {
-                stopping = true;
-                if (next != null) next.cancel();
+                awaitStop(); // another thread stops it: done when that is
+                return;
             }
+            stopping = true;
         }
-        List<FlowRunHandle<?>> left = new ArrayList<>(running.values());
-        if (!left.isEmpty()) LOG.info("Runner stopping: cancelling {} running flow run(s)", left.size());
-        for (FlowRunHandle<?> h : left) h.cancel();
-        for (FlowRunHandle<?> h : left) h.await();
+        loop.stop();
         if (pauseOnStop) {
             for (Served s : served) deployments.setPaused(s.deployment().name(), true, clock.now());
         }
@@ -182,53 +185,7 @@ public final class Runner implements AutoCloseable {
         return List.copyOf(running.values());
     }
 
-    /** One pass: create scheduled runs ahead (once a minute), mark late ones, start due ones. */
-    private void tick() {
-        synchronized (lock) {
-            if (stopping) return;
-            try {
-                Instant now = clock.now();
-                if (!now.isBefore(nextSchedulingPass)) {
-                    scheduleAhead(now);
-                    nextSchedulingPass = now.plus(Duration.ofMinutes(1));
-                }
-                deployments.markLate(now.minus(lateAfter), now);
-                int free = limit - running.size();
-                if (free > 0) {
-                    for (ScheduledRun run : deployments.claimDue(byId.keySet(), now, free, process)) startRun(run);
-                }
-            } catch (RuntimeException e) {
-                LOG.error("Runner: a pass failed; trying again in {}: {}", pollInterval, e.toString(), e);
-            }
-            next = clock.schedule(this::tick, untilNextPass());
-        }
-    }
-
-    /** Until the next pass: the poll interval, or less if a run falls due sooner. */
-    private Duration untilNextPass() {
-        Instant now = clock.now();
-        Instant at = now.plus(pollInterval);
-        for (UUID id : byId.keySet()) {
-            for (ScheduledRun r : deployments.scheduledRuns(id, 1)) {
-                // one due already waits for a free slot: a finishing run brings the next pass forward
-                if (r.due().isAfter(now) && r.due().isBefore(at)) at = r.due();
-            }
-        }
-        Duration d = Duration.between(now, at);
-        return d.isNegative() ? Duration.ZERO : d;
-    }
-
-    private void scheduleAhead(Instant now) {
-        for (Map.Entry<UUID, Served> e : byId.entrySet()) {
-            // read again: the deployment may have been paused or changed from outside (the CLI, the API)
-            Optional<DeploymentRecord> d = deployments.get(e.getKey());
-            if (d.isEmpty()) continue;
-            int added = deployments.addScheduledRuns(Scheduling.upcoming(d.get(), now));
-            if (added > 0) LOG.debug("Deployment '{}': {} scheduled run(s) created", d.get().name(), added);
-        }
-    }
-
-    private void startRun(ScheduledRun run) {
+    private DueRuns.Started startRun(ScheduledRun run) {
         Served s = byId.get(run.deploymentId());
         Object[] args;
         RuntimeException unusable = null;
@@ -246,16 +203,18 @@ public final class Runner implements AutoCloseable {
         FlowRunHandle<?> h = Engine.startRecorded(s.flow().definition, args, runtime, run.id(), run.name(), history,
                 unusable);
         running.put(run.id(), h);
-        h.toCompletionStage().whenComplete((r, x) -> {
-            running.remove(run.id());
-            synchronized (lock) {
-                // a slot is free: start the next due run now rather than at the next pass
-                if (!stopping) {
-                    if (next != null) next.cancel();
-                    next = clock.schedule(this::tick, Duration.ZERO);
-                }
+        CompletionStage<?> ended = h.toCompletionStage().whenComplete((r, x) -> running.remove(run.id()));
+        return new DueRuns.Started() {
+            @Override
+            public CompletionStage<?> ended() {
+                return ended;
             }
-        });
+
+            @Override
+            public void cancel() {
+                h.cancel();
+            }
+        };
     }
 
     private static String host() {

@@ -27,15 +27,24 @@ public final class Scheduling {
     /** The runs {@code deployment}'s schedules have due after {@code now}; none if it is paused. */
     public static List<ScheduledRun> upcoming(DeploymentRecord deployment, Instant now) {
         List<ScheduledRun> runs = new ArrayList<>();
+        for (Schedule s : deployment.schedules()) runs.addAll(upcoming(deployment, s, now, Instant.MIN));
+        return runs;
+    }
+
+    /**
+     * The runs schedule {@code s} of {@code deployment} has due after {@code now} (within the
+     * limits above), leaving out those not after {@code through} (made already); none if the
+     * deployment is paused.
+     */
+    public static List<ScheduledRun> upcoming(DeploymentRecord deployment, Schedule s, Instant now, Instant through) {
+        List<ScheduledRun> runs = new ArrayList<>();
         if (deployment.paused()) return runs;
-        Instant until = now.plus(MAX_AHEAD);
-        for (Schedule s : deployment.schedules()) {
-            String parameters = DeploymentJson.merged(deployment.parameters(), s.parameters());
-            String keyPrefix = "scheduled/" + deployment.id() + "/" + scheduleKey(s) + "/";
-            for (Instant due : s.upcoming(now, until, MAX_RUNS_AHEAD)) {
-                runs.add(new ScheduledRun(Ids.next(), RunNames.next(), deployment.id(), deployment.flowName(),
-                        parameters, due, keyPrefix + due, List.of(scheduled(now, due))));
-            }
+        String parameters = DeploymentJson.merged(deployment.parameters(), s.parameters());
+        String keyPrefix = "scheduled/" + deployment.id() + "/" + scheduleKey(s) + "/";
+        for (Instant due : s.upcoming(now, now.plus(MAX_AHEAD), MAX_RUNS_AHEAD)) {
+            if (!due.isAfter(through)) continue;
+            runs.add(new ScheduledRun(Ids.next(), RunNames.next(), deployment.id(), deployment.flowName(),
+                    parameters, due, keyPrefix + due, List.of(scheduled(now, due))));
         }
         return runs;
     }
