@@ -13,6 +13,8 @@ module dev.baton.core {
     exports dev.baton;
     exports dev.baton.spi;
     exports dev.baton.orchestration;
+    // deployments as runners and workers run them: the CLI's worker and the server's scheduler
+    exports dev.baton.internal.deploy to dev.baton.cli, dev.baton.server;
 
     uses dev.baton.spi.RunStoreProvider;
 }

@@ -39,6 +39,10 @@ import java.util.Optional;
 public abstract sealed class Flow
         permits Flow0, Flow1, Flow2, Flow3, Flow4, Flow5, Flow6,
         AsyncFlow0, AsyncFlow1, AsyncFlow2, AsyncFlow3, AsyncFlow4, AsyncFlow5, AsyncFlow6 {
+    static {
+        dev.baton.internal.deploy.DeployedFlow.install(flow -> flow.definition);
+    }
+
     final FlowDefinition definition;
     /** The runtime this flow was bound to ({@code on(runtime)}), or null: the current one when a run starts. */
     final BatonRuntime runtime;

@@ -1,21 +1,16 @@
 package dev.baton;
 
+import dev.baton.internal.deploy.DeployedFlow;
 import dev.baton.internal.deploy.DueRuns;
 import dev.baton.internal.deploy.FlowParameters;
-import dev.baton.internal.engine.Engine;
 import dev.baton.spi.DeploymentJson;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 import dev.baton.spi.InMemoryDeployments;
 import dev.baton.spi.ScheduledRun;
-import dev.baton.spi.StateRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +63,7 @@ public final class Runner implements AutoCloseable {
     private boolean started, stopping;
 
     /** A flow served under a deployment: how to call it with a run's parameters. */
-    private record Served(Flow flow, Deployment deployment, FlowParameters parameters, String entrypoint) {}
+    private record Served(DeployedFlow flow, Deployment deployment) {}
 
     private Runner(Builder b) {
         this.runtime = b.runtime != null ? b.runtime : BatonRuntime.current();
@@ -112,16 +107,16 @@ public final class Runner implements AutoCloseable {
             for (Served s : served) {
                 Deployment d = s.deployment();
                 DeploymentRecord old = deployments.get(d.name()).orElse(null);
-                if (old != null && !old.flowName().equals(s.flow().name())) {
+                if (old != null && !old.flowName().equals(s.flow().flowName())) {
                     LOG.warn("Deployment '{}' ran flow '{}'; it now runs flow '{}'", d.name(), old.flowName(),
-                            s.flow().name());
+                            s.flow().flowName());
                 }
                 DeploymentRecord stored = deployments.put(new DeploymentRecord(
-                        old == null ? dev.baton.spi.Ids.next() : old.id(), d.name(), s.flow().name(), s.entrypoint(),
+                        old == null ? dev.baton.spi.Ids.next() : old.id(), d.name(), s.flow().flowName(), s.flow().entrypoint(),
                         d.description().orElse(null), DeploymentJson.parameters(d.parameters()), d.schedules(), d.tags(),
                         d.workPool(), d.limitOrNull(), d.paused(), old == null ? now : old.created(), now));
                 byId.put(stored.id(), s);
-                LOG.info("Serving flow '{}' as deployment '{}'{}", s.flow().name(), d.name(),
+                LOG.info("Serving flow '{}' as deployment '{}'{}", s.flow().flowName(), d.name(),
                         d.schedules().isEmpty() ? " (no schedule: ad-hoc runs only)" : ", due " + d.schedules());
             }
             loop.start();
@@ -186,22 +181,7 @@ public final class Runner implements AutoCloseable {
     }
 
     private DueRuns.Started startRun(ScheduledRun run) {
-        Served s = byId.get(run.deploymentId());
-        Object[] args;
-        RuntimeException unusable = null;
-        try {
-            args = s.parameters().read(run.parameters());
-        } catch (IllegalArgumentException e) {
-            args = new Object[s.parameters().names().size()];
-            unusable = e;
-        }
-        List<State> history = new ArrayList<>(run.history().size());
-        for (StateRecord r : run.history()) {
-            history.add(State.of(r.type(), r.name(), r.timestamp().getEpochSecond() * 1_000_000_000L
-                    + r.timestamp().getNano(), r.message(), r.scheduledTime()));
-        }
-        FlowRunHandle<?> h = Engine.startRecorded(s.flow().definition, args, runtime, run.id(), run.name(), history,
-                unusable);
+        FlowRunHandle<?> h = byId.get(run.deploymentId()).flow().start(run, runtime);
         running.put(run.id(), h);
         CompletionStage<?> ended = h.toCompletionStage().whenComplete((r, x) -> running.remove(run.id()));
         return new DueRuns.Started() {
@@ -258,11 +238,9 @@ public final class Runner implements AutoCloseable {
             if (names.putIfAbsent(deployment.name(), flow) != null) {
                 throw new IllegalArgumentException("Deployment '" + deployment.name() + "' is served twice by this runner");
             }
-            Signature sig = Signature.of(flow, callers());
-            FlowParameters parameters = FlowParameters.of(flow.name(), flow.definition.options().parameterNames(),
-                    sig.types());
-            checkDefaults(flow, deployment, parameters);
-            served.add(new Served(flow, deployment, parameters, sig.entrypoint()));
+            DeployedFlow deployed = DeployedFlow.of(flow, callers());
+            checkDefaults(flow, deployment, deployed.parameters());
+            served.add(new Served(deployed, deployment));
             return this;
         }
 
@@ -332,44 +310,6 @@ public final class Runner implements AutoCloseable {
                     .map(StackWalker.StackFrame::getDeclaringClass)
                     .filter(c -> c != Builder.class && c != Runner.class && c != Flow.class)
                     .distinct().limit(4).toList());
-        }
-    }
-
-    /** Where a flow is declared, and the types of its parameters read there. */
-    record Signature(String entrypoint, Type[] types) {
-        static Signature of(Flow flow, List<Class<?>> candidates) {
-            int arity = arity(flow);
-            for (Class<?> c : candidates) {
-                for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
-                    for (Field f : k.getDeclaredFields()) {
-                        if (!Modifier.isStatic(f.getModifiers()) || !Flow.class.isAssignableFrom(f.getType())) continue;
-                        Object value;
-                        try {
-                            f.setAccessible(true);
-                            value = f.get(null);
-                        } catch (ReflectiveOperationException | RuntimeException e) {
-                            continue;
-                        }
-                        if (value != flow) continue;
-                        Type[] types = new Type[arity];
-                        if (arity > 0) {
-                            if (!(f.getGenericType() instanceof ParameterizedType p)) break;
-                            System.arraycopy(p.getActualTypeArguments(), 0, types, 0, arity);
-                        }
-                        return new Signature(k.getName() + "#" + f.getName(), types);
-                    }
-                }
-            }
-            if (arity == 0) return new Signature(null, new Type[0]);
-            throw new IllegalArgumentException("Baton reads the parameter types of a deployed flow from the static field"
-                    + " that holds it, and found none holding flow '" + flow.name() + "' in " + candidates.stream()
-                    .map(Class::getName).toList() + ": declare it as a static final field with its types, e.g. static"
-                    + " final Flow1<LocalDate, Void> " + flow.name().replaceAll("[^A-Za-z0-9_]", "_") + " = ...");
-        }
-
-        private static int arity(Flow flow) {
-            String n = flow.getClass().getSimpleName();
-            return n.charAt(n.length() - 1) - '0';
         }
     }
 }
