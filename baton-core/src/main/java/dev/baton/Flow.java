@@ -116,6 +116,21 @@ public abstract sealed class Flow
         b.add(this, deployment).build().runUntilStopped();
     }
 
+    /**
+     * Registers this flow as {@code deployment} for the workers of its work pool
+     * ({@code ./baton worker start --pool POOL --class-path app.jar}), as Prefect's
+     * {@code flow.deploy()}, and makes its first scheduled runs; returns at once. Registering under a
+     * name that exists updates that deployment. The workers load the flow from the static field that
+     * holds it ({@code com.acme.Flows#nightly}), so it must be held in one of the calling class.
+     *
+     * @throws IllegalArgumentException if the flow is in no static field, or its parameters cannot be
+     *         named or typed, or the deployment's do not fit them
+     * @throws IllegalStateException if the run store keeps no deployments (client mode, for now)
+     */
+    public final void deploy(Deployment deployment) {
+        Runner.deploy(this, deployment, runtime);
+    }
+
     /** This flow's definition with the options {@code change} sets on a builder holding its own. */
     final FlowDefinition redefined(Consumer<? super Builder> change) {
         Objects.requireNonNull(change, "withOptions(...) of flow '" + name() + "' got null: pass a function that"

@@ -2,11 +2,10 @@ package dev.baton;
 
 import dev.baton.internal.deploy.DeployedFlow;
 import dev.baton.internal.deploy.DueRuns;
-import dev.baton.internal.deploy.FlowParameters;
-import dev.baton.spi.DeploymentJson;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 import dev.baton.spi.InMemoryDeployments;
+import dev.baton.spi.ProcessShutdown;
 import dev.baton.spi.ScheduledRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +87,26 @@ public final class Runner implements AutoCloseable {
         }, b.limit, b.pollInterval, b.lateAfter, process);
     }
 
+    /** What {@link Flow#deploy} does: registers the deployment for its work pool's workers and makes its first runs. */
+    static void deploy(Flow flow, Deployment deployment, BatonRuntime runtime) {
+        DeployedFlow deployed = DeployedFlow.of(flow, Builder.callers());
+        if (deployed.entrypoint() == null) {
+            throw new IllegalArgumentException("A worker loads flow '" + flow.name() + "' from the static field that"
+                    + " holds it, and none was found in " + Builder.callers().stream().map(Class::getName).toList()
+                    + ": declare it as a static final field of the class that deploys it");
+        }
+        deployed.checkParameters(deployment);
+        BatonRuntime rt = runtime != null ? runtime : BatonRuntime.current();
+        Deployments store = rt.store().deployments().orElseThrow(() -> new IllegalStateException("The run store "
+                + rt.store() + " keeps no deployments that workers could read: deploy to the database"
+                + " (BATON_DATABASE_URL, or the embedded one under BATON_HOME)"));
+        Instant now = rt.clock().now();
+        DeploymentRecord stored = deployed.register(store, deployment, deployment.workPool(), now);
+        store.addScheduledRuns(dev.baton.spi.Scheduling.upcoming(stored, now));
+        LOG.info("Deployed flow '{}' as deployment '{}' for work pool '{}'", flow.name(), deployment.name(),
+                deployment.workPool());
+    }
+
     /** Starts building a runner. */
     public static Builder builder() {
         return new Builder();
@@ -106,15 +125,7 @@ public final class Runner implements AutoCloseable {
             Instant now = clock.now();
             for (Served s : served) {
                 Deployment d = s.deployment();
-                DeploymentRecord old = deployments.get(d.name()).orElse(null);
-                if (old != null && !old.flowName().equals(s.flow().flowName())) {
-                    LOG.warn("Deployment '{}' ran flow '{}'; it now runs flow '{}'", d.name(), old.flowName(),
-                            s.flow().flowName());
-                }
-                DeploymentRecord stored = deployments.put(new DeploymentRecord(
-                        old == null ? dev.baton.spi.Ids.next() : old.id(), d.name(), s.flow().flowName(), s.flow().entrypoint(),
-                        d.description().orElse(null), DeploymentJson.parameters(d.parameters()), d.schedules(), d.tags(),
-                        d.workPool(), d.limitOrNull(), d.paused(), old == null ? now : old.created(), now));
+                DeploymentRecord stored = s.flow().register(deployments, d, null, now); // no work pool: served here
                 byId.put(stored.id(), s);
                 LOG.info("Serving flow '{}' as deployment '{}'{}", s.flow().flowName(), d.name(),
                         d.schedules().isEmpty() ? " (no schedule: ad-hoc runs only)" : ", due " + d.schedules());
@@ -129,10 +140,14 @@ public final class Runner implements AutoCloseable {
      * by the JVM shutting down (Ctrl-C, SIGTERM), which stops it cleanly first.
      */
     public void runUntilStopped() {
-        Thread hook = Thread.ofPlatform().name("baton-runner-stop").unstarted(this::stop);
+        Runnable step = this::stop;
+        ProcessShutdown.beforeStoresClose(step);
+        // a store without a shutdown hook of its own (in memory) runs the steps through this one
+        Thread hook = Thread.ofPlatform().name("baton-runner-stop").unstarted(ProcessShutdown::run);
         Runtime.getRuntime().addShutdownHook(hook);
         start();
         awaitStop();
+        ProcessShutdown.remove(step);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
@@ -239,7 +254,7 @@ public final class Runner implements AutoCloseable {
                 throw new IllegalArgumentException("Deployment '" + deployment.name() + "' is served twice by this runner");
             }
             DeployedFlow deployed = DeployedFlow.of(flow, callers());
-            checkDefaults(flow, deployment, deployed.parameters());
+            deployed.checkParameters(deployment);
             served.add(new Served(deployed, deployment));
             return this;
         }
@@ -285,27 +300,7 @@ public final class Runner implements AutoCloseable {
             return new Runner(this);
         }
 
-        /** Checks the deployment's parameters, and each schedule's, against the flow's, unless some are to come per run. */
-        private static void checkDefaults(Flow flow, Deployment d, FlowParameters parameters) {
-            List<Map<String, Object>> sets = new ArrayList<>();
-            if (d.schedules().isEmpty()) sets.add(d.parameters());
-            for (Schedule s : d.schedules()) {
-                Map<String, Object> m = new LinkedHashMap<>(d.parameters());
-                m.putAll(s.parameters());
-                sets.add(m);
-            }
-            for (Map<String, Object> values : sets) {
-                if (values.isEmpty() && d.schedules().isEmpty()) continue; // ad-hoc runs bring their own
-                try {
-                    parameters.check(values);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("Deployment '" + d.name() + "' of flow '" + flow.name() + "': "
-                            + e.getMessage(), e);
-                }
-            }
-        }
-
-        private static List<Class<?>> callers() {
+        static List<Class<?>> callers() {
             return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
                     .map(StackWalker.StackFrame::getDeclaringClass)
                     .filter(c -> c != Builder.class && c != Runner.class && c != Flow.class)

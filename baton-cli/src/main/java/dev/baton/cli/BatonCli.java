@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
 @Command(name = "baton", synopsisSubcommandLabel = "<command>",
         description = "Workflow orchestration for the JVM: run flows, inspect their runs, serve the API.",
         subcommands = {
-                BatonCli.Run.class, BatonCli.Worker.class, FlowCommand.class, FlowRunCommand.class,
-                ConcurrencyLimitCommand.class, DeploymentCommand.class,
+                BatonCli.Run.class, WorkerCommand.class, FlowCommand.class, FlowRunCommand.class,
+                ConcurrencyLimitCommand.class, DeployCommand.class, DeploymentCommand.class,
                 ServerCommand.class, BatonCli.Version.class, CommandLine.HelpCommand.class,
         },
         footer = {"", "Runs are read from the embedded database under BATON_HOME (default ~/.baton),",
@@ -152,7 +152,7 @@ public final class BatonCli implements Callable<Integer> {
     static final class Run extends LauncherOnly {}
 
     /** Listed for the help: the launcher script starts workers itself. */
-    @Command(name = "worker", description = "Start a worker JVM for HazelcastExecutor.",
+    @Command(name = "hazelcast", description = "Start a worker JVM for HazelcastExecutor.",
             customSynopsis = {"baton worker hazelcast (--cluster-name-file FILE | --cluster-name NAME)",
                     "                              [--member HOST:PORT]... [--class-path JARS] [--bind ADDRESS]",
                     "                              [--port PORT] [--threads N] [--allow PREFIX]..."},

@@ -264,7 +264,7 @@ final class DeploymentCommand extends CommandGroup {
                 overrides.put(p.substring(0, eq), value(p.substring(eq + 1)));
             }
             Instant now = Instant.now();
-            Instant due = in == null ? now : now.plus(duration(in, "--in"));
+            Instant due = in == null ? now : now.plus(duration(spec, in, "--in"));
             ScheduledRun run = Scheduling.adHoc(d, DeploymentJson.merged(d.parameters(), overrides), due, now);
             history.deployments().addScheduledRuns(List.of(run));
             if (!watch) {
@@ -277,7 +277,7 @@ final class DeploymentCommand extends CommandGroup {
             }
             out.println("Created flow run '" + run.name() + "' (" + run.id() + ") of deployment '" + d.name() + "'"
                     + (d.paused() ? " " + out.style.yellow("(the deployment is paused: its runner may not be serving it)") : ""));
-            return follow(history, out, run, watchTimeout == null ? null : duration(watchTimeout, "--watch-timeout"));
+            return follow(history, out, run, watchTimeout == null ? null : duration(spec, watchTimeout, "--watch-timeout"));
         }
 
         /** Prints the run's new states and log lines until it ends; its exit code. */
@@ -332,23 +332,24 @@ final class DeploymentCommand extends CommandGroup {
                 return text;
             }
         }
+    }
 
-        private Duration duration(String text, String option) {
-            String t = text.strip();
-            try {
-                if (t.toUpperCase(java.util.Locale.ROOT).startsWith("P")) return Duration.parse(t);
-                long n = Long.parseLong(t.substring(0, t.length() - 1));
-                return switch (t.charAt(t.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    case 'd' -> Duration.ofDays(n);
-                    default -> throw new NumberFormatException();
-                };
-            } catch (RuntimeException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), option + " takes a duration such as 30s,"
-                        + " 10m, 2h, 1d or PT1H30M; got '" + text + "'");
-            }
+    /** A duration as options take it: 30s, 10m, 2h, 1d or ISO-8601 (PT1H30M). */
+    static Duration duration(picocli.CommandLine.Model.CommandSpec spec, String text, String option) {
+        String t = text.strip();
+        try {
+            if (t.toUpperCase(java.util.Locale.ROOT).startsWith("P")) return Duration.parse(t);
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " takes a duration such as 30s,"
+                    + " 10m, 2h, 1d or PT1H30M; got '" + text + "'");
         }
     }
 }

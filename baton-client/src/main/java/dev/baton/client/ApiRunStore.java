@@ -127,7 +127,10 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         this.reader = new QueueReader(outbox, processName());
         this.cancellations = new CancellationWatch(settings, options.heartbeatInterval());
         this.senderThread = Thread.ofPlatform().name("baton-api-sender").daemon().unstarted(this::sendLoop);
-        this.shutdownHook = Thread.ofPlatform().name("baton-api-shutdown").unstarted(this::close);
+        this.shutdownHook = Thread.ofPlatform().name("baton-api-shutdown").unstarted(() -> {
+            dev.baton.spi.ProcessShutdown.run(); // runners stop their runs first, so their last states are sent
+            close();
+        });
         senderThread.start();
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }

@@ -21,13 +21,14 @@ import java.util.UUID;
  *                         field), or null for a deployment only its serving process can run
  * @param parameters       the parameters its runs get, a JSON object by parameter name
  * @param schedules        when runs are due (none: only ad-hoc runs)
- * @param workPool         the work pool its runs are queued in
+ * @param workPool         the work pool whose workers start its runs, or null for a deployment a process
+ *                         serves ({@code flow.serve(...)}): that process alone starts them
  * @param concurrencyLimit how many of its runs may be pending or running at once, or null for no limit
  * @param paused           a paused deployment gets no scheduled runs
  */
 public record DeploymentRecord(UUID id, String name, String flowName, @Nullable String entrypoint,
                                @Nullable String description, String parameters, List<Schedule> schedules,
-                               Set<String> tags, String workPool, @Nullable Integer concurrencyLimit, boolean paused,
+                               Set<String> tags, @Nullable String workPool, @Nullable Integer concurrencyLimit, boolean paused,
                                Instant created, Instant updated) {
     /** The work pool of a deployment that names none. */
     public static final String DEFAULT_POOL = "default";
@@ -41,7 +42,6 @@ public record DeploymentRecord(UUID id, String name, String flowName, @Nullable 
         Objects.requireNonNull(parameters, "parameters");
         schedules = List.copyOf(schedules);
         tags = Set.copyOf(tags);
-        Objects.requireNonNull(workPool, "workPool");
         if (concurrencyLimit != null && concurrencyLimit < 1) {
             throw new IllegalArgumentException("The concurrency limit of deployment '" + name + "' must be 1 or more"
                     + " (or none), not " + concurrencyLimit);

@@ -1,20 +1,31 @@
 package dev.baton.internal.deploy;
 
 import dev.baton.BatonRuntime;
+import dev.baton.Deployment;
 import dev.baton.Flow;
 import dev.baton.FlowRunHandle;
+import dev.baton.Schedule;
 import dev.baton.State;
 import dev.baton.internal.engine.Engine;
 import dev.baton.internal.engine.FlowDefinition;
+import dev.baton.spi.DeploymentJson;
+import dev.baton.spi.DeploymentRecord;
+import dev.baton.spi.Deployments;
+import dev.baton.spi.Ids;
 import dev.baton.spi.ScheduledRun;
 import dev.baton.spi.StateRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -24,6 +35,7 @@ import java.util.function.Function;
  * field's declared type, and how a claimed run of it starts, as the flow run it was created as.
  */
 public final class DeployedFlow {
+    private static final Logger LOG = LoggerFactory.getLogger(DeployedFlow.class);
     private static volatile Function<Flow, FlowDefinition> definitionOf;
 
     private final Flow flow;
@@ -166,6 +178,45 @@ public final class DeployedFlow {
     /** Where the flow is declared ({@code class#field}), or null if it was not looked for (a flow of no parameters). */
     public String entrypoint() {
         return entrypoint;
+    }
+
+    /**
+     * Checks {@code d}'s parameters, with each schedule's over them, against the flow's (a deployment
+     * without schedules and without parameters is left for its ad-hoc runs to bring them).
+     *
+     * @throws IllegalArgumentException naming the deployment, the flow, and what does not fit
+     */
+    public void checkParameters(Deployment d) {
+        List<Map<String, Object>> sets = new ArrayList<>();
+        if (d.schedules().isEmpty() && !d.parameters().isEmpty()) sets.add(d.parameters());
+        for (Schedule s : d.schedules()) {
+            Map<String, Object> m = new LinkedHashMap<>(d.parameters());
+            m.putAll(s.parameters());
+            sets.add(m);
+        }
+        for (Map<String, Object> values : sets) {
+            try {
+                parameters.check(values);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Deployment '" + d.name() + "' of flow '" + flow.name() + "': "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Creates deployment {@code d} of this flow in {@code store}, or updates the one of that name
+     * (keeping its id); {@code workPool} null for a deployment its own process serves. Answers it as stored.
+     */
+    public DeploymentRecord register(Deployments store, Deployment d, String workPool, Instant now) {
+        DeploymentRecord old = store.get(d.name()).orElse(null);
+        if (old != null && !old.flowName().equals(flow.name())) {
+            LOG.warn("Deployment '{}' ran flow '{}'; it now runs flow '{}'", d.name(), old.flowName(), flow.name());
+        }
+        return store.put(new DeploymentRecord(old == null ? Ids.next() : old.id(), d.name(), flow.name(), entrypoint,
+                d.description().orElse(null), DeploymentJson.parameters(d.parameters()), d.schedules(), d.tags(),
+                workPool, d.concurrencyLimit().isPresent() ? d.concurrencyLimit().getAsInt() : null, d.paused(),
+                old == null ? now : old.created(), now));
     }
 
     /**

@@ -81,6 +81,11 @@ public final class DueRuns {
         }
     }
 
+    /** Makes one pass now, on this thread; unless {@link #start()} was called, no other follows. */
+    public void passNow() {
+        pass();
+    }
+
     /** Stops the passes, cancels the runs still running and waits for them to end. */
     public void stop() {
         synchronized (lock) {
@@ -121,7 +126,7 @@ public final class DueRuns {
             } catch (RuntimeException e) {
                 LOG.error("A pass over the due runs failed; trying again in {}: {}", pollInterval, e.toString(), e);
             }
-            next = clock.schedule(this::pass, untilNextPass(deployments));
+            if (started) next = clock.schedule(this::pass, untilNextPass(deployments));
         }
     }
 
@@ -168,7 +173,7 @@ public final class DueRuns {
             running.remove(run.id());
             synchronized (lock) {
                 // a slot is free: start the next due run now rather than at the next pass
-                if (!stopping) {
+                if (!stopping && started) {
                     if (next != null) next.cancel();
                     next = clock.schedule(this::pass, Duration.ZERO);
                 }

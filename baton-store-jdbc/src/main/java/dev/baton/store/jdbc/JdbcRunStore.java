@@ -147,7 +147,10 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         writer.start("baton-run-store-writer");
         this.heartbeatInterval = b.heartbeatInterval;
         this.heartbeats = Thread.ofPlatform().name("baton-run-store-heartbeat").daemon().start(this::stampHeartbeats);
-        this.shutdownHook = Thread.ofPlatform().name("baton-run-store-shutdown").unstarted(this::close);
+        this.shutdownHook = Thread.ofPlatform().name("baton-run-store-shutdown").unstarted(() -> {
+            dev.baton.spi.ProcessShutdown.run(); // runners stop their runs first, so their last states are written
+            close();
+        });
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
