@@ -93,7 +93,7 @@ final class WorkerCommand extends CommandGroup {
             ClassLoader loader = new URLClassLoader("baton-worker-flows", jars.toArray(URL[]::new),
                     WorkerCommand.class.getClassLoader());
             JdbcRunStore store = JdbcRunStore.builder().url(url).build();
-            try (BatonRuntime runtime = BatonRuntime.builder().store(store).home(env.home()).build()) {
+            try (store; BatonRuntime runtime = BatonRuntime.builder().store(store).home(env.home()).build()) {
                 Deployments deployments = store.deployments().orElseThrow();
                 PoolTarget target = new PoolTarget(deployments, pool, runtime, loader, url, inProcess);
                 String process = ProcessHandle.current().pid() + "@" + java.net.InetAddress.getLocalHost().getHostName();
