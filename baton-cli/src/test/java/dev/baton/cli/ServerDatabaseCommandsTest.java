@@ -50,7 +50,7 @@ class ServerDatabaseCommandsTest {
 
         Cli.Result reset = cli.run("server", "database", "reset", "--yes");
         assertThat(reset.exitCode()).as(reset.toString()).isZero();
-        assertThat(reset.out()).contains("dropped 7 tables", "version " + JdbcSchema.latestVersion(), "empty");
+        assertThat(reset.out()).contains("dropped 8 tables", "version " + JdbcSchema.latestVersion(), "empty");
         assertThat(cli.run("flow-run", "ls").out()).startsWith("No flow runs recorded yet");
         assertThat(cli.run("concurrency-limit", "ls").out()).startsWith("No concurrency limits");
         assertThat(cli.run("flow-run", "inspect", run.id().toString()).exitCode()).isEqualTo(1);

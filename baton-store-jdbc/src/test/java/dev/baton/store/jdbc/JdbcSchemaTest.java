@@ -24,7 +24,7 @@ class JdbcSchemaTest {
     @Test
     void theTablesOfTheScriptsLessThoseDroppedLaterAreEveryTableTheSchemaHas() throws Exception {
         assertThat(JdbcSchema.tables()).containsExactly("flow_run", "task_run", "task_run_upstream",
-                "flow_run_state", "log", "concurrency_limit", "concurrency_slot");
+                "flow_run_state", "log", "concurrency_limit", "concurrency_slot", "deployment");
         assertThat(JdbcSchema.tablesOfScripts()).contains("task_run_state");
     }
 

@@ -152,7 +152,7 @@ abstract class RunStoreContract {
         assertThat(Migrations.apply(database())).as("migrations applied the second time").isZero();
         assertThat(Migrations.applyWithFlyway(database())).as("migrations Flyway applied the second time").isZero();
         for (String table : List.of("flow_run", "task_run", "task_run_upstream", "flow_run_state",
-                "log", "concurrency_limit", "concurrency_slot")) {
+                "log", "concurrency_limit", "concurrency_slot", "deployment")) {
             assertThat(count(table)).as(table).isZero();
         }
         // Flyway's table and its columns are lower case: quoted, for H2
