@@ -2,6 +2,7 @@ package dev.baton.store.jdbc;
 
 import dev.baton.Clock;
 import dev.baton.spi.ConcurrencyLimit;
+import dev.baton.spi.Deployments;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.FlowRunFilter;
 import dev.baton.spi.FlowRunSummary;
@@ -30,7 +31,7 @@ import java.util.UUID;
  * The run history in a database, for the CLI and the API server to read and administer: flows
  * by name, flow runs by filter with paging, a flow run in full (state history, its first task runs
  * with their histories and dependencies, subflow runs), a flow run's task runs a page at a time,
- * task runs, log lines, and tag concurrency limits.
+ * task runs, log lines, tag concurrency limits, and deployments with their scheduled runs.
  *
  * <pre>{@code
  * try (RunHistory history = JdbcRunHistory.open(BatonRuntime.defaultHome())) {
@@ -52,6 +53,7 @@ public final class JdbcRunHistory implements RunHistory {
     private final HistoryQueries queries;
     private final FlowRunAdministration administration;
     private final IdleConnections connections;
+    private final JdbcDeployments deployments;
 
     private JdbcRunHistory(Database db, JdbcRunStore store) {
         this.db = db;
@@ -59,6 +61,7 @@ public final class JdbcRunHistory implements RunHistory {
         this.queries = new HistoryQueries(db);
         this.administration = new FlowRunAdministration(db);
         this.connections = new IdleConnections(db, IDLE_CONNECTIONS);
+        this.deployments = new JdbcDeployments(db, connections, store == null ? () -> {} : store::flushBeforeReading);
     }
 
     /**
@@ -201,6 +204,12 @@ public final class JdbcRunHistory implements RunHistory {
      */
     public List<UUID> markCrashed(Duration timeout) {
         return new CrashDetector(db, store, CrashDetector.checked(timeout), Clock.system()).detect();
+    }
+
+    /** The deployments in this database, with their scheduled runs (which are flow runs here too). */
+    @Override
+    public Deployments deployments() {
+        return deployments;
     }
 
     // ----- concurrency limits -----

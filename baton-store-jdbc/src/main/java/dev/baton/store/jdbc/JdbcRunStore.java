@@ -6,6 +6,7 @@ import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.spi.ConcurrencySlots;
 import dev.baton.spi.ConfiguredDuration;
+import dev.baton.spi.Deployments;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
 import dev.baton.spi.RunEventKind;
@@ -57,6 +58,10 @@ import java.util.function.Consumer;
  * of this process's running flow runs ({@link Builder#heartbeatInterval}), by which a
  * {@link CrashDetector} tells a dead process's runs from live ones. Opening a store makes one
  * detection pass: runs a killed process left RUNNING are marked CRASHED by the next session.
+ *
+ * <p>The database also keeps deployments and their scheduled runs ({@link #deployments()}), so
+ * that runners and workers in any number of processes share them; a scheduled run is a flow run
+ * that a runner claims and then runs as that same run ({@link #flowRunResumed}).
  */
 public final class JdbcRunStore implements RunStore, AutoCloseable {
 
@@ -134,6 +139,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     private final Object slotsLock = new Object();
     private SharedTagSlots slots;                // made on first use, with the connections they keep
     private JdbcConcurrencySlots databaseSlots;
+    /** The connections of {@link #deployments}: none is opened before it is first used. */
+    private final IdleConnections deploymentConnections;
+    private final JdbcDeployments deployments;
 
     private JdbcRunStore(Builder b, Database db, BatchSql connected) {
         this.db = db;
@@ -144,6 +152,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         this.writer = new BatchWriter(db, queue, b.retryPeriod, connected);
         this.writerGone = () -> !writer.isAlive();
         this.reader = new RunReader(db);
+        this.deploymentConnections = new IdleConnections(db, 2);
+        this.deployments = new JdbcDeployments(db, deploymentConnections, this::flushBeforeReading);
         writer.start("baton-run-store-writer");
         this.heartbeatInterval = b.heartbeatInterval;
         this.heartbeats = Thread.ofPlatform().name("baton-run-store-heartbeat").daemon().start(this::stampHeartbeats);
@@ -189,6 +199,28 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     public void flowRunStarted(FlowRun<?> run) {
         enqueue(RunEventKind.FLOW_RUN_CREATED, run, null);
         running.add(run.id());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the flow run's row is there, PENDING (its claim wrote it, with this process and a
+     * heartbeat), so nothing is written now; its heartbeat is stamped from here on, and each state
+     * that follows updates its row and goes into its history after those it has (numbered by its
+     * place in {@code run.history()}, which holds them).
+     */
+    @Override
+    public void flowRunResumed(FlowRun<?> run) {
+        running.add(run.id());
+    }
+
+    /**
+     * The deployments in this store's database, with their scheduled runs, shared by every process
+     * using it; what they read includes what this store still had queued.
+     */
+    @Override
+    public Optional<Deployments> deployments() {
+        return Optional.of(deployments);
     }
 
     @Override
@@ -419,6 +451,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             // called by the hook itself
         }
         java.util.concurrent.locks.LockSupport.unpark(heartbeats);
+        deploymentConnections.close();
         synchronized (slotsLock) {
             if (slots != null) {
                 slots.close(); // delivers releases still pending

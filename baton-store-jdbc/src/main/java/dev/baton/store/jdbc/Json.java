@@ -47,10 +47,17 @@ final class Json {
         }
     }
 
-    /** Parameters read back: JSON values (maps, lists, strings, numbers, booleans, nulls). */
+    /**
+     * Parameters read back: JSON values (maps, lists, strings, numbers, booleans, nulls). A
+     * deployment's run keeps its parameters as a JSON object by name: its values, in order.
+     */
     static List<Object> readParameters(String json) {
         if (json == null || json.isEmpty()) return List.of();
         try {
+            if (json.charAt(0) == '{') {
+                return Collections.unmodifiableList(new ArrayList<>(Mapper.MAPPER.readValue(json,
+                        new TypeReference<java.util.LinkedHashMap<String, Object>>() {}).values()));
+            }
             return Collections.unmodifiableList(Mapper.MAPPER.readValue(json, new TypeReference<ArrayList<Object>>() {}));
         } catch (JsonProcessingException e) {
             return List.of(json); // recorded by another tool or version: show it as it is
