@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * The changes {@link JdbcRunHistory} makes to recorded flow runs from outside their process:
- * cancelling one (it goes CANCELLING; its process reads that with its heartbeat and stops it)
+ * cancelling one (it goes CANCELLING; its process reads that with its heartbeat and stops it;
+ * a deployment's scheduled run no process has claimed goes CANCELLED at once, as in Prefect)
  * and deleting one with everything recorded about it. Each is one transaction.
  */
 final class FlowRunAdministration {
@@ -35,7 +36,8 @@ final class FlowRunAdministration {
     /**
      * Marks flow run {@code id} CANCELLING (its row and its state history), unless it is already;
      * the update holds only if the run is still in the state read, so a state its process writes
-     * meanwhile is never overwritten.
+     * meanwhile is never overwritten. A scheduled run no one has claimed has no process to end it:
+     * it goes CANCELLED, unless a runner claims it first (then CANCELLING, for that runner to end).
      *
      * @throws IllegalStateException if the flow run has finished
      */
@@ -51,22 +53,31 @@ final class FlowRunAdministration {
             }
             // the next transaction starts with its write: SQLite then never has to upgrade a stale read
             c.rollback();
-            try (PreparedStatement s = c.prepareStatement("UPDATE flow_run SET state_type = 'CANCELLING',"
-                    + " state_name = 'Cancelling' WHERE id = ? AND "
-                    + (row.stateType == null ? "state_type IS NULL" : "state_type = ?"))) {
-                db.setUuid(s, 1, id);
-                if (row.stateType != null) s.setString(2, row.stateType);
+            long now = Clock.system().epochNanos();
+            String type = row.unclaimed ? "CANCELLED" : "CANCELLING", name = row.unclaimed ? "Cancelled" : "Cancelling";
+            try (PreparedStatement s = c.prepareStatement("UPDATE flow_run SET state_type = ?, state_name = ?,"
+                    + " end_ns = COALESCE(?, end_ns) WHERE id = ? AND "
+                    + (row.stateType == null ? "state_type IS NULL" : "state_type = ?")
+                    + (row.unclaimed ? " AND process IS NULL" : ""))) {
+                s.setString(1, type);
+                s.setString(2, name);
+                Database.setLong(s, 3, now, row.unclaimed);
+                db.setUuid(s, 4, id);
+                if (row.stateType != null) s.setString(5, row.stateType);
                 if (s.executeUpdate() == 0) {
-                    c.rollback(); // its process moved it on meanwhile: read it again
+                    c.rollback(); // its process moved it on meanwhile (or a runner claimed it): read it again
                     continue;
                 }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO flow_run_state (flow_run_id, seq, type, name,"
-                    + " timestamp_ns) VALUES (?, (SELECT COALESCE(MAX(m.seq), -1) + 1 FROM flow_run_state m"
-                    + " WHERE m.flow_run_id = ?), 'CANCELLING', 'Cancelling', ?)")) {
+                    + " timestamp_ns, message) VALUES (?, (SELECT COALESCE(MAX(m.seq), -1) + 1 FROM flow_run_state m"
+                    + " WHERE m.flow_run_id = ?), ?, ?, ?, ?)")) {
                 db.setUuid(s, 1, id);
                 db.setUuid(s, 2, id);
-                s.setLong(3, Clock.system().epochNanos());
+                s.setString(3, type);
+                s.setString(4, name);
+                s.setLong(5, now);
+                s.setString(6, row.unclaimed ? "Cancelled before any runner or worker started it" : null);
                 s.executeUpdate();
             }
             c.commit();
@@ -130,13 +141,18 @@ final class FlowRunAdministration {
     }
 
     private Row row(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT name, state_type, state_name FROM flow_run WHERE id = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT name, state_type, state_name, process, deployment_id"
+                + " FROM flow_run WHERE id = ?")) {
             db.setUuid(s, 1, id);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? new Row(r.getString(1), r.getString(2), r.getString(3)) : null;
+                if (!r.next()) return null;
+                String stateType = r.getString(2);
+                boolean unclaimed = "SCHEDULED".equals(stateType) && r.getString(4) == null && db.getUuid(r, 5) != null;
+                return new Row(r.getString(1), stateType, r.getString(3), unclaimed);
             }
         }
     }
 
-    private record Row(String name, String stateType, String stateName) {}
+    /** @param unclaimed a deployment's scheduled run that no runner or worker has claimed */
+    private record Row(String name, String stateType, String stateName, boolean unclaimed) {}
 }

@@ -468,6 +468,28 @@ abstract class DeploymentsContract {
     }
 
     @Test
+    void cancellingAnUnclaimedScheduledRunCancelsItAtOnceAndNoOneClaimsIt() throws Exception {
+        JdbcRunStore store = store();
+        Deployments deployments = deployments(store);
+        DeploymentRecord d = deployments.put(deployment("etl"));
+        ScheduledRun run = adHoc(d, T0), claimed = adHoc(d, T0);
+        deployments.addScheduledRuns(List.of(run));
+        JdbcRunHistory history = history(store);
+
+        FlowRunSummary cancelled = history.cancelFlowRun(run.id()).orElseThrow();
+        assertThat(cancelled.state().type()).isEqualTo(StateType.CANCELLED);
+        assertThat(cancelled.end()).isNotNull();
+        assertThat(storedStates(run.id())).containsExactly("0 Scheduled", "1 Cancelled");
+        assertThat(deployments.scheduledRun(run.id())).isEmpty();
+        assertThat(deployments.claimDue(List.of(d.id()), T0, 10, "1@runner")).isEmpty();
+
+        // claimed, it has a process to end it: Cancelling, as any running flow run
+        deployments.addScheduledRuns(List.of(claimed));
+        assertThat(deployments.claimDue(List.of(d.id()), T0, 10, "1@runner")).hasSize(1);
+        assertThat(history.cancelFlowRun(claimed.id()).orElseThrow().state().type()).isEqualTo(StateType.CANCELLING);
+    }
+
+    @Test
     void unclaimedScheduledRunsAreNeverFoundCrashedButAClaimedRunWhoseProcessDiedIs() {
         JdbcRunStore store = store();
         Deployments deployments = deployments(store);
