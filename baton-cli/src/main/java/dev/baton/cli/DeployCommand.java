@@ -49,7 +49,7 @@ final class DeployCommand extends HistoryCommand {
     List<String> crons = new ArrayList<>();
 
     @Option(names = "--interval", paramLabel = "DURATION", description = "An interval schedule (repeatable): 15m, 1h,"
-            + " 1d, PT90M, counted from --anchor.")
+            + " P1D, PT90M, counted from --anchor.")
     List<String> intervals = new ArrayList<>();
 
     @Option(names = "--rrule", paramLabel = "RULE", description = "An RFC 5545 recurrence rule (repeatable), read in"

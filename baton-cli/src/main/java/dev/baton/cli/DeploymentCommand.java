@@ -235,7 +235,7 @@ final class DeploymentCommand extends CommandGroup {
                 + " \"text\"), else as text.")
         List<String> params = new ArrayList<>();
 
-        @Option(names = "--in", paramLabel = "DURATION", description = "Due after this long (e.g. 10m, 2h, PT30S)"
+        @Option(names = "--in", paramLabel = "DURATION", description = "Due after this long (e.g. 10m, 2h, PT30S, P1D)"
                 + " rather than now.")
         String in;
 
@@ -334,22 +334,12 @@ final class DeploymentCommand extends CommandGroup {
         }
     }
 
-    /** A duration as options take it: 30s, 10m, 2h, 1d or ISO-8601 (PT1H30M). */
+    /** A duration as options take it: 200ms, 30s, 10m, 2h, 1d or ISO-8601 (PT1H30M), as the BATON_* variables. */
     static Duration duration(picocli.CommandLine.Model.CommandSpec spec, String text, String option) {
-        String t = text.strip();
         try {
-            if (t.toUpperCase(java.util.Locale.ROOT).startsWith("P")) return Duration.parse(t);
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " takes a duration such as 30s,"
-                    + " 10m, 2h, 1d or PT1H30M; got '" + text + "'");
+            return dev.baton.spi.ConfiguredDuration.parse(option, text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 }

@@ -100,7 +100,8 @@ class WorkerTest {
 
             new ProcessBuilder("kill", "-INT", Long.toString(worker.pid())).start().waitFor();
             assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as("the worker stops on SIGINT").isTrue();
-            assertThat(state(home, running.get(1))).as("its run was cancelled, and recorded so, before it stopped")
+            assertThat(state(home, running.get(1))).as("its run was cancelled, and recorded so, before it stopped:\n"
+                            + Files.readString(out))
                     .contains(StateType.CANCELLED);
             assertThat(Files.readString(out)).contains("Worker stopped.");
         } finally {
@@ -134,7 +135,11 @@ class WorkerTest {
     @Test
     void threeWorkersOnOnePoolStartEachOf300RunsExactlyOnce(@TempDir Path dir) throws Exception {
         String schema = TestPostgres.newSchema();
-        String url = TestPostgres.url(schema);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(TestPostgres.baseUrl());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        String url = TestPostgres.url(schema) + "&currentSchema=" + schema;
         try {
             Cli cli = new Cli(CliEnvironment.of(Map.of("BATON_DATABASE_URL", url, "BATON_HOME", dir.toString())));
             Cli.Result deployed = cli.run("deploy", "--flow", GREET, "--name", "greet", "--pool", "busy");
@@ -172,15 +177,16 @@ class WorkerTest {
                 for (Process p : workers) p.waitFor(30, TimeUnit.SECONDS);
                 for (Process p : workers) p.destroyForcibly();
             }
-            List<String> greeted = Files.readAllLines(log);
-            assertThat(greeted).as("each run's body ran once").hasSize(300).doesNotHaveDuplicates();
             try (JdbcRunHistory history = JdbcRunHistory.open(url, null)) {
                 for (FlowRunSummary r : history.flowRuns(filter()).items()) {
                     FlowRunDetail detail = history.flowRun(r.id()).orElseThrow();
-                    assertThat(names(detail)).containsExactly("Scheduled", "Pending", "Running", "Completed");
+                    assertThat(names(detail)).as(detail.toString())
+                            .containsExactly("Scheduled", "Pending", "Running", "Completed");
                 }
                 assertThat(history.flowRuns(filter()).total()).isEqualTo(300);
             }
+            List<String> greeted = Files.readAllLines(log);
+            assertThat(greeted).as("each run's body ran once").hasSize(300).doesNotHaveDuplicates();
         } finally {
             TestPostgres.dropSchema(schema);
         }

@@ -43,7 +43,11 @@ public interface Deployments {
     /** Deletes deployment {@code name} and its runs not yet started; the runs it had stay in the history. */
     boolean delete(String name);
 
-    /** Creates each run whose key is not taken yet (ad-hoc runs, without a key, always); answers how many were new. */
+    /**
+     * Creates each run whose key is not taken yet (ad-hoc runs, without a key, always), leaving out
+     * the runs of a deployment that no longer exists and the scheduled runs of a paused one; answers
+     * how many were new.
+     */
     int addScheduledRuns(List<ScheduledRun> runs);
 
     /** The runs of deployment {@code deploymentId} not yet claimed, soonest first, at most {@code limit}. */
@@ -57,7 +61,8 @@ public interface Deployments {
      * {@code now}, soonest first: each goes PENDING, with {@code process} as its process and a
      * heartbeat at {@code now} (so a process that dies from here on has its run found crashed).
      * A run is claimed by one caller only, however many ask at once; a deployment's concurrency
-     * limit counts its pending and running runs. Answers the claimed runs, Pending last in each history.
+     * limit counts its claimed runs not yet finished. Answers the claimed runs, Pending last in each
+     * history. The process that then runs one takes it over ({@link RunStore#flowRunResumed}).
      */
     List<ScheduledRun> claimDue(Collection<UUID> deploymentIds, Instant now, int max, String process);
 

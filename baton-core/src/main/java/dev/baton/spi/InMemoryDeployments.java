@@ -92,6 +92,9 @@ public final class InMemoryDeployments implements Deployments {
     public synchronized int addScheduledRuns(List<ScheduledRun> runs) {
         int added = 0;
         for (ScheduledRun r : runs) {
+            DeploymentRecord d = get(r.deploymentId()).orElse(null);
+            // a deployment deleted or paused since its runs were worked out gets none
+            if (d == null || (d.paused() && r.idempotencyKey() != null)) continue;
             if (r.idempotencyKey() != null && !keys.add(r.idempotencyKey())) continue;
             scheduled.put(r.id(), r);
             added++;

@@ -38,7 +38,7 @@ public final class ProcessShutdown {
     /** Runs the steps (the first caller; others wait for it), at most {@link #GRACE}. Called by shutdown hooks. */
     public static void run() {
         if (BEGUN.compareAndSet(false, true)) {
-            Thread t = Thread.ofPlatform().name("baton-shutdown-steps").start(() -> {
+            Thread.ofPlatform().name("baton-shutdown-steps").daemon(false).start(() -> {
                 for (Runnable step : STEPS) {
                     try {
                         step.run();
@@ -48,7 +48,6 @@ public final class ProcessShutdown {
                 }
                 DONE.complete(null);
             });
-            t.setDaemon(false);
         }
         try {
             DONE.get(GRACE.toMillis(), TimeUnit.MILLISECONDS);

@@ -76,7 +76,8 @@ public interface RunHistory extends AutoCloseable {
     /**
      * Asks flow run {@code id} to cancel, as Prefect's {@code prefect flow-run cancel}: it goes
      * CANCELLING here, and the process running it, which reads that with its next heartbeat,
-     * stops its task runs and ends it CANCELLED. A run already CANCELLING is left as it is.
+     * stops its task runs and ends it CANCELLED. A run already CANCELLING is left as it is; a
+     * deployment's scheduled run that no runner or worker has claimed goes CANCELLED at once.
      * Answers the run as it is now; empty if there is no such flow run.
      *
      * @throws IllegalStateException if the flow run has already finished, saying in which state

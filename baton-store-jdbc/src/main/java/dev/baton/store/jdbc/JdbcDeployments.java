@@ -240,6 +240,24 @@ final class JdbcDeployments implements Deployments {
         });
     }
 
+    /**
+     * Makes {@code process} the one running claimed flow run {@code id}: a worker claims a run for a
+     * JVM it then starts, and that JVM is the one whose heartbeats and cancellations it is.
+     */
+    void takeOver(UUID id, String process) {
+        transaction("take over flow run " + id + " in", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE flow_run SET process = ? WHERE id = ?"
+                    + " AND (process IS NULL OR process <> ?)")) {
+                s.setString(1, process);
+                db.setUuid(s, 2, id);
+                s.setString(3, process);
+                s.executeUpdate();
+            }
+            c.commit();
+            return null;
+        });
+    }
+
     @Override
     public int markLate(Instant dueBefore, Instant now) {
         Objects.requireNonNull(dueBefore, "dueBefore");

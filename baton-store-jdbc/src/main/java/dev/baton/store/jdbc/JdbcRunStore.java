@@ -211,6 +211,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
      */
     @Override
     public void flowRunResumed(FlowRun<?> run) {
+        // the claim named the claiming process; a worker's run goes on in a JVM of its own: this one,
+        // whose heartbeats it gets and which reads its cancellation
+        deployments.takeOver(run.id(), ThisProcess.name());
         running.add(run.id());
     }
 

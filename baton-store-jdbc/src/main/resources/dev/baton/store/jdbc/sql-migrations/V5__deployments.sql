@@ -14,7 +14,7 @@ CREATE TABLE deployment (
     parameters        VARCHAR      NOT NULL,        -- JSON object by parameter name
     schedules         VARCHAR      NOT NULL,        -- JSON array, as DeploymentJson writes it
     tags              VARCHAR      NOT NULL,        -- JSON array
-    work_pool         VARCHAR(200) NOT NULL,
+    work_pool         VARCHAR(200),             -- NULL: served by its own process (flow.serve), no worker starts its runs
     concurrency_limit INTEGER,                      -- its runs pending or running at once; NULL: no limit
     paused            BOOLEAN      NOT NULL,
     created_ns        BIGINT       NOT NULL,
