@@ -28,7 +28,7 @@ class ServeFlowTest {
 
             ExampleScript ls = ExampleScript.baton(examples, home, "deployment", "ls");
             assertThat(ls.exitCode()).as(ls.stderr()).isZero();
-            assertThat(ls.stdout()).contains("hello").contains("every 2s").contains("active");
+            assertThat(ls.stdout()).contains("hello").contains("every 2.0s").contains("active");
 
             ExampleScript adHoc = ExampleScript.baton(examples, home, "deployment", "run", "hello",
                     "--param", "name=Baton", "--watch", "--watch-timeout", "60s");
