@@ -13,6 +13,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,6 +110,94 @@ public final class FlowParameters {
     /** Checks {@code values} as {@link #read} would, without keeping the result. */
     public void check(Map<String, ?> values) {
         read(RunEvents.newMapper().valueToTree(values).toString());
+    }
+
+    /**
+     * The parameters as a JSON Schema (draft 2020-12) object, for an API or a UI to build a form
+     * from: each parameter's type (strings, integers, numbers, booleans, enums with their constants,
+     * {@code java.time} values as formatted strings, lists, maps, records as objects), all required.
+     */
+    public Map<String, Object> jsonSchema() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        if (asRecord) {
+            for (RecordComponent c : raw(types[0]).getRecordComponents()) {
+                properties.put(c.getName(), schemaOf(c.getGenericType(), 0));
+            }
+        } else {
+            for (int i = 0; i < types.length; i++) properties.put(names.get(i), schemaOf(types[i], 0));
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        schema.put("title", "Parameters of flow '" + flowName + "'");
+        schema.put("type", "object");
+        schema.put("properties", properties);
+        schema.put("required", List.copyOf(properties.keySet()));
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    private static Map<String, Object> schemaOf(Type type, int depth) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        Class<?> c = raw(type);
+        if (depth > 8) return s; // a type that contains itself: anything goes from here
+        if (c == String.class || c == char.class || c == Character.class) {
+            s.put("type", "string");
+        } else if (c == int.class || c == long.class || c == short.class || c == byte.class || c == Integer.class
+                || c == Long.class || c == Short.class || c == Byte.class || c == java.math.BigInteger.class) {
+            s.put("type", "integer");
+        } else if (c == double.class || c == float.class || c == Double.class || c == Float.class
+                || c == java.math.BigDecimal.class) {
+            s.put("type", "number");
+        } else if (c == boolean.class || c == Boolean.class) {
+            s.put("type", "boolean");
+        } else if (c.isEnum()) {
+            List<String> constants = new ArrayList<>();
+            for (Object o : c.getEnumConstants()) constants.add(((Enum<?>) o).name());
+            s.put("type", "string");
+            s.put("enum", constants);
+        } else if (c == java.time.LocalDate.class) {
+            s.put("type", "string");
+            s.put("format", "date");
+        } else if (c == java.time.Instant.class || c == java.time.OffsetDateTime.class
+                || c == java.time.ZonedDateTime.class || c == java.time.LocalDateTime.class) {
+            s.put("type", "string");
+            s.put("format", "date-time");
+        } else if (c == java.time.LocalTime.class || c == java.time.OffsetTime.class) {
+            s.put("type", "string");
+            s.put("format", "time");
+        } else if (c == java.time.Duration.class || c == java.time.Period.class) {
+            s.put("type", "string");
+            s.put("format", "duration");
+        } else if (c == java.util.UUID.class) {
+            s.put("type", "string");
+            s.put("format", "uuid");
+        } else if (c == java.util.Optional.class) {
+            return schemaOf(argument(type, 0), depth + 1);
+        } else if (java.util.Collection.class.isAssignableFrom(c) || c.isArray()) {
+            s.put("type", "array");
+            Type item = c.isArray() ? c.getComponentType() : argument(type, 0);
+            s.put("items", schemaOf(item, depth + 1));
+            if (java.util.Set.class.isAssignableFrom(c)) s.put("uniqueItems", true);
+        } else if (Map.class.isAssignableFrom(c)) {
+            s.put("type", "object");
+            s.put("additionalProperties", schemaOf(argument(type, 1), depth + 1));
+        } else if (c.isRecord()) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            for (RecordComponent rc : c.getRecordComponents()) {
+                properties.put(rc.getName(), schemaOf(rc.getGenericType(), depth + 1));
+            }
+            s.put("type", "object");
+            s.put("title", c.getSimpleName());
+            s.put("properties", properties);
+            s.put("required", List.copyOf(properties.keySet()));
+        }
+        // anything else (Object, a class Jackson reads as a bean): no constraint
+        return s;
+    }
+
+    private static Type argument(Type type, int i) {
+        return type instanceof ParameterizedType p && p.getActualTypeArguments().length > i
+                ? p.getActualTypeArguments()[i] : Object.class;
     }
 
     private Object convert(String name, JsonNode value, Type type) {
