@@ -10,7 +10,6 @@ import dev.baton.spi.ScheduledRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
@@ -70,7 +68,6 @@ public final class Runner implements AutoCloseable {
         this.deployments = runtime.store().deployments().orElseGet(() -> new InMemoryDeployments(runtime.store()));
         this.served = List.copyOf(b.served);
         this.pauseOnStop = b.pauseOnStop;
-        String process = ProcessHandle.current().pid() + "@" + host();
         this.loop = new DueRuns(clock, deployments, new DueRuns.Target() {
             @Override
             public Collection<DeploymentRecord> deployments() {
@@ -84,7 +81,7 @@ public final class Runner implements AutoCloseable {
             public DueRuns.Started start(ScheduledRun run, DeploymentRecord deployment) {
                 return startRun(run);
             }
-        }, b.limit, b.pollInterval, b.lateAfter, process);
+        }, b.limit, b.pollInterval, b.lateAfter, DueRuns.thisProcess());
     }
 
     /** What {@link Flow#deploy} does: registers the deployment for its work pool's workers and makes its first runs. */
@@ -198,28 +195,8 @@ public final class Runner implements AutoCloseable {
     private DueRuns.Started startRun(ScheduledRun run) {
         FlowRunHandle<?> h = byId.get(run.deploymentId()).flow().start(run, runtime);
         running.put(run.id(), h);
-        CompletionStage<?> ended = h.toCompletionStage().whenComplete((r, x) -> running.remove(run.id()));
-        return new DueRuns.Started() {
-            @Override
-            public CompletionStage<?> ended() {
-                return ended;
-            }
-
-            @Override
-            public void cancel() {
-                h.cancel();
-            }
-        };
-    }
-
-    private static String host() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) return env.strip();
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
+        h.toCompletionStage().whenComplete((r, x) -> running.remove(run.id()));
+        return DueRuns.Started.of(h);
     }
 
     /** Builds a {@link Runner}. */

@@ -1,7 +1,6 @@
 package dev.baton.cli;
 
 import dev.baton.BatonRuntime;
-import dev.baton.FlowRunHandle;
 import dev.baton.internal.deploy.DeployedFlow;
 import dev.baton.internal.deploy.DueRuns;
 import dev.baton.spi.DeploymentRecord;
@@ -96,7 +95,7 @@ final class WorkerCommand extends CommandGroup {
             try (store; BatonRuntime runtime = BatonRuntime.builder().store(store).home(env.home()).build()) {
                 Deployments deployments = store.deployments().orElseThrow();
                 PoolTarget target = new PoolTarget(deployments, pool, runtime, loader, url, inProcess);
-                String process = ProcessHandle.current().pid() + "@" + java.net.InetAddress.getLocalHost().getHostName();
+                String process = DueRuns.thisProcess();
                 DueRuns loop = new DueRuns(runtime.clock(), deployments, target, limit == null ? Integer.MAX_VALUE : limit,
                         runOnce ? Duration.ofDays(365) : poll, Duration.ofSeconds(15), process);
                 say("Worker " + process + " started: work pool '" + pool + "', "
@@ -179,26 +178,14 @@ final class WorkerCommand extends CommandGroup {
         public DueRuns.Started start(ScheduledRun run, DeploymentRecord deployment) {
             DueRuns.Started s = inProcess ? startHere(run, deployment) : startChild(run, deployment);
             synchronized (started) {
-                started.add(s.ended().thenApply(ok -> Boolean.TRUE.equals(ok)));
+                started.add(s.ended());
             }
             return s;
         }
 
         private DueRuns.Started startHere(ScheduledRun run, DeploymentRecord deployment) {
             DeployedFlow flow = loaded.computeIfAbsent(deployment.entrypoint(), e -> DeployedFlow.load(e, loader));
-            FlowRunHandle<?> h = flow.start(run, runtime);
-            CompletionStage<Boolean> ended = h.toCompletionStage().thenApply(r -> r.state().isCompleted());
-            return new DueRuns.Started() {
-                @Override
-                public CompletionStage<?> ended() {
-                    return ended;
-                }
-
-                @Override
-                public void cancel() {
-                    h.cancel();
-                }
-            };
+            return DueRuns.Started.of(flow.start(run, runtime));
         }
 
         private DueRuns.Started startChild(ScheduledRun run, DeploymentRecord deployment) {
@@ -228,7 +215,7 @@ final class WorkerCommand extends CommandGroup {
                 });
                 return new DueRuns.Started() {
                     @Override
-                    public CompletionStage<?> ended() {
+                    public CompletionStage<Boolean> ended() {
                         return ended;
                     }
 

@@ -1,6 +1,7 @@
 package dev.baton.internal.deploy;
 
 import dev.baton.Clock;
+import dev.baton.FlowRunHandle;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 import dev.baton.spi.ScheduledRun;
@@ -40,11 +41,46 @@ public final class DueRuns {
 
     /** A run started: the loop cancels it when stopped and counts it until it ends. */
     public interface Started {
-        /** Completes once the run has ended. */
-        CompletionStage<?> ended();
+        /** Completes once the run has ended, with true if it completed. */
+        CompletionStage<Boolean> ended();
 
         /** Asks the run to stop (it ends Cancelled). */
         void cancel();
+
+        /** A run started in this JVM. */
+        static Started of(FlowRunHandle<?> handle) {
+            CompletionStage<Boolean> ended = handle.toCompletionStage().thenApply(r -> r.state().isCompleted());
+            return new Started() {
+                @Override
+                public CompletionStage<Boolean> ended() {
+                    return ended;
+                }
+
+                @Override
+                public void cancel() {
+                    handle.cancel();
+                }
+            };
+        }
+    }
+
+    /** This process as claims name it: {@code pid@host}. */
+    public static String thisProcess() {
+        return ProcessName.NAME;
+    }
+
+    private static final class ProcessName {
+        static final String NAME = ProcessHandle.current().pid() + "@" + host();
+
+        private static String host() {
+            String env = System.getenv("HOSTNAME");
+            if (env != null && !env.isBlank()) return env.strip();
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                return "localhost";
+            }
+        }
     }
 
     private final Clock clock;
