@@ -68,6 +68,11 @@ record ExampleScript(int exitCode, String stdout, String stderr) {
      */
     static Process startBaton(Path directory, Path home, Path output, String... args) throws IOException {
         ProcessBuilder builder = launcher(directory, home, args);
+        // Ctrl-C as a terminal sends it: SIGINT handled by default, even where the build runs with it ignored
+        // (a background job of a script), which the JVM would inherit and keep
+        List<String> command = new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!"));
+        command.addAll(builder.command());
+        builder.command(command);
         builder.environment().put("BATON_LOG_LEVEL", "INFO");
         return builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }

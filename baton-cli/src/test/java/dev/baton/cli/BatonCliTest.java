@@ -17,12 +17,12 @@ class BatonCliTest {
     @Test
     void anUnknownCommandIsAUsageErrorWhateverOptionsFollowIt() {
         Cli cli = Cli.embedded(home);
-        for (String[] args : List.of(new String[] {"deployment"}, new String[] {"deployment", "--help"},
-                new String[] {"deployment", "-h"}, new String[] {"deployment", "ls", "--version"},
-                new String[] {"--help", "deployment"}, new String[] {"flow-run", "frobnicate", "--help"})) {
+        for (String[] args : List.of(new String[] {"work-pool"}, new String[] {"work-pool", "--help"},
+                new String[] {"work-pool", "-h"}, new String[] {"work-pool", "ls", "--version"},
+                new String[] {"--help", "work-pool"}, new String[] {"flow-run", "frobnicate", "--help"})) {
             Cli.Result r = cli.run(args);
             assertThat(r.exitCode()).as(Arrays.toString(args) + "\n" + r).isEqualTo(2);
-            String unknown = args[0].equals("flow-run") ? "frobnicate" : "deployment";
+            String unknown = args[0].equals("flow-run") ? "frobnicate" : "work-pool";
             assertThat(r.err()).as(Arrays.toString(args)).startsWith("baton: Unknown command '" + unknown + "'")
                     .contains("--help' for usage.");
             assertThat(r.out()).as(Arrays.toString(args)).isEmpty();

@@ -99,7 +99,8 @@ class WorkerTest {
             assertThat(state(home, running.get(1))).contains(StateType.RUNNING);
 
             new ProcessBuilder("kill", "-INT", Long.toString(worker.pid())).start().waitFor();
-            assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as("the worker stops on SIGINT").isTrue();
+            assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as("the worker stops on SIGINT:\n" + Files.readString(out))
+                    .isTrue();
             assertThat(state(home, running.get(1))).as("its run was cancelled, and recorded so, before it stopped:\n"
                             + Files.readString(out))
                     .contains(StateType.CANCELLED);
@@ -244,7 +245,10 @@ class WorkerTest {
     /** A worker process, as {@code ./baton worker start} runs it, recording in the embedded database or at {@code url}. */
     private static Process startWorker(Path home, String url, Path out, Map<String, String> env, String... args)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // Ctrl-C as a terminal sends it: SIGINT handled by default, even where the build runs with it ignored
+        // (a background job of a script), which the JVM would inherit and keep
+        List<String> command = new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 BatonCli.class.getName(), "worker", "start"));
         command.addAll(List.of(args));
