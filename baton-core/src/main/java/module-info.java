@@ -1,7 +1,8 @@
 /**
  * Baton's engine: the API users write flows and tasks with ({@code dev.baton}), the extension API
  * that run stores, executors and servers are written against ({@code dev.baton.spi},
- * {@code dev.baton.orchestration}), and the engine itself, in packages no other module reads.
+ * {@code dev.baton.orchestration}, and {@code dev.baton.deploy} for workers and schedulers), and the
+ * engine itself, in packages no other module reads.
  */
 module dev.baton.core {
     requires transitive org.slf4j;
@@ -13,8 +14,7 @@ module dev.baton.core {
     exports dev.baton;
     exports dev.baton.spi;
     exports dev.baton.orchestration;
-    // deployments as runners and workers run them: the CLI's worker and the server's scheduler
-    exports dev.baton.internal.deploy to dev.baton.cli, dev.baton.server;
+    exports dev.baton.deploy;
 
     uses dev.baton.spi.RunStoreProvider;
 }

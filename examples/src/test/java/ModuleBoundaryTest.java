@@ -46,9 +46,9 @@ class ModuleBoundaryTest {
         Set<String> exported = new TreeSet<>();
         core.exports().forEach(e -> exported.add(e.source() + (e.isQualified() ? " to " + e.targets() : "")));
 
-        assertThat(exported).containsExactly("dev.baton", "dev.baton.orchestration", "dev.baton.spi");
+        assertThat(exported).containsExactly("dev.baton", "dev.baton.deploy", "dev.baton.orchestration", "dev.baton.spi");
         // guards the check above: the engine's packages are in the module, just not exported
-        assertThat(core.packages()).contains("dev.baton.internal", "dev.baton.internal.engine");
+        assertThat(core.packages()).contains("dev.baton.internal", "dev.baton.internal.engine", "dev.baton.internal.deploy");
     }
 
     private static ModuleDescriptor descriptor(String module) throws IOException {

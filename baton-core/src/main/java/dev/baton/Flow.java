@@ -40,7 +40,7 @@ public abstract sealed class Flow
         permits Flow0, Flow1, Flow2, Flow3, Flow4, Flow5, Flow6,
         AsyncFlow0, AsyncFlow1, AsyncFlow2, AsyncFlow3, AsyncFlow4, AsyncFlow5, AsyncFlow6 {
     static {
-        dev.baton.internal.deploy.DeployedFlow.install(flow -> flow.definition);
+        dev.baton.internal.deploy.FlowDefinitions.install(flow -> flow.definition);
     }
 
     final FlowDefinition definition;

@@ -1,7 +1,7 @@
 package dev.baton;
 
-import dev.baton.internal.deploy.DeployedFlow;
-import dev.baton.internal.deploy.DueRuns;
+import dev.baton.deploy.DeployedFlow;
+import dev.baton.deploy.DueRuns;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 import dev.baton.spi.InMemoryDeployments;

@@ -2,7 +2,7 @@ package dev.baton.cli;
 
 import dev.baton.Deployment;
 import dev.baton.Schedule;
-import dev.baton.internal.deploy.DeployedFlow;
+import dev.baton.deploy.DeployedFlow;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 import dev.baton.spi.RunHistory;

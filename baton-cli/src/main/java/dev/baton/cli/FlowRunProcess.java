@@ -3,7 +3,7 @@ package dev.baton.cli;
 import dev.baton.BatonRuntime;
 import dev.baton.FlowRun;
 import dev.baton.FlowRunHandle;
-import dev.baton.internal.deploy.DeployedFlow;
+import dev.baton.deploy.DeployedFlow;
 import dev.baton.spi.ProcessShutdown;
 import dev.baton.spi.RunEvents;
 import dev.baton.spi.ScheduledRun;

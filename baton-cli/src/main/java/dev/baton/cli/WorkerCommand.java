@@ -1,8 +1,8 @@
 package dev.baton.cli;
 
 import dev.baton.BatonRuntime;
-import dev.baton.internal.deploy.DeployedFlow;
-import dev.baton.internal.deploy.DueRuns;
+import dev.baton.deploy.DeployedFlow;
+import dev.baton.deploy.DueRuns;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 import dev.baton.spi.ScheduledRun;

@@ -1,4 +1,4 @@
-package dev.baton.deploy;
+package dev.baton.runner;
 
 import dev.baton.BatonRuntime;
 import dev.baton.Deployment;

@@ -1,4 +1,4 @@
-package dev.baton.internal.deploy;
+package dev.baton.deploy;
 
 import dev.baton.BatonRuntime;
 import dev.baton.Deployment;
@@ -7,7 +7,7 @@ import dev.baton.FlowRunHandle;
 import dev.baton.Schedule;
 import dev.baton.State;
 import dev.baton.internal.engine.Engine;
-import dev.baton.internal.engine.FlowDefinition;
+import dev.baton.internal.deploy.FlowDefinitions;
 import dev.baton.spi.DeploymentJson;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * A flow as deployments run it: where it is declared (its entrypoint, {@code com.acme.Flows#nightly}:
@@ -36,8 +35,6 @@ import java.util.function.Function;
  */
 public final class DeployedFlow {
     private static final Logger LOG = LoggerFactory.getLogger(DeployedFlow.class);
-    private static volatile Function<Flow, FlowDefinition> definitionOf;
-
     private final Flow flow;
     private final FlowParameters parameters;
     private final String entrypoint;
@@ -46,11 +43,6 @@ public final class DeployedFlow {
         this.flow = flow;
         this.parameters = parameters;
         this.entrypoint = entrypoint;
-    }
-
-    /** Called once, by {@code Flow}'s static initialiser: how to reach a flow's definition. */
-    public static void install(Function<Flow, FlowDefinition> accessor) {
-        definitionOf = accessor;
     }
 
     /**
@@ -141,21 +133,8 @@ public final class DeployedFlow {
             }
             System.arraycopy(p.getActualTypeArguments(), 0, types, 0, arity);
         }
-        return new DeployedFlow(flow, FlowParameters.of(flow.name(), definition(flow).options().parameterNames(), types),
+        return new DeployedFlow(flow, FlowParameters.of(flow.name(), FlowDefinitions.of(flow).options().parameterNames(), types),
                 f.getDeclaringClass().getName() + "#" + f.getName());
-    }
-
-    private static FlowDefinition definition(Flow flow) {
-        Function<Flow, FlowDefinition> f = definitionOf;
-        if (f == null) {
-            try { // a loaded class is not necessarily initialised yet
-                Class.forName(Flow.class.getName(), true, Flow.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-            f = definitionOf;
-        }
-        return f.apply(flow);
     }
 
     private static int arity(Flow flow) {
@@ -238,6 +217,6 @@ public final class DeployedFlow {
             history.add(State.of(r.type(), r.name(), r.timestamp().getEpochSecond() * 1_000_000_000L
                     + r.timestamp().getNano(), r.message(), r.scheduledTime()));
         }
-        return Engine.startRecorded(definition(flow), args, runtime, run.id(), run.name(), history, unusable);
+        return Engine.startRecorded(FlowDefinitions.of(flow), args, runtime, run.id(), run.name(), history, unusable);
     }
 }
