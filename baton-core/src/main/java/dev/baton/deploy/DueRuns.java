@@ -5,7 +5,6 @@ import dev.baton.FlowRunHandle;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 import dev.baton.spi.ScheduledRun;
-import dev.baton.spi.Scheduling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DueRuns {
     private static final Logger LOG = LoggerFactory.getLogger(DueRuns.class);
     /** How often the scheduled runs are created ahead. */
-    static final Duration SCHEDULING_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration SCHEDULING_INTERVAL = Duration.ofMinutes(1);
 
     /** What the loop serves and how it starts a run. */
     public interface Target {
@@ -91,7 +90,7 @@ public final class DueRuns {
     private final Duration lateAfter;
     private final String process;
     private final Map<UUID, Started> running = new ConcurrentHashMap<>();
-    private final Map<UUID, Scheduled> scheduled = new java.util.HashMap<>();
+    private final RunsAhead ahead;
     private final Object lock = new Object();
     private Clock.Timer next;
     private Instant nextSchedulingPass = Instant.MIN;
@@ -106,6 +105,7 @@ public final class DueRuns {
         this.pollInterval = pollInterval;
         this.lateAfter = lateAfter;
         this.process = process;
+        this.ahead = new RunsAhead(store);
     }
 
     /** Starts the passes: the first at once (on the clock's timer). */
@@ -168,33 +168,12 @@ public final class DueRuns {
 
     /**
      * Creates the runs {@code d}'s schedules have due ahead that this loop has not created already
-     * (the store ignores those another process created); a deployment changed since (its schedules,
-     * paused or resumed) is looked at whole again.
+     * (the store ignores those another process created); see {@link RunsAhead}.
      */
     private void scheduleAhead(DeploymentRecord d, Instant now) {
-        Scheduled memo = scheduled.get(d.id());
-        if (memo == null || !memo.updated().equals(d.updated())) {
-            memo = new Scheduled(d.updated(), new Instant[d.schedules().size()]);
-            java.util.Arrays.fill(memo.through(), Instant.MIN);
-            scheduled.put(d.id(), memo);
-        }
-        List<ScheduledRun> runs = new ArrayList<>();
-        Instant[] through = memo.through().clone();
-        for (int i = 0; i < d.schedules().size(); i++) {
-            for (ScheduledRun r : Scheduling.upcoming(d, d.schedules().get(i), now, through[i])) {
-                runs.add(r);
-                through[i] = r.due();
-            }
-        }
-        if (!runs.isEmpty()) {
-            int added = store.addScheduledRuns(runs);
-            if (added > 0) LOG.debug("Deployment '{}': {} scheduled run(s) created", d.name(), added);
-        }
-        System.arraycopy(through, 0, memo.through(), 0, through.length); // made: not again
+        int added = ahead.scheduleAhead(d, now);
+        if (added > 0) LOG.debug("Deployment '{}': {} scheduled run(s) created", d.name(), added);
     }
-
-    /** How far ahead the runs of each schedule of a deployment, as it was when last updated, have been made. */
-    private record Scheduled(Instant updated, Instant[] through) {}
 
     private void startClaimed(ScheduledRun run, DeploymentRecord deployment) {
         Started s;
