@@ -1,4 +1,4 @@
-/** The API server: the run history, set_state and concurrency limits over HTTP, for client mode and the CLI. */
+/** The API server: the run history, set_state, concurrency limits and deployments over HTTP, for client mode and the CLI. */
 module dev.baton.server {
     requires transitive dev.baton.core;
     requires dev.baton.store.jdbc;

@@ -229,6 +229,21 @@ final class ActiveRuns {
         flowRunFinished(flowRunId); // nothing will move its other task runs in memory on
     }
 
+    /**
+     * A flow run's state was changed in the database by someone else (a scheduled run cancelled
+     * there): if it is in memory and not finished, it takes {@code state} here too, and leaves
+     * memory if that is terminal. Call it holding the flow run's lock ({@link #holdingFlowRun}).
+     */
+    void changedInDatabase(UUID flowRunId, StateRecord state) {
+        Run flow = runs.get(flowRunId);
+        if (flow == null || !flow.flow) return;
+        synchronized (flow) {
+            if (flow.gone || flow.state != null && flow.state.isFinal()) return;
+            flow.state = state;
+            if (state.isFinal()) forget(flow);
+        }
+    }
+
     /** How many runs are in memory now (active ones, not the finished cache). */
     int size() {
         return runs.size();

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.baton.spi.RunEvent;
@@ -148,6 +149,24 @@ final class ApiJson {
             String id = t.getTypeId();
             return (id == null ? "Missing 'kind'" : "Unknown kind '" + id + "'") + at
                     + ": every event needs \"kind\", one of " + EVENT_KINDS;
+        }
+        if (e instanceof ValueInstantiationException v) {
+            // a record of the extension API refusing what it was given (ScheduledRun: a field missing)
+            Throwable cause = v.getCause();
+            String type = v.getType() == null ? "a value" : v.getType().getRawClass().getSimpleName();
+            if (cause instanceof NullPointerException && cause.getMessage() != null
+                    && cause.getMessage().matches("[A-Za-z]+")) {
+                return "Missing or null field '" + cause.getMessage() + "'" + at + " in " + type;
+            }
+            if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+                return "Invalid " + type + at + ": " + cause.getMessage();
+            }
+            Class<?> raw = v.getType() == null ? null : v.getType().getRawClass();
+            if (cause instanceof NullPointerException && raw != null && raw.isRecord()) {
+                return "Missing or null field" + at + " in " + type + "; its fields: " + Arrays.stream(
+                        raw.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName).toList();
+            }
+            return "Invalid " + type + at;
         }
         if (e instanceof InvalidFormatException f) {
             return "Wrong value" + at + ": " + quote(f.getValue()) + " is not " + describe(f.getTargetType());

@@ -26,8 +26,9 @@ import java.util.function.Supplier;
 
 /**
  * The routes of the API under {@code /api}, shaped after Prefect's Orion API: health, run
- * events, flows, flow runs, task runs, logs and concurrency limits. Each handler checks its input,
- * calls the history (reads) or the {@link RunRecorder} (writes) and returns the body to answer.
+ * events, flows, flow runs, task runs, logs, concurrency limits, and deployments with their
+ * scheduled runs ({@link DeploymentRoutes}). Each handler checks its input, calls the history
+ * (reads) or the {@link RunRecorder} (writes) and returns the body to answer.
  */
 final class ApiRoutes {
     /**
@@ -58,16 +59,18 @@ final class ApiRoutes {
     private final BatchIds batchIds;
     private final RunHistory history;
     private final SharedSlots slots;
+    private final DeploymentRoutes deployments;
     private final String version;
     private final long maxBody;
     private final long maxEventsBody;
 
-    ApiRoutes(RunRecorder recorder, BatchIds batchIds, RunHistory history, SharedSlots slots, String version,
-              long maxBody, long maxEventsBody) {
+    ApiRoutes(RunRecorder recorder, BatchIds batchIds, RunHistory history, SharedSlots slots,
+              DeploymentRoutes deployments, String version, long maxBody, long maxEventsBody) {
         this.recorder = recorder;
         this.batchIds = batchIds;
         this.history = history;
         this.slots = slots;
+        this.deployments = deployments;
         this.version = version;
         this.maxBody = maxBody;
         this.maxEventsBody = maxEventsBody;
@@ -120,7 +123,8 @@ final class ApiRoutes {
                 + MAX_STATE_QUERY + "), by id; unknown ids are left out", Bodies.FlowRunStatesQuery.class,
                 STATES_BY_ID, (ctx, body) -> flowRunStates(body)));
         r.add(new Route("POST", "/api/flow_runs/{id}/cancel", "Cancel a flow run that has not finished: it goes"
-                + " Cancelling, and its process stops it and ends it Cancelled (409 if it has finished)", null,
+                + " Cancelling, and its process stops it and ends it Cancelled; a deployment's scheduled run no one"
+                + " has claimed goes Cancelled at once (409 if it has finished)", null,
                 FlowRunSummary.class, 200, 0, (ctx, body) -> cancel(ctx)).answers(409, "The flow run has finished"));
         r.add(new Route("DELETE", "/api/flow_runs/{id}", "Delete a finished flow run with its states, task runs,"
                 + " log lines and subflow runs (409 if it has not finished)", null, null, 204, 0,
@@ -167,6 +171,8 @@ final class ApiRoutes {
                 + " none", Bodies.SlotRequest.class, Bodies.SlotAnswer.class, (ctx, body) -> increment(body)));
         r.add(post("/api/concurrency_limits/decrement", "Release every slot a task run holds",
                 Bodies.SlotRelease.class, Bodies.Released.class, (ctx, body) -> decrement(body)));
+
+        r.addAll(deployments.routes(maxBody, maxEventsBody));
 
         r.add(get("/api/openapi.json", "This document: the OpenAPI 3 description of every route", Map.class,
                 (ctx, body) -> openApiDocument.get()));
@@ -278,6 +284,11 @@ final class ApiRoutes {
 
     private FlowRunSummary cancel(Context ctx) {
         UUID id = uuid(ctx, "id");
+        if (history.deployments().scheduledRun(id).isPresent()) {
+            // a deployment's run no one has claimed has no process to end it: Cancelled at once
+            return recorder.cancelScheduledRun(id, () -> history.cancelFlowRun(id))
+                    .orElseThrow(() -> ApiError.notFound("No flow run " + id));
+        }
         recorder.durably(() -> recorder.cancelFlowRun(id)).orElseThrow(() -> ApiError.notFound("No flow run " + id));
         // read once written: the answer shows the run Cancelling
         return history.flowRun(id).map(FlowRunDetail::run).orElseThrow(() -> ApiError.notFound("No flow run " + id));

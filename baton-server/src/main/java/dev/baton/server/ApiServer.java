@@ -45,7 +45,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Writes go through the store's write-behind queue: an answer means the write is queued, and
  * {@link #close()} writes everything queued before it returns. Requests run on virtual threads.
  * Flow runs whose process stops reporting are marked CRASHED after the crash timeout
- * ({@link ServerOptions#crashTimeout()}; see {@link CrashWatch}).
+ * ({@link ServerOptions#crashTimeout()}; see {@link CrashWatch}). The deployments of work pools
+ * get their scheduled runs ahead, and runs no one claimed in time go Late
+ * ({@link DeploymentScheduler}).
  */
 public final class ApiServer implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -66,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
     private final ActiveRuns runs;
     private final SharedSlots slots;
     private final CrashWatch crashWatch;
+    private final DeploymentScheduler scheduler;
     private final List<String> registered = Collections.synchronizedList(new ArrayList<>());
     private final Javalin app;
     private final String url;
@@ -83,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
         this.runs = new ActiveRuns(this::load);
         this.slots = new SharedSlots(JdbcConcurrencySlots.of(store).retryAfter(options.slotRetry()), runs::flowRunOf);
         this.crashWatch = new CrashWatch(store, options.crashTimeout(), runs);
+        this.scheduler = new DeploymentScheduler(history.deployments(), Clock.systemUTC());
         try {
             dev.baton.Clock clock = dev.baton.Clock.system();
             StateRules flowRules = new PolicyRules(Policy.forFlowRuns(clock), RunKind.FLOW_RUN);
@@ -91,12 +95,15 @@ public final class ApiServer implements AutoCloseable {
             EventSink sink = new StoreSink(store, WRITE_WAIT);
             RunRecorder recorder = new RunRecorder(runs, sink, flowRules, taskRules, slots,
                     Clock.systemUTC());
-            ApiRoutes api = new ApiRoutes(recorder, new BatchIds(sink), history, slots, VERSION, options.maxBody(),
-                    options.maxEventsBody());
+            DeploymentRoutes deployments = new DeploymentRoutes(history.deployments(), scheduler, Clock.systemUTC());
+            ApiRoutes api = new ApiRoutes(recorder, new BatchIds(sink), history, slots, deployments, VERSION,
+                    options.maxBody(), options.maxEventsBody());
             this.app = javalin(api, options.apiKey() == null ? null : new ApiKey(options.apiKey()));
             app.start(options.host(), options.port());
             crashWatch.start();
+            scheduler.start();
         } catch (RuntimeException e) {
+            scheduler.close();
             crashWatch.close();
             slots.close();
             history.close();
@@ -171,6 +178,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             app.stop();
         } finally {
+            scheduler.close();
             crashWatch.close();
             slots.close();
             history.close();

@@ -92,6 +92,24 @@ final class Bodies {
     /** The answer to a release: the task run holds no slot any more. */
     record Released(UUID taskRunId) {}
 
+    /** The answer of {@code POST /api/scheduled_runs}: how many of the runs sent were new (the others existed). */
+    record Added(int added) {}
+
+    /**
+     * {@code POST /api/scheduled_runs/claim}: claim for {@code process} at most {@code max} runs of
+     * these deployments due at {@code now} (the server's time when left out).
+     */
+    record Claim(List<UUID> deploymentIds, @Nullable Instant now, Integer max, String process) {}
+
+    /**
+     * {@code POST /api/scheduled_runs/mark_late}: mark Late the scheduled runs due before
+     * {@code dueBefore}, at {@code now} (the server's time when left out).
+     */
+    record MarkLate(Instant dueBefore, @Nullable Instant now) {}
+
+    /** The answer of {@code POST /api/scheduled_runs/mark_late}: how many runs went Late. */
+    record Marked(int marked) {}
+
     /** Every error answer. */
     record Error(String error) {}
 }

@@ -63,8 +63,9 @@ final class OpenApiDocument {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.0.3");
         doc.put("info", Map.of("title", "Baton API", "version", version, "description",
-                "Run history and orchestration for Baton flows: flows, flow runs, task runs, states, logs and tag"
-                        + " concurrency limits. Errors answer {\"error\": \"message\"}."));
+                "Run history and orchestration for Baton flows: flows, flow runs, task runs, states, logs, tag"
+                        + " concurrency limits, and deployments with their scheduled runs. Errors answer"
+                        + " {\"error\": \"message\"}."));
         doc.put("paths", paths);
         Map<String, Object> components = new LinkedHashMap<>();
         schemas.put("Error", object(Map.of("error", Map.of("type", "string")), List.of("error")));
@@ -120,7 +121,7 @@ final class OpenApiDocument {
         if (r.request() != null || r.path().contains("{") || !r.query().isEmpty()) {
             responses.put("400", withDescription(error, "Malformed or invalid input; the message says what"));
         }
-        if (r.path().contains("{")) responses.put("404", withDescription(error, "No such run, flow or tag"));
+        if (r.path().contains("{")) responses.put("404", withDescription(error, "No such run, flow, tag or deployment"));
         if (r.request() != null) responses.put("413", withDescription(error, "Request body too large"));
         r.errors().forEach((status, description) -> responses.put(String.valueOf(status),
                 withDescription(error, description)));
@@ -196,7 +197,8 @@ final class OpenApiDocument {
         if (c.isEnum()) {
             return Map.of("type", "string", "enum", Arrays.stream(c.getEnumConstants()).map(String::valueOf).toList());
         }
-        if (Map.class.isAssignableFrom(c) || c == Object.class) return Map.of("type", "object");
+        if (c == Object.class) return Map.of(); // any JSON value (a parameter's)
+        if (Map.class.isAssignableFrom(c)) return Map.of("type", "object");
         if (c.isRecord() || c.isSealed() && json(c, JsonSubTypes.class) != null) {
             return ref(c.getSimpleName(), c, Map.of(), direction);
         }

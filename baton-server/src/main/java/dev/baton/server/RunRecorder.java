@@ -253,6 +253,27 @@ final class RunRecorder {
         });
     }
 
+    /**
+     * Cancels a deployment's scheduled run in the database ({@code cancel}: the history's
+     * cancellation, which makes one no process has claimed CANCELLED at once, as the CLI does on
+     * the database, and one claimed meanwhile CANCELLING), holding the run's lock, and gives the
+     * server's view the state it took. Empty when there is no such flow run.
+     *
+     * @throws ApiError 409 when the flow run has already finished
+     */
+    Optional<FlowRunSummary> cancelScheduledRun(UUID id, Supplier<Optional<FlowRunSummary>> cancel) {
+        return runs.holdingFlowRun(id, () -> {
+            Optional<FlowRunSummary> done;
+            try {
+                done = cancel.get();
+            } catch (IllegalStateException e) {
+                throw new ApiError(409, e.getMessage());
+            }
+            done.map(FlowRunSummary::state).ifPresent(state -> runs.changedInDatabase(id, state));
+            return done;
+        });
+    }
+
     /** The current state of each of {@code ids} this server knows, by id (the others left out). */
     java.util.Map<UUID, StateRecord> flowRunStates(List<UUID> ids) {
         java.util.Map<UUID, StateRecord> states = new java.util.LinkedHashMap<>();

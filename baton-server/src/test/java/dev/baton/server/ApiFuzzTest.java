@@ -39,7 +39,10 @@ class ApiFuzzTest {
             "/api/flow_runs/{id}/task_runs", "/api/flow_runs/{id}/set_state", "/api/task_runs",
             "/api/task_runs/{id}", "/api/task_runs/{id}/set_state", "/api/logs", "/api/logs/filter",
             "/api/concurrency_limits", "/api/concurrency_limits/tag/{tag}", "/api/concurrency_limits/increment",
-            "/api/concurrency_limits/decrement"};
+            "/api/concurrency_limits/decrement", "/api/deployments", "/api/deployments/name/{name}",
+            "/api/deployments/name/{name}/pause", "/api/deployments/name/{name}/resume", "/api/deployments/{id}",
+            "/api/deployments/{id}/scheduled_runs", "/api/scheduled_runs", "/api/scheduled_runs/{id}",
+            "/api/scheduled_runs/claim", "/api/scheduled_runs/mark_late"};
 
     @TempDir
     Path home;
@@ -49,6 +52,8 @@ class ApiFuzzTest {
     long seed;
     final List<UUID> flowRuns = new ArrayList<>();
     final List<UUID> taskRuns = new ArrayList<>();
+    /** A deployment that exists, for the bodies of scheduled runs. */
+    String deployment;
 
     @BeforeEach
     void start() {
@@ -71,6 +76,9 @@ class ApiFuzzTest {
                     + "\"timestamp\":\"" + Instant.now() + "\"}}]";
             assertThat(http.post("/api/events", events).status()).isEqualTo(200);
         }
+        Http.Answer made = http.post("/api/deployments", "{\"name\":\"fuzz\",\"flowName\":\"fz\"}");
+        assertThat(made.status()).as(made.body()).isEqualTo(200);
+        deployment = made.json().path("id").asText();
     }
 
     @AfterEach
@@ -136,7 +144,8 @@ class ApiFuzzTest {
         if (r == 2) return "/api/flow_runs/" + urlPart(randomText(40)) + "/graph";
         String route = ROUTES[random.nextInt(ROUTES.length)];
         String path = route.replace("{id}", id()).replace("{tag}", tag()).replace("{name}", flowName());
-        boolean paged = route.equals("/api/flows") || route.endsWith("/graph") || route.endsWith("/task_runs");
+        boolean paged = route.equals("/api/flows") || route.endsWith("/graph") || route.endsWith("/task_runs")
+                || route.endsWith("/scheduled_runs");
         return paged ? path + query() : path;
     }
 
@@ -158,7 +167,7 @@ class ApiFuzzTest {
     private String id() {
         return switch (random.nextInt(8)) {
             case 0, 1 -> flowRuns.get(random.nextInt(flowRuns.size())).toString();
-            case 2 -> taskRuns.get(random.nextInt(taskRuns.size())).toString();
+            case 2 -> random.nextBoolean() ? taskRuns.get(random.nextInt(taskRuns.size())).toString() : deployment;
             case 3 -> UUID.randomUUID().toString();
             case 4 -> UUID.randomUUID().toString().replace('-', 'x');
             case 5 -> UUID.randomUUID().toString() + "0";
@@ -235,6 +244,19 @@ class ApiFuzzTest {
             case "/api/concurrency_limits/increment" -> "{\"tags\":[\"tag-1\",\"db\"],\"taskRunId\":\"" + t
                     + "\",\"flowRunId\":\"" + f + "\"}";
             case "/api/concurrency_limits/decrement" -> "{\"taskRunId\":\"" + t + "\"}";
+            case "/api/deployments" -> "{\"name\":\"" + List.of("fuzz", "db", "tag-1").get(random.nextInt(3))
+                    + "\",\"flowName\":\"fz\",\"entrypoint\":\"a.B#c\",\"parameters\":{\"a\":[1,{\"b\":null}]},"
+                    + "\"schedules\":[{\"kind\":\"CRON\",\"expression\":\"0 2 * * *\",\"zone\":\"Europe/Paris\"},"
+                    + "{\"kind\":\"INTERVAL\",\"expression\":\"PT1H\",\"anchor\":\"2026-01-05T09:00+01:00\","
+                    + "\"parameters\":{\"a\":2}},{\"kind\":\"RRULE\",\"expression\":\"FREQ=DAILY;BYHOUR=9\"}],"
+                    + "\"tags\":[\"x\"],\"workPool\":\"default\",\"concurrencyLimit\":2,\"paused\":false}";
+            case "/api/scheduled_runs" -> "[{\"id\":\"" + UUID.randomUUID() + "\",\"name\":\"r\",\"deploymentId\":\""
+                    + deployment + "\",\"flowName\":\"fz\",\"parameters\":\"{}\",\"due\":\"" + now + "\","
+                    + "\"idempotencyKey\":\"k-" + random.nextInt(5) + "\",\"history\":[{\"type\":\"SCHEDULED\","
+                    + "\"name\":\"Scheduled\",\"timestamp\":\"" + now + "\",\"scheduledTime\":\"" + now + "\"}]}]";
+            case "/api/scheduled_runs/claim" -> "{\"deploymentIds\":[\"" + deployment + "\"],\"now\":\"" + now
+                    + "\",\"max\":" + random.nextInt(3) + ",\"process\":\"p\"}";
+            case "/api/scheduled_runs/mark_late" -> "{\"dueBefore\":\"" + now + "\",\"now\":\"" + now + "\"}";
             default -> write(randomJson(0));
         };
     }

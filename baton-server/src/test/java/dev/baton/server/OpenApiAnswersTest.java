@@ -277,6 +277,56 @@ class OpenApiAnswersTest {
         call("GET", "/api/flows/{name}", "/api/flows/etl", null, 200);
         call("GET", "/api/flows", "/api/flows", null, 200);
 
+        // deployments and their scheduled runs
+        JsonNode deployment = call("POST", "/api/deployments", "/api/deployments", "{\"name\": \"nightly\","
+                + " \"flowName\": \"etl\", \"entrypoint\": \"com.acme.Flows#etl\", \"parameters\": {\"day\":"
+                + " \"2026-01-01\", \"rows\": [1, 2], \"deep\": {\"x\": null}}, \"schedules\": [{\"kind\": \"CRON\","
+                + " \"expression\": \"0 2 * * *\", \"zone\": \"Europe/Paris\"}, {\"kind\": \"INTERVAL\","
+                + " \"expression\": \"PT6H\", \"parameters\": {\"rows\": 9}}], \"tags\": [\"nightly\"],"
+                + " \"workPool\": \"default\", \"concurrencyLimit\": 2}", 200);
+        String deploymentId = deployment.path("id").asText();
+        call("POST", "/api/deployments", "/api/deployments", "{\"name\": \"served\", \"flowName\": \"etl\"}", 200);
+        call("POST", "/api/deployments", "/api/deployments", "{\"name\": \"bad\", \"flowName\": \"etl\","
+                + " \"schedules\": [{\"kind\": \"CRON\", \"expression\": \"61 * * * *\"}]}", 400);
+        call("GET", "/api/deployments", "/api/deployments", null, 200);
+        call("GET", "/api/deployments/name/{name}", "/api/deployments/name/nightly", null, 200);
+        call("GET", "/api/deployments/name/{name}", "/api/deployments/name/none", null, 404);
+        call("GET", "/api/deployments/{id}", "/api/deployments/" + deploymentId, null, 200);
+        call("GET", "/api/deployments/{id}", "/api/deployments/" + UUID.randomUUID(), null, 404);
+        call("GET", "/api/deployments/{id}", "/api/deployments/zz", null, 400);
+        JsonNode upcoming = call("GET", "/api/deployments/{id}/scheduled_runs", "/api/deployments/" + deploymentId
+                + "/scheduled_runs?limit=3", null, 200);
+        assertThat(upcoming.size()).as("made by the server's scheduler").isEqualTo(3);
+        call("GET", "/api/deployments/{id}/scheduled_runs", "/api/deployments/" + deploymentId
+                + "/scheduled_runs?limit=-1", null, 400);
+        call("GET", "/api/deployments/{id}/scheduled_runs", "/api/deployments/" + UUID.randomUUID()
+                + "/scheduled_runs", null, 404);
+        call("GET", "/api/scheduled_runs/{id}", "/api/scheduled_runs/" + upcoming.get(0).path("id").asText(), null,
+                200);
+        call("GET", "/api/scheduled_runs/{id}", "/api/scheduled_runs/" + UUID.randomUUID(), null, 404);
+        call("GET", "/api/scheduled_runs/{id}", "/api/scheduled_runs/x", null, 400);
+        Instant due = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+        String adHoc = Http.write(List.of(new dev.baton.spi.ScheduledRun(UUID.randomUUID(), "ad-hoc-run",
+                UUID.fromString(deploymentId), "etl", "{\"day\":\"2026-02-02\"}", due, null, List.of(new StateRecord(
+                StateType.SCHEDULED, "Scheduled", tick(), null, due, null)))));
+        JsonNode added = call("POST", "/api/scheduled_runs", "/api/scheduled_runs", adHoc, 200);
+        assertThat(added.path("added").asInt()).isEqualTo(1);
+        call("POST", "/api/scheduled_runs", "/api/scheduled_runs", "[{\"name\": \"no id\"}]", 400);
+        call("POST", "/api/scheduled_runs/mark_late", "/api/scheduled_runs/mark_late", "{\"dueBefore\": \""
+                + Instant.now().minusSeconds(15) + "\"}", 200);
+        call("POST", "/api/scheduled_runs/mark_late", "/api/scheduled_runs/mark_late", "{}", 400);
+        JsonNode claimed = call("POST", "/api/scheduled_runs/claim", "/api/scheduled_runs/claim", "{\"deploymentIds\":"
+                + " [\"" + deploymentId + "\"], \"max\": 5, \"process\": \"test-host pid 3\"}", 200);
+        assertThat(claimed.size()).isEqualTo(1);
+        assertThat(claimed.get(0).path("history").get(1).path("name").asText()).isEqualTo("Late");
+        call("POST", "/api/scheduled_runs/claim", "/api/scheduled_runs/claim", "{\"max\": 5}", 400);
+        call("POST", "/api/deployments/name/{name}/pause", "/api/deployments/name/nightly/pause", null, 200);
+        call("POST", "/api/deployments/name/{name}/pause", "/api/deployments/name/none/pause", null, 404);
+        call("POST", "/api/deployments/name/{name}/resume", "/api/deployments/name/nightly/resume", null, 200);
+        call("POST", "/api/deployments/name/{name}/resume", "/api/deployments/name/none/resume", null, 404);
+        call("DELETE", "/api/deployments/name/{name}", "/api/deployments/name/served", null, 204);
+        call("DELETE", "/api/deployments/name/{name}", "/api/deployments/name/served", null, 404);
+
         try (ApiServer guarded = ApiServer.start(ServerOptions.builder().batonHome(home.resolve("guarded")).port(0)
                 .apiKey("secret-key").build())) {
             Http anonymous = Http.of(guarded);
