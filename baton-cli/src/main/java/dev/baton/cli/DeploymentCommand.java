@@ -171,8 +171,8 @@ final class DeploymentCommand extends CommandGroup {
             if (out.json) out.json(json(d, null));
             else if (paused) out.println("Paused deployment '" + name + "': its scheduled runs are deleted and no new"
                     + " ones are made until it is resumed (baton deployment resume " + name + ").");
-            else out.println("Resumed deployment '" + name + "': the scheduler of the process serving it makes its"
-                    + " runs again.");
+            else out.println("Resumed deployment '" + name + "': its runs are made again (by the process serving it,"
+                    + " or the workers of its pool and the API server).");
             return 0;
         }
     }

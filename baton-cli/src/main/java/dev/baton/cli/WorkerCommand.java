@@ -5,8 +5,12 @@ import dev.baton.deploy.DeployedFlow;
 import dev.baton.deploy.DueRuns;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
+import dev.baton.client.ApiRunStore;
+import dev.baton.client.ApiRunStoreProvider;
+import dev.baton.client.ApiSettings;
 import dev.baton.spi.ScheduledRun;
 import dev.baton.spi.ProcessShutdown;
+import dev.baton.spi.RunStore;
 import dev.baton.spi.RunEvents;
 import dev.baton.store.jdbc.JdbcRunStore;
 
@@ -25,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,7 +41,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code baton worker start --pool P}: starts the due runs of the deployments in a work pool, each
  * in a JVM of its own (a flow that crashes cannot take the worker down) or in the worker's JVM
- * ({@code --in-process}); and {@code baton worker hazelcast}, which the launcher script runs.
+ * ({@code --in-process}); and {@code baton worker hazelcast}, which the launcher script runs. The
+ * worker reads its pool from, and its runs record on, the API server at {@code BATON_API_URL} when
+ * that is set (client mode, its JVMs too), else the database.
  */
 @Command(name = "worker", synopsisSubcommandLabel = "<command>",
         description = "Start a worker: the runs of a work pool, or a JVM of a Hazelcast cluster.",
@@ -81,26 +88,48 @@ final class WorkerCommand extends CommandGroup {
             if (limit != null && limit < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1 or more, not " + limit);
             }
-            if (env.apiUrl() != null) {
-                throw new CommandFailure("A worker reads its work pool from the database (BATON_DATABASE_URL, or the"
-                        + " embedded one under BATON_HOME); through the API server (BATON_API_URL) it cannot yet:"
-                        + " unset BATON_API_URL and give the server's database");
-            }
             Duration poll = DeploymentCommand.duration(spec, pollInterval, "--poll-interval");
-            String url = HistorySource.databaseUrl(env);
             List<URL> jars = jars();
             ClassLoader loader = new URLClassLoader("baton-worker-flows", jars.toArray(URL[]::new),
                     WorkerCommand.class.getClassLoader());
-            JdbcRunStore store = JdbcRunStore.builder().url(url).build();
-            try (store; BatonRuntime runtime = BatonRuntime.builder().store(store).home(env.home()).build()) {
+            // the runs record where the worker reads its pool: the API server, else the database
+            Map<String, String> childEnvironment = new HashMap<>();
+            RunStore store;
+            String where;
+            if (env.apiUrl() != null) {
+                ApiSettings api;
+                try {
+                    api = ApiSettings.of(env.apiUrl(), env.apiKey());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandFailure(e.getMessage() + " (BATON_API_URL)");
+                }
+                ApiRunStore.Options defaults = ApiRunStore.Options.defaults();
+                store = ApiRunStore.open(api, new ApiRunStore.Options(defaults.capacity(), defaults.deliveryTimeout(),
+                        defaults.heartbeatInterval(), defaults.maxBackoff(),
+                        env.home().resolve(ApiRunStoreProvider.SPOOL_DIRECTORY)));
+                childEnvironment.put(ApiSettings.URL_ENVIRONMENT, api.url().toString());
+                childEnvironment.put(ApiSettings.KEY_ENVIRONMENT, api.apiKey());
+                childEnvironment.put("BATON_DATABASE_URL", null);
+                where = "the API server at " + api.url();
+            } else {
+                String url = HistorySource.databaseUrl(env);
+                store = JdbcRunStore.builder().url(url).build();
+                childEnvironment.put("BATON_DATABASE_URL", url);
+                childEnvironment.put(ApiSettings.URL_ENVIRONMENT, null);
+                childEnvironment.put(ApiSettings.KEY_ENVIRONMENT, null);
+                where = "database " + store;
+            }
+            try (AutoCloseable closing = (AutoCloseable) store;
+                 BatonRuntime runtime = BatonRuntime.builder().store(store).home(env.home()).build()) {
                 Deployments deployments = store.deployments().orElseThrow();
-                PoolTarget target = new PoolTarget(deployments, pool, runtime, loader, url, inProcess);
+                PoolTarget target = new PoolTarget(deployments, pool, runtime, loader, childEnvironment, inProcess);
                 String process = DueRuns.thisProcess();
                 DueRuns loop = new DueRuns(runtime.clock(), deployments, target, limit == null ? Integer.MAX_VALUE : limit,
                         runOnce ? Duration.ofDays(365) : poll, Duration.ofSeconds(15), process);
                 say("Worker " + process + " started: work pool '" + pool + "', "
                         + (inProcess ? "flows in this JVM" : "a JVM per flow run")
-                        + (limit == null ? "" : ", at most " + limit + " at once") + ", database " + store);
+                        + (limit == null ? "" : ", at most " + limit + " at once") + ", "
+                        + where);
                 if (runOnce) {
                     loop.passNow();
                     boolean allCompleted = target.awaitAll();
@@ -149,18 +178,22 @@ final class WorkerCommand extends CommandGroup {
         private final String pool;
         private final BatonRuntime runtime;
         private final ClassLoader loader;
-        private final String databaseUrl;
+        private final Map<String, String> childEnvironment;
         private final boolean inProcess;
         private final Map<String, DeployedFlow> loaded = new ConcurrentHashMap<>();
         private final List<CompletionStage<Boolean>> started = new ArrayList<>();
 
-        PoolTarget(Deployments deployments, String pool, BatonRuntime runtime, ClassLoader loader, String databaseUrl,
-                   boolean inProcess) {
+        /**
+         * @param childEnvironment what a run's JVM gets in its environment (a null value: the variable removed):
+         *                         where to record, the database or the API server the worker uses
+         */
+        PoolTarget(Deployments deployments, String pool, BatonRuntime runtime, ClassLoader loader,
+                   Map<String, String> childEnvironment, boolean inProcess) {
             this.deployments = deployments;
             this.pool = pool;
             this.runtime = runtime;
             this.loader = loader;
-            this.databaseUrl = databaseUrl;
+            this.childEnvironment = childEnvironment;
             this.inProcess = inProcess;
         }
 
@@ -201,9 +234,11 @@ final class WorkerCommand extends CommandGroup {
                 List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                         "-cp", userCp + cp, FlowRunProcess.class.getName(), deployment.entrypoint(), runFile.toString()));
                 ProcessBuilder b = new ProcessBuilder(command).inheritIO();
-                b.environment().put("BATON_DATABASE_URL", databaseUrl);
+                childEnvironment.forEach((name, value) -> {
+                    if (value == null) b.environment().remove(name);
+                    else b.environment().put(name, value);
+                });
                 b.environment().put("BATON_HOME", runtime.home().toString());
-                b.environment().remove("BATON_API_URL");
                 Process p = b.start();
                 CompletableFuture<Boolean> ended = p.onExit().thenApply(x -> {
                     try {

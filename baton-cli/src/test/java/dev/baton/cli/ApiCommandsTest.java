@@ -139,6 +139,54 @@ class ApiCommandsTest {
     }
 
     @Test
+    void deploymentsAreDeployedListedRunAndWorkedThroughTheServer(@TempDir Path own) {
+        try (ApiServer api = ApiServer.start(ServerOptions.builder().port(0).batonHome(own.resolve("server")).build())) {
+            Cli cli = Cli.embedded(own.resolve("cli")).with("BATON_API_URL", api.url());
+            Cli direct = Cli.embedded(own.resolve("server")); // the server's database itself
+            Cli.Result deployed = cli.run("deploy", "--flow", "dev.baton.cli.WorkerFlows#greet", "--name", "greet",
+                    "--param", "name=world", "--tag", "api");
+            assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+            assertThat(deployed.out()).contains("Created deployment 'greet' of flow 'greet'");
+
+            for (String[] args : new String[][] {{"deployment", "ls"}, {"deployment", "ls", "--json"},
+                    {"deployment", "inspect", "greet"}, {"deployment", "inspect", "--json", "greet"}}) {
+                Cli.Result viaApi = cli.run(args);
+                assertThat(viaApi.exitCode()).as(String.join(" ", args) + "\n" + viaApi).isZero();
+                assertThat(viaApi.out()).as(String.join(" ", args)).isEqualTo(direct.run(args).out());
+            }
+            assertThat(cli.run("deployment", "ls").out()).containsPattern("greet\\s+greet\\s+-\\s+active");
+
+            Cli.Result run = cli.run("deployment", "run", "greet", "--param", "name=Baton");
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            Matcher created = Pattern.compile("Created flow run '[^']+' \\(([0-9a-f-]{36})\\)").matcher(run.out());
+            assertThat(created.find()).as(run.out()).isTrue();
+            String id = created.group(1);
+            assertThat(cli.run("deployment", "inspect", "greet").out()).contains("(ad hoc)");
+            Cli.Result unknown = cli.run("deployment", "run", "nope");
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.err().strip()).isEqualTo("baton: No deployment named 'nope' in the Baton API server at "
+                    + api.url() + " (see baton deployment ls)");
+
+            // a worker through the server: it claims the run there, its JVM records it there
+            Cli.Result worker = cli.run("worker", "start", "--pool", "default", "--run-once");
+            assertThat(worker.exitCode()).as(worker.toString()).isZero();
+            assertThat(worker.out()).contains("the API server at " + api.url(), "1 run(s) started, all completed");
+            assertThat(cli.run("flow-run", "logs", id).out()).contains("Hello, Baton!");
+            String states = FlowRunCommandsTest.section(cli.run("flow-run", "inspect", id).out(), "State history");
+            assertThat(states.lines().skip(2).map(l -> l.trim().split("\\s{2,}")[1]).toList())
+                    .containsExactly("Scheduled", "Pending", "Running", "Completed");
+            assertThat(Files.exists(own.resolve("cli").resolve("baton.db"))).as("no database opened under BATON_HOME")
+                    .isFalse();
+
+            assertThat(cli.run("deployment", "pause", "greet").exitCode()).isZero();
+            assertThat(direct.run("deployment", "ls").out()).contains("paused");
+            assertThat(cli.run("deployment", "resume", "greet").exitCode()).isZero();
+            assertThat(cli.run("deployment", "delete", "greet").exitCode()).isZero();
+            assertThat(direct.run("deployment", "ls").out()).contains("No deployments");
+        }
+    }
+
+    @Test
     void concurrencyLimitsAreAdministeredThroughTheServer() {
         Cli.Result created = remote.run("concurrency-limit", "create", "remote-io", "4");
         assertThat(created.exitCode()).as(created.toString()).isZero();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.spi.ConcurrencyLimit;
+import dev.baton.spi.Deployments;
 import dev.baton.spi.FlowRunDetail;
 import dev.baton.spi.FlowRunFilter;
 import dev.baton.spi.FlowRunSummary;
@@ -36,7 +37,8 @@ import java.util.UUID;
 
 /**
  * The run history of a Baton API server ({@code BATON_API_URL}), read and administered over
- * HTTP: what the CLI uses instead of the database when a server is configured.
+ * HTTP, with the server's deployments ({@link #deployments()}): what the CLI uses instead of the
+ * database when a server is configured.
  *
  * <pre>{@code
  * try (ApiClient api = ApiClient.connect("http://127.0.0.1:4200/api", System.getenv("BATON_API_KEY"))) {
@@ -56,7 +58,7 @@ public final class ApiClient implements RunHistory {
     /** How long one request may take. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(dev.baton.spi.RunEvents.jsonForm())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -67,6 +69,7 @@ public final class ApiClient implements RunHistory {
     private final String apiKey;
     private final HttpClient http;
     private volatile boolean confirmedApi;
+    private volatile ApiDeployments deployments;
 
     private ApiClient(String base, String apiKey) {
         this.base = base;
@@ -203,6 +206,23 @@ public final class ApiClient implements RunHistory {
         return send("DELETE", "/concurrency_limits/tag/" + pathSegment(tag), null, null, true) != null;
     }
 
+    /**
+     * {@inheritDoc} Here: the server's deployments, through {@code /api/deployments} and
+     * {@code /api/scheduled_runs}; bad input is an {@link IllegalArgumentException} with the
+     * server's message, as the database's would be.
+     */
+    @Override
+    public Deployments deployments() {
+        ApiDeployments d = deployments;
+        if (d == null) {
+            synchronized (this) {
+                if (deployments == null) deployments = new ApiDeployments(this, () -> {});
+                d = deployments;
+            }
+        }
+        return d;
+    }
+
     @Override
     public String description() {
         return "the Baton API server at " + base;
@@ -231,7 +251,7 @@ public final class ApiClient implements RunHistory {
      * not read and any success answers {@code Boolean.TRUE}.
      */
     @SuppressWarnings("unchecked")
-    private <T> T send(String method, String path, Object body, JavaType answer, boolean notFoundIsEmpty) {
+    <T> T send(String method, String path, Object body, JavaType answer, boolean notFoundIsEmpty) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json");
@@ -325,7 +345,7 @@ public final class ApiClient implements RunHistory {
                     : "The Baton API server at " + base + " rejected " + method + " " + path + " (" + status + ")"
                             + (message == null ? "" : ": " + message);
         };
-        return new ApiException(status, text, null);
+        return new ApiException(status, text, null, message);
     }
 
     /** The {@code "error"} of a JSON error body, or null when the body is not one (not the Baton API answering). */
@@ -344,7 +364,7 @@ public final class ApiClient implements RunHistory {
         return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     }
 
-    private static JavaType type(Class<?> type) {
+    static JavaType type(Class<?> type) {
         return JSON.getTypeFactory().constructType(type);
     }
 

@@ -8,10 +8,21 @@ package dev.baton.client;
  */
 public final class ApiException extends RuntimeException {
     private final int status;
+    private final String serverMessage;
 
     ApiException(int status, String message, Throwable cause) {
+        this(status, message, cause, null);
+    }
+
+    ApiException(int status, String message, Throwable cause, String serverMessage) {
         super(message, cause);
         this.status = status;
+        this.serverMessage = serverMessage;
+    }
+
+    /** The server's own message ({@code "error"} of its answer), or null when it gave none. */
+    String serverMessage() {
+        return serverMessage;
     }
 
     /** The HTTP status the server answered with, or 0 if it did not answer. */

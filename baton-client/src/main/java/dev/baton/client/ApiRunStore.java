@@ -4,6 +4,7 @@ import dev.baton.FlowRun;
 import dev.baton.State;
 import dev.baton.TaskRun;
 import dev.baton.spi.ConcurrencySlots;
+import dev.baton.spi.Deployments;
 import dev.baton.spi.InMemoryRunStore;
 import dev.baton.spi.LogLine;
 import dev.baton.spi.RunEvent;
@@ -88,6 +89,8 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
     private final ArrayDeque<long[]> unconfirmedGroups = new ArrayDeque<>();
     private volatile SharedTagSlots slots;   // made on first use
     private final CancellationWatch cancellations;
+    private ApiClient api;                            // made with the deployments, on first use (guarded by this)
+    private volatile ApiDeployments deployments;
 
     /**
      * Tunables.
@@ -151,6 +154,42 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         local.flowRunStarted(run);
         cancellations.started(run.id());
         append(RunEventKind.FLOW_RUN_CREATED, run, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the flow run is on the server already, Pending (the claim made it so, with a
+     * heartbeat), so no creation and none of its earlier states are sent; the states that follow
+     * go after those the server has, and the run gets this process's heartbeats and cancellations.
+     */
+    @Override
+    public void flowRunResumed(FlowRun<?> run) {
+        local.flowRunStarted(run);
+        cancellations.started(run.id());
+        reader.resumed(run.id()); // heartbeats from the sender's next wake-up: the run's next state is near
+    }
+
+    /**
+     * The server's deployments and scheduled runs ({@link ApiClient#deployments()}): what
+     * {@code flow.serve(...)} registers its deployments with in client mode, and claims their runs
+     * from, shared with every other process using the server. A claim first waits (up to the
+     * delivery timeout) for what this process reported to be delivered, so runs it finished count
+     * no more against a deployment's concurrency limit.
+     */
+    @Override
+    public Optional<Deployments> deployments() {
+        ApiDeployments d = deployments;
+        if (d == null) {
+            synchronized (this) {
+                if (deployments == null) {
+                    api = ApiClient.connect(settings);
+                    deployments = new ApiDeployments(api, () -> flush(options.deliveryTimeout()));
+                }
+                d = deployments;
+            }
+        }
+        return Optional.of(d);
     }
 
     @Override
@@ -317,6 +356,9 @@ public final class ApiRunStore implements RunStore, AutoCloseable {
         spoolWhatIsLeft();
         senderThread.interrupt();
         reportRefusals();
+        synchronized (this) {
+            if (api != null) api.close();
+        }
     }
 
     /**

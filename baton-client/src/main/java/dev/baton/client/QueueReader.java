@@ -35,6 +35,12 @@ final class QueueReader {
     private final String process;
     private final Map<UUID, int[]> nextOrdinal = new HashMap<>();
     private final Set<UUID> running = new LinkedHashSet<>();
+    /**
+     * Flow runs this process took over (a deployment's claimed runs: created elsewhere, so no
+     * creation is read for them), running until their end is read. Added from the engine's
+     * threads, which must not wait for this object's lock (the sender holds it while it waits).
+     */
+    private final Set<UUID> resumed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The buffer taken from the queue, read up to {@link #next}; handed back with the next take. */
     private RunEventQueue.Buffer buffer;
     private int next;
@@ -94,12 +100,22 @@ final class QueueReader {
 
     /** Whether a flow run of this process is running (so heartbeats are due). */
     synchronized boolean anyRunning() {
-        return !running.isEmpty();
+        return !running.isEmpty() || !resumed.isEmpty();
     }
 
     /** A heartbeat for every flow run still running. */
     synchronized RunEvent.Heartbeat heartbeat() {
-        return new RunEvent.Heartbeat(List.copyOf(running), Instant.now());
+        Set<UUID> all = new LinkedHashSet<>(running);
+        all.addAll(resumed);
+        return new RunEvent.Heartbeat(List.copyOf(all), Instant.now());
+    }
+
+    /**
+     * Flow run {@code id}, created elsewhere (a claimed run of a deployment), runs in this process
+     * from now on: it gets heartbeats until its end is read. Does not wait for this object's lock.
+     */
+    void resumed(UUID id) {
+        resumed.add(id);
     }
 
     /** The event of the {@code i}-th of {@code b}, its text cleaned as every store records it ({@link RunEvents#cleaned}). */
@@ -129,6 +145,7 @@ final class QueueReader {
             case RunEventKind.FLOW_RUN_FINISHED -> {
                 UUID id = ((FlowRun<?>) subject).id();
                 running.remove(id);
+                resumed.remove(id);
                 nextOrdinal.remove(id);
                 yield new RunEvent.FlowRunFinished(id);
             }

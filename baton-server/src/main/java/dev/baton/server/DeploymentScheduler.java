@@ -1,7 +1,7 @@
 package dev.baton.server;
 
-import dev.baton.internal.deploy.DueRuns;
-import dev.baton.internal.deploy.RunsAhead;
+import dev.baton.deploy.DueRuns;
+import dev.baton.deploy.RunsAhead;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 

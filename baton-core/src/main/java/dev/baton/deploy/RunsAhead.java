@@ -1,4 +1,4 @@
-package dev.baton.internal.deploy;
+package dev.baton.deploy;
 
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
