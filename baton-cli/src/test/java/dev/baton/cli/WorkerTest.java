@@ -181,7 +181,8 @@ class WorkerTest {
             try (JdbcRunHistory history = JdbcRunHistory.open(url, null)) {
                 for (FlowRunSummary r : history.flowRuns(filter()).items()) {
                     FlowRunDetail detail = history.flowRun(r.id()).orElseThrow();
-                    assertThat(names(detail)).as(detail.toString())
+                    // a run not claimed 15 s after it was due goes Late first (workers slow to start on a loaded machine)
+                    assertThat(names(detail).stream().filter(n -> !n.equals("Late")).toList()).as(detail.toString())
                             .containsExactly("Scheduled", "Pending", "Running", "Completed");
                 }
                 assertThat(history.flowRuns(filter()).total()).isEqualTo(300);
