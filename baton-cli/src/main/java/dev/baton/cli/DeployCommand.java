@@ -3,6 +3,7 @@ package dev.baton.cli;
 import dev.baton.Deployment;
 import dev.baton.Schedule;
 import dev.baton.deploy.DeployedFlow;
+import dev.baton.deploy.ParameterSchema;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
 import dev.baton.spi.RunHistory;
@@ -69,7 +70,8 @@ final class DeployCommand extends HistoryCommand {
     String pool;
 
     @Option(names = {"--param", "-p"}, paramLabel = "NAME=VALUE", description = "A parameter its runs get"
-            + " (repeatable); VALUE is read as JSON when it is JSON, else as text.")
+            + " (repeatable); VALUE is read as JSON when it is JSON, else as text, and as text for a parameter that"
+            + " takes a string.")
     List<String> params = new ArrayList<>();
 
     @Option(names = "--tag", paramLabel = "TAG", description = "A tag (repeatable).")
@@ -90,15 +92,19 @@ final class DeployCommand extends HistoryCommand {
 
     @Override
     int run(RunHistory history, Output out) {
-        Deployment d;
-        try {
-            d = deployment();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
         DeployedFlow deployed;
         try {
             deployed = DeployedFlow.load(flow, new URLClassLoader("baton-deploy", jars(), DeployCommand.class.getClassLoader()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(e.getMessage());
+        }
+        Deployment d;
+        try {
+            d = deployment(ParameterSchema.of(deployed.flowName(), deployed.parameters().jsonSchema()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
             deployed.checkParameters(d);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage());
@@ -126,7 +132,8 @@ final class DeployCommand extends HistoryCommand {
         return 0;
     }
 
-    private Deployment deployment() {
+    /** The deployment the options describe; {@code schema}: the flow's parameters, to read --param values as. */
+    private Deployment deployment(ParameterSchema schema) {
         Deployment d = Deployment.named(name).workPool(pool).paused(paused).tags(tags.toArray(String[]::new));
         if (description != null) d = d.description(description);
         if (limit != null) d = d.concurrencyLimit(limit);
@@ -135,7 +142,8 @@ final class DeployCommand extends HistoryCommand {
             int eq = p.indexOf('=');
             if (eq <= 0) throw new IllegalArgumentException("--param takes NAME=VALUE, such as --param day=2026-01-01;"
                     + " got '" + p + "'");
-            values.put(p.substring(0, eq), DeploymentCommand.Run.value(p.substring(eq + 1)));
+            String key = p.substring(0, eq);
+            values.put(key, DeploymentCommand.Run.value(p.substring(eq + 1), schema.takesText(key)));
         }
         d = d.parameters(values);
         List<Schedule> schedules = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.Schedule;
+import dev.baton.deploy.ParameterSchema;
 import dev.baton.spi.DeploymentJson;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
@@ -13,6 +14,7 @@ import dev.baton.spi.ScheduledRun;
 import dev.baton.spi.Scheduling;
 import dev.baton.spi.StateRecord;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,7 +46,20 @@ final class DeploymentCommand extends CommandGroup {
                 + "' in " + history.description() + " (see baton deployment ls)"));
     }
 
-    /** A deployment as the JSON output shows it: schedules in their JSON form, parameters as an object. */
+    /** The parameter schema deployment {@code d} keeps, or null if it keeps none (or one not readable). */
+    static ParameterSchema schema(DeploymentRecord d) {
+        if (d.parameterSchema() == null) return null;
+        try {
+            return ParameterSchema.of(d.flowName(), d.parameterSchema());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A deployment as the JSON output shows it: schedules in their JSON form, parameters and the
+     * parameter schema as objects.
+     */
     static Map<String, Object> json(DeploymentRecord d, List<ScheduledRun> upcoming) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", d.id());
@@ -53,6 +68,7 @@ final class DeploymentCommand extends CommandGroup {
         m.put("entrypoint", d.entrypoint());
         m.put("description", d.description());
         m.put("parameters", DeploymentJson.parameters(d.parameters()));
+        m.put("parameterSchema", DeploymentJson.parameterSchema(d.parameterSchema()));
         m.put("schedules", d.schedules().stream().map(DeploymentJson::toMap).toList());
         m.put("tags", d.tags());
         m.put("workPool", d.workPool());
@@ -111,7 +127,48 @@ final class DeploymentCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "inspect", description = "Show a deployment, its schedules, parameters and next runs.")
+    /**
+     * The lines showing the parameters deployment {@code d}'s flow takes, each with its type as the
+     * schema says and the deployment's value for it, if any: under a "Parameters" heading.
+     */
+    static List<String> parameterLines(DeploymentRecord d) {
+        Map<String, Object> given = DeploymentJson.parameters(d.parameters());
+        ParameterSchema schema = schema(d);
+        List<String> lines = new ArrayList<>();
+        if (schema == null) {
+            lines.add("  Parameters    " + d.parameters() + (given.isEmpty() ? "" : "  (their types are not known:"
+                    + " deployed before Baton kept its flow's parameter schema)"));
+            return lines;
+        }
+        List<String[]> rows = new ArrayList<>();
+        for (ParameterSchema.Parameter p : schema.parameters()) {
+            rows.add(new String[] {p.name(), p.type(), given.containsKey(p.name())
+                    ? "default " + Run.json(given.get(p.name())) : p.required() ? "required, no default" : "optional"});
+        }
+        for (Map.Entry<String, Object> e : given.entrySet()) {
+            if (schema.parameters().stream().noneMatch(p -> p.name().equals(e.getKey()))) {
+                rows.add(new String[] {e.getKey(), "(not a parameter of the flow)", "default " + Run.json(e.getValue())});
+            }
+        }
+        if (rows.isEmpty()) {
+            lines.add("  Parameters    none");
+            return lines;
+        }
+        int nameWidth = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+        int typeWidth = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
+        lines.add("  Parameters");
+        for (String[] r : rows) {
+            lines.add("    " + pad(r[0], nameWidth) + "  " + pad(r[1], typeWidth) + "  " + r[2]);
+        }
+        return lines;
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
+    }
+
+    @Command(name = "inspect", description = "Show a deployment, its schedules, the parameters its flow takes and"
+            + " next runs.")
     static final class Inspect extends HistoryCommand {
         @Parameters(paramLabel = "NAME", description = NAME)
         String name;
@@ -137,7 +194,7 @@ final class DeploymentCommand extends CommandGroup {
             out.println("  Flow          " + d.flowName());
             if (d.entrypoint() != null) out.println("  Entrypoint    " + d.entrypoint());
             if (d.description() != null) out.println("  Description   " + d.description());
-            out.println("  Parameters    " + d.parameters());
+            for (String line : parameterLines(d)) out.println(line);
             out.println("  Work pool     " + d.workPool());
             out.println("  Limit         " + (d.concurrencyLimit() == null ? "none" : d.concurrencyLimit() + " at once"));
             if (!d.tags().isEmpty()) out.println("  Tags          " + String.join(", ", d.tags()));
@@ -232,7 +289,8 @@ final class DeploymentCommand extends CommandGroup {
 
         @Option(names = {"--param", "-p"}, paramLabel = "NAME=VALUE", description = "A parameter for this run, over"
                 + " the deployment's (repeatable); VALUE is read as JSON when it is JSON (42, true, [1,2],"
-                + " \"text\"), else as text.")
+                + " \"text\"), else as text, and as text for a parameter that takes a string. The parameters are"
+                + " checked against the flow's (baton deployment inspect NAME) before the run is created.")
         List<String> params = new ArrayList<>();
 
         @Option(names = "--in", paramLabel = "DURATION", description = "Due after this long (e.g. 10m, 2h, PT30S, P1D)"
@@ -254,6 +312,7 @@ final class DeploymentCommand extends CommandGroup {
         @Override
         int run(RunHistory history, Output out) {
             DeploymentRecord d = find(history, name);
+            ParameterSchema schema = schema(d);
             Map<String, Object> overrides = new LinkedHashMap<>();
             for (String p : params) {
                 int eq = p.indexOf('=');
@@ -261,11 +320,21 @@ final class DeploymentCommand extends CommandGroup {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--param takes NAME=VALUE, such as"
                             + " --param day=2026-01-01; got '" + p + "'");
                 }
-                overrides.put(p.substring(0, eq), value(p.substring(eq + 1)));
+                String key = p.substring(0, eq);
+                overrides.put(key, value(p.substring(eq + 1), schema != null && schema.takesText(key)));
             }
             Instant now = Instant.now();
             Instant due = in == null ? now : now.plus(duration(spec, in, "--in"));
-            ScheduledRun run = Scheduling.adHoc(d, DeploymentJson.merged(d.parameters(), overrides), due, now);
+            String parameters = DeploymentJson.merged(d.parameters(), overrides);
+            if (schema != null) {
+                try {
+                    schema.check(parameters);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandFailure(e.getMessage() + ". No run was created (the parameters of deployment '"
+                            + d.name() + "': baton deployment inspect " + d.name() + ")");
+                }
+            }
+            ScheduledRun run = Scheduling.adHoc(d, parameters, due, now);
             history.deployments().addScheduledRuns(List.of(run));
             if (!watch) {
                 if (out.json) out.json(Map.of("id", run.id(), "name", run.name(), "deployment", d.name(),
@@ -321,6 +390,26 @@ final class DeploymentCommand extends CommandGroup {
                     Thread.currentThread().interrupt();
                     return 130;
                 }
+            }
+        }
+
+        /**
+         * A parameter value: for a parameter that takes text, the text itself (unless it is a JSON
+         * string, or null); for any other, JSON if it is JSON, else the text itself.
+         */
+        static Object value(String text, boolean takesText) {
+            if (!takesText) return value(text);
+            if (text.equals("null")) return null;
+            if (text.startsWith("\"") && value(text) instanceof String s) return s;
+            return text;
+        }
+
+        /** {@code value} as compact JSON. */
+        static String json(Object value) {
+            try {
+                return JSON.writeValueAsString(value);
+            } catch (JsonProcessingException e) {
+                return String.valueOf(value);
             }
         }
 

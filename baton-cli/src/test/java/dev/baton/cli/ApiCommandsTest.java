@@ -166,6 +166,11 @@ class ApiCommandsTest {
             assertThat(unknown.exitCode()).isEqualTo(1);
             assertThat(unknown.err().strip()).isEqualTo("baton: No deployment named 'nope' in the Baton API server at "
                     + api.url() + " (see baton deployment ls)");
+            Cli.Result refused = cli.run("deployment", "run", "greet", "--param", "nmae=Baton");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.err()).contains("Flow 'greet' has no parameter 'nmae' (its parameters: name)",
+                    "No run was created");
+            assertThat(cli.run("deployment", "inspect", "greet").out()).contains("    name  string  default \"world\"");
 
             // a worker through the server: it claims the run there, its JVM records it there
             Cli.Result worker = cli.run("worker", "start", "--pool", "default", "--run-once");

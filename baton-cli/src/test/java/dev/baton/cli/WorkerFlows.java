@@ -4,12 +4,14 @@ import dev.baton.Baton;
 import dev.baton.Flow;
 import dev.baton.Flow0;
 import dev.baton.Flow1;
+import dev.baton.Flow4;
 import dev.baton.Task;
 import dev.baton.Task1;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
 import java.util.concurrent.CountDownLatch;
 
 /** Flows that workers load by their entrypoints ({@code dev.baton.cli.WorkerFlows#greet}) in the worker tests. */
@@ -29,6 +31,13 @@ public final class WorkerFlows {
         }
         return greeting;
     });
+
+    enum Mode { FULL, INCREMENTAL }
+
+    /** A report of a day, of typed parameters: what {@code baton deployment run --param} is checked against. */
+    static final Flow4<LocalDate, Integer, Mode, String, String> report = Flow.named("report")
+            .parameterNames("day", "rows", "mode", "label")
+            .of((day, rows, mode, label) -> label + ": " + rows + " rows of " + day + " (" + mode + ")");
 
     static final Task1<Integer, Integer> block = Task.named("block").of(x -> {
         System.out.println("blocked");

@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerTest {
     private static final String GREET = "dev.baton.cli.WorkerFlows#greet";
     private static final String BLOCKING = "dev.baton.cli.WorkerFlows#blocking";
+    private static final String REPORT = "dev.baton.cli.WorkerFlows#report";
 
     @Test
     void deployedRunsStartInAJvmEachWithTheirParameters(@TempDir Path home) {
@@ -76,6 +77,63 @@ class WorkerTest {
         Cli.Result cron = cli.run("deploy", "--flow", GREET, "--name", "x", "--cron", "0 25 * * *");
         assertThat(cron.exitCode()).isEqualTo(2);
         assertThat(cron.err()).contains("the hour field '25'");
+    }
+
+    @Test
+    void anAdHocRunWhoseParametersDoNotFitIsRefusedAndInspectShowsTheParametersTheFlowTakes(@TempDir Path home)
+            throws Exception {
+        Cli cli = Cli.embedded(home);
+        Cli.Result deployed = cli.run("deploy", "--flow", REPORT, "--name", "report", "--param", "day=2026-01-01",
+                "--param", "rows=10", "--param", "mode=FULL", "--param", "label=007");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        assertThat(cli.run("deploy", "--flow", REPORT, "--name", "bare").exitCode()).isZero();
+
+        Cli.Result inspect = cli.run("deployment", "inspect", "report");
+        assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+        assertThat(inspect.out()).contains("  Parameters\n"
+                + "    day    string (date)               default \"2026-01-01\"\n"
+                + "    rows   integer                     default 10\n"
+                + "    mode   string: FULL | INCREMENTAL  default \"FULL\"\n"
+                + "    label  string                      default \"007\"\n");
+        assertThat(cli.run("deployment", "inspect", "bare").out()).contains("  Parameters\n"
+                + "    day    string (date)               required, no default\n"
+                + "    rows   integer                     required, no default\n"
+                + "    mode   string: FULL | INCREMENTAL  required, no default\n"
+                + "    label  string                      required, no default\n");
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cli.run("deployment", "inspect", "--json", "report").out());
+        assertThat(json.path("parameterSchema").path("properties").path("day").path("format").asText())
+                .isEqualTo("date");
+        assertThat(json.path("parameterSchema").path("required")).hasSize(4);
+
+        Cli.Result tomorrow = cli.run("deployment", "run", "report", "--param", "day=tomorrow");
+        assertThat(tomorrow.exitCode()).as(tomorrow.toString()).isEqualTo(1);
+        assertThat(tomorrow.err()).contains("Parameter 'day' of flow 'report' is \"tomorrow\", which is not a date"
+                + " (yyyy-mm-dd). No run was created");
+        Cli.Result missing = cli.run("deployment", "run", "bare", "--param", "day=2026-01-01", "--param", "rows=1");
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(1);
+        assertThat(missing.err()).contains("Parameter 'mode' of flow 'report' has no value; it takes one of FULL,"
+                + " INCREMENTAL: give it in the deployment's parameters or the run's (--param mode=...)");
+        Cli.Result unknown = cli.run("deployment", "run", "report", "--param", "rowz=3");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("Flow 'report' has no parameter 'rowz' (its parameters: day, rows, mode,"
+                + " label)");
+        Cli.Result rows = cli.run("deployment", "run", "report", "--param", "rows=many");
+        assertThat(rows.exitCode()).isEqualTo(1);
+        assertThat(rows.err()).contains("Parameter 'rows' of flow 'report' is \"many\", which is not an integer");
+        try (JdbcRunHistory history = JdbcRunHistory.open(home)) {
+            assertThat(history.flowRuns(filter()).items()).as("no run was created").isEmpty();
+        }
+
+        // a parameter that takes text takes 42 as the text "42"
+        Cli.Result fits = cli.run("deployment", "run", "--json", "report", "--param", "mode=INCREMENTAL", "--param",
+                "label=42");
+        assertThat(fits.exitCode()).as(fits.toString()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(fits.out()).path("parameters")
+                .toString()).isEqualTo("{\"day\":\"2026-01-01\",\"rows\":10,\"mode\":\"INCREMENTAL\",\"label\":\"42\"}");
+        Cli.Result worker = cli.run("worker", "start", "--pool", "default", "--run-once", "--in-process");
+        assertThat(worker.exitCode()).as(worker.toString()).isZero();
+        assertThat(worker.out()).contains("1 run(s) started, all completed");
     }
 
     @Test

@@ -54,6 +54,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ApiDeploymentsTest {
     static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
+    /** The parameters of flow etl as its deployments keep them: written as the server writes them back. */
+    static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"day\":{\"type\":\"string\","
+            + "\"format\":\"date\"}},\"required\":[\"day\"],\"additionalProperties\":false}";
 
     /** Served by the runner in client mode: greets, in its log, whom its parameter names. */
     static final Flow1<String, String> greet = Flow.named("greet").parameterNames("name").of(name -> {
@@ -86,8 +89,8 @@ class ApiDeploymentsTest {
 
     static DeploymentRecord deployment(String name, String pool, Schedule... schedules) {
         return new DeploymentRecord(UUID.randomUUID(), name, "etl", "com.acme.Flows#etl", "loads the day",
-                DeploymentJson.parameters(Map.of("day", "2026-01-01")), List.of(schedules), Set.of("nightly"), pool,
-                null, false, T0, T0);
+                DeploymentJson.parameters(Map.of("day", "2026-01-01")), SCHEMA, List.of(schedules),
+                Set.of("nightly"), pool, null, false, T0, T0);
     }
 
     static ScheduledRun scheduled(DeploymentRecord d, Instant due) {
@@ -110,7 +113,7 @@ class ApiDeploymentsTest {
 
         Instant later = T0.plusSeconds(60);
         DeploymentRecord changed = new DeploymentRecord(UUID.randomUUID(), "nightly", "etl", null, null, "{}",
-                List.of(), Set.of(), "default", 3, false, later, later);
+                null, List.of(), Set.of(), "default", 3, false, later, later);
         DeploymentRecord stored = deployments.put(changed);
         assertThat(stored.id()).as("an update keeps its id").isEqualTo(nightly.id());
         assertThat(stored.created()).isEqualTo(T0);
@@ -159,11 +162,17 @@ class ApiDeploymentsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Field 'workPool' is 201 characters long; at most 200 are allowed");
         DeploymentRecord d = deployments.put(deployment("ok", null));
-        ScheduledRun running = new ScheduledRun(UUID.randomUUID(), "r", d.id(), "etl", "{}", T0, null,
+        ScheduledRun running = new ScheduledRun(UUID.randomUUID(), "r", d.id(), "etl", d.parameters(), T0, null,
                 List.of(new StateRecord(StateType.RUNNING, "Running", T0, null, null, null)));
         assertThatThrownBy(() -> deployments.addScheduledRuns(List.of(running)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must have a history ending in a SCHEDULED state");
+        ScheduledRun tomorrow = Scheduling.adHoc(d, "{\"day\":\"tomorrow\"}", T0, T0);
+        assertThatThrownBy(() -> deployments.addScheduledRuns(List.of(tomorrow)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Run [0] of deployment 'ok': Parameter 'day' of flow 'etl' is \"tomorrow\", which is not a"
+                        + " date (yyyy-mm-dd)");
+        assertThat(deployments.scheduledRuns(d.id(), 10)).as("not created").isEmpty();
         assertThatThrownBy(() -> deployments.scheduledRuns(d.id(), 100_000))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'limit' must be 0 to 10000");
         assertThatThrownBy(() -> deployments.claimDue(List.of(d.id()), T0, -1, "p"))

@@ -185,7 +185,8 @@ public final class DeployedFlow {
 
     /**
      * Creates deployment {@code d} of this flow in {@code store}, or updates the one of that name
-     * (keeping its id); {@code workPool} null for a deployment its own process serves. Answers it as stored.
+     * (keeping its id), with the flow's parameters as a JSON Schema ({@link FlowParameters#jsonSchema()});
+     * {@code workPool} null for a deployment its own process serves. Answers it as stored.
      */
     public DeploymentRecord register(Deployments store, Deployment d, String workPool, Instant now) {
         DeploymentRecord old = store.get(d.name()).orElse(null);
@@ -193,7 +194,8 @@ public final class DeployedFlow {
             LOG.warn("Deployment '{}' ran flow '{}'; it now runs flow '{}'", d.name(), old.flowName(), flow.name());
         }
         return store.put(new DeploymentRecord(old == null ? Ids.next() : old.id(), d.name(), flow.name(), entrypoint,
-                d.description().orElse(null), DeploymentJson.parameters(d.parameters()), d.schedules(), d.tags(),
+                d.description().orElse(null), DeploymentJson.parameters(d.parameters()),
+                DeploymentJson.parameterSchema(parameters.jsonSchema()), d.schedules(), d.tags(),
                 workPool, d.concurrencyLimit().isPresent() ? d.concurrencyLimit().getAsInt() : null, d.paused(),
                 old == null ? now : old.created(), now));
     }

@@ -115,7 +115,8 @@ public final class FlowParameters {
     /**
      * The parameters as a JSON Schema (draft 2020-12) object, for an API or a UI to build a form
      * from: each parameter's type (strings, integers, numbers, booleans, enums with their constants,
-     * {@code java.time} values as formatted strings, lists, maps, records as objects), all required.
+     * {@code java.time} values as formatted strings, lists, maps, records as objects of their fields and
+     * no others), all required. {@link ParameterSchema} checks a run's parameters against it.
      */
     public Map<String, Object> jsonSchema() {
         Map<String, Object> properties = new LinkedHashMap<>();
@@ -190,6 +191,7 @@ public final class FlowParameters {
             s.put("title", c.getSimpleName());
             s.put("properties", properties);
             s.put("required", List.copyOf(properties.keySet()));
+            s.put("additionalProperties", false); // a field it has not is refused when read
         }
         // anything else (Object, a class Jackson reads as a bean): no constraint
         return s;

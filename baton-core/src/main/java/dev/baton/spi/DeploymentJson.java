@@ -25,8 +25,8 @@ import java.util.UUID;
  * it has any; parameters are a JSON object by name.
  *
  * <p>A whole deployment travels (between the API server and its clients) as a {@link DeploymentBody}:
- * the same fields as a {@link DeploymentRecord}, with its parameters as a JSON object and its
- * schedules in the form above ({@link ScheduleBody}). {@link #body(DeploymentRecord)} and
+ * the same fields as a {@link DeploymentRecord}, with its parameters and its parameter schema as JSON
+ * objects and its schedules in the form above ({@link ScheduleBody}). {@link #body(DeploymentRecord)} and
  * {@link DeploymentBody#toRecord()} convert, the one place both sides do.
  */
 public final class DeploymentJson {
@@ -75,18 +75,21 @@ public final class DeploymentJson {
     /**
      * A deployment as it travels in JSON, with the fields of a {@link DeploymentRecord}. In a
      * request to create or update one, {@code id}, {@code created} and {@code updated} may be
-     * left out (the server gives them), and so may parameters, schedules, tags (none) and
-     * {@code paused} (false).
+     * left out (the server gives them), and so may parameters, schedules, tags (none),
+     * {@code paused} (false) and {@code parameterSchema} (not known).
+     *
+     * @param parameterSchema the parameters the deployment's flow takes, as a JSON Schema object, or null
+     *                        when not known (see {@link DeploymentRecord#parameterSchema()})
      */
     public record DeploymentBody(UUID id, String name, String flowName, @Nullable String entrypoint,
                                  @Nullable String description, Map<String, Object> parameters,
-                                 List<ScheduleBody> schedules, Set<String> tags, @Nullable String workPool,
+                                 @Nullable Map<String, Object> parameterSchema, List<ScheduleBody> schedules, Set<String> tags, @Nullable String workPool,
                                  @Nullable Integer concurrencyLimit, Boolean paused, Instant created, Instant updated) {
 
         /** This body with {@code id}, {@code created} and {@code updated} given where it leaves them out. */
         public DeploymentBody withDefaults(UUID newId, Instant now) {
             return new DeploymentBody(id != null ? id : newId, name, flowName, entrypoint, description, parameters,
-                    schedules, tags, workPool, concurrencyLimit, paused, created != null ? created : now,
+                    parameterSchema, schedules, tags, workPool, concurrencyLimit, paused, created != null ? created : now,
                     updated != null ? updated : now);
         }
 
@@ -125,12 +128,13 @@ public final class DeploymentJson {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("The parameters" + of + ": " + e.getMessage(), e);
             }
+            String schema = parameterSchema == null ? null : write(parameterSchema);
             if (tags != null) {
                 for (String tag : tags) { // immutable sets refuse contains(null)
                     if (tag == null) throw new IllegalArgumentException("The tags" + of + " hold null");
                 }
             }
-            return new DeploymentRecord(id, name, flowName, entrypoint, description, json, s,
+            return new DeploymentRecord(id, name, flowName, entrypoint, description, json, schema, s,
                     tags == null ? Set.of() : tags, workPool, concurrencyLimit, Boolean.TRUE.equals(paused), created,
                     updated);
         }
@@ -141,7 +145,7 @@ public final class DeploymentJson {
         List<ScheduleBody> schedules = new ArrayList<>(d.schedules().size());
         for (Schedule s : d.schedules()) schedules.add(ScheduleBody.of(s));
         return new DeploymentBody(d.id(), d.name(), d.flowName(), d.entrypoint(), d.description(),
-                parameters(d.parameters()), schedules, d.tags(), d.workPool(), d.concurrencyLimit(), d.paused(),
+                parameters(d.parameters()), parameterSchema(d.parameterSchema()), schedules, d.tags(), d.workPool(), d.concurrencyLimit(), d.paused(),
                 d.created(), d.updated());
     }
 
@@ -234,6 +238,24 @@ public final class DeploymentJson {
         Map<String, Object> m = read(json == null || json.isBlank() ? "{}" : json, new TypeReference<>() {});
         if (m == null) throw new IllegalArgumentException("Parameters are a JSON object, such as {\"day\": \"2026-01-01\"}; got " + json);
         return m;
+    }
+
+    /**
+     * A parameter schema as a JSON-ready map, in its order: what {@link DeploymentRecord#parameterSchema()}
+     * holds as JSON text. Null for null.
+     *
+     * @throws IllegalArgumentException if {@code json} is not a JSON object
+     */
+    public static @Nullable Map<String, Object> parameterSchema(@Nullable String json) {
+        if (json == null) return null;
+        Map<String, Object> m = read(json, new TypeReference<>() {});
+        if (m == null) throw new IllegalArgumentException("A parameter schema is a JSON Schema object; got " + json);
+        return m;
+    }
+
+    /** A parameter schema as the JSON text a {@link DeploymentRecord} keeps. */
+    public static String parameterSchema(Map<String, ?> schema) {
+        return write(schema);
     }
 
     /** {@code base} with each of {@code over}'s parameters put over it, as a JSON object. */

@@ -20,6 +20,10 @@ import java.util.UUID;
  * @param entrypoint       where a worker finds the flow ({@code com.acme.Flows#nightly}: a class and its static
  *                         field), or null for a deployment only its serving process can run
  * @param parameters       the parameters its runs get, a JSON object by parameter name
+ * @param parameterSchema  the parameters its flow takes, as a JSON Schema (a JSON object, as
+ *                         {@code FlowParameters.jsonSchema()} describes them), or null when not known (a
+ *                         deployment stored before Baton kept it): what ad-hoc runs are checked against
+ *                         before they are created, and what the API answers for forms
  * @param schedules        when runs are due (none: only ad-hoc runs)
  * @param workPool         the work pool whose workers start its runs, or null for a deployment a process
  *                         serves ({@code flow.serve(...)}): that process alone starts them
@@ -27,9 +31,9 @@ import java.util.UUID;
  * @param paused           a paused deployment gets no scheduled runs
  */
 public record DeploymentRecord(UUID id, String name, String flowName, @Nullable String entrypoint,
-                               @Nullable String description, String parameters, List<Schedule> schedules,
-                               Set<String> tags, @Nullable String workPool, @Nullable Integer concurrencyLimit, boolean paused,
-                               Instant created, Instant updated) {
+                               @Nullable String description, String parameters, @Nullable String parameterSchema,
+                               List<Schedule> schedules, Set<String> tags, @Nullable String workPool,
+                               @Nullable Integer concurrencyLimit, boolean paused, Instant created, Instant updated) {
     /** The work pool of a deployment that names none. */
     public static final String DEFAULT_POOL = "default";
     /** The longest deployment name. */
@@ -52,8 +56,8 @@ public record DeploymentRecord(UUID id, String name, String flowName, @Nullable 
 
     /** This deployment paused or resumed, updated at {@code now}. */
     public DeploymentRecord withPaused(boolean paused, Instant now) {
-        return new DeploymentRecord(id, name, flowName, entrypoint, description, parameters, schedules, tags, workPool,
-                concurrencyLimit, paused, created, now);
+        return new DeploymentRecord(id, name, flowName, entrypoint, description, parameters, parameterSchema, schedules,
+                tags, workPool, concurrencyLimit, paused, created, now);
     }
 
     /**

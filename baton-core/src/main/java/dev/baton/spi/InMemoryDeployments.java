@@ -37,10 +37,16 @@ public final class InMemoryDeployments implements Deployments {
 
     @Override
     public synchronized DeploymentRecord put(DeploymentRecord d) {
+        try {
+            DeploymentJson.parameterSchema(d.parameterSchema());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The parameter schema of deployment '" + d.name() + "' is not a JSON"
+                    + " object: " + e.getMessage(), e);
+        }
         DeploymentRecord old = byName.get(d.name());
         DeploymentRecord stored = old == null ? d : new DeploymentRecord(old.id(), d.name(), d.flowName(),
-                d.entrypoint(), d.description(), d.parameters(), d.schedules(), d.tags(), d.workPool(),
-                d.concurrencyLimit(), d.paused(), old.created(), d.updated());
+                d.entrypoint(), d.description(), d.parameters(), d.parameterSchema(), d.schedules(), d.tags(),
+                d.workPool(), d.concurrencyLimit(), d.paused(), old.created(), d.updated());
         if (old != null && (!old.schedules().equals(d.schedules()) || d.paused())) dropScheduled(old.id());
         byName.put(d.name(), stored);
         return stored;

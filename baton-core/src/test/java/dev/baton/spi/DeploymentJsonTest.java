@@ -24,7 +24,9 @@ class DeploymentJsonTest {
 
     static DeploymentRecord deployment(Schedule... schedules) {
         return new DeploymentRecord(UUID.randomUUID(), "nightly", "etl", "com.acme.Flows#etl", "loads the day",
-                DeploymentJson.parameters(Map.of("day", "2026-01-01")), List.of(schedules), Set.of("a", "b"), "default",
+                DeploymentJson.parameters(Map.of("day", "2026-01-01")),
+                "{\"type\":\"object\",\"properties\":{\"day\":{\"type\":\"string\",\"format\":\"date\"}}}",
+                List.of(schedules), Set.of("a", "b"), "default",
                 4, true, T0, T0.plusSeconds(1));
     }
 
@@ -38,6 +40,7 @@ class DeploymentJsonTest {
         DeploymentJson.DeploymentBody body = DeploymentJson.body(d);
         assertThat(body.parameters()).containsEntry("day", "2026-01-01");
         assertThat(body.schedules().get(0).zone()).isEqualTo("Europe/Paris");
+        assertThat(body.parameterSchema()).as("an object, not text").containsEntry("type", "object");
         assertThat(body.toRecord()).isEqualTo(d);
 
         var mapper = RunEvents.newMapper();
@@ -48,7 +51,7 @@ class DeploymentJsonTest {
     @Test
     void aBodyLeavingOutWhatTheServerGivesGetsItAndWhatItNeedsIsNamed() {
         DeploymentJson.DeploymentBody minimal = new DeploymentJson.DeploymentBody(null, "adhoc", "etl", null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
         assertThatThrownBy(minimal::toRecord).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("The id of deployment 'adhoc' is missing");
         UUID id = UUID.randomUUID();
@@ -56,20 +59,21 @@ class DeploymentJsonTest {
         assertThat(d.id()).isEqualTo(id);
         assertThat(d.created()).isEqualTo(T0);
         assertThat(d.parameters()).isEqualTo("{}");
+        assertThat(d.parameterSchema()).as("not known").isNull();
         assertThat(d.schedules()).isEmpty();
         assertThat(d.paused()).isFalse();
 
         DeploymentJson.DeploymentBody noFlow = new DeploymentJson.DeploymentBody(id, "adhoc", null, null, null, null,
-                null, null, null, null, null, T0, T0);
+                null, null, null, null, null, null, T0, T0);
         assertThatThrownBy(noFlow::toRecord).hasMessageContaining("The flowName of deployment 'adhoc' is missing");
         DeploymentJson.DeploymentBody badZone = new DeploymentJson.DeploymentBody(id, "adhoc", "etl", null, null,
-                null, List.of(new DeploymentJson.ScheduleBody(Schedule.Kind.CRON, "0 2 * * *", "UTC", null, null),
+                null, null, List.of(new DeploymentJson.ScheduleBody(Schedule.Kind.CRON, "0 2 * * *", "UTC", null, null),
                 new DeploymentJson.ScheduleBody(Schedule.Kind.INTERVAL, "PT1H", "Mars/Olympus", null, null)), null,
                 null, null, null, T0, T0);
         assertThatThrownBy(badZone::toRecord).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Schedule [1] of deployment 'adhoc': ").hasMessageContaining("Mars/Olympus");
         DeploymentJson.DeploymentBody noKind = new DeploymentJson.DeploymentBody(id, "adhoc", "etl", null, null,
-                null, List.of(new DeploymentJson.ScheduleBody(null, "0 2 * * *", null, null, null)), null, null,
+                null, null, List.of(new DeploymentJson.ScheduleBody(null, "0 2 * * *", null, null, null)), null, null,
                 null, null, T0, T0);
         assertThatThrownBy(noKind::toRecord).hasMessageContaining("needs a \"kind\"");
     }

@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.baton.Schedule;
+import dev.baton.deploy.ParameterSchema;
 import dev.baton.spi.DeploymentJson;
 import dev.baton.spi.DeploymentRecord;
 import dev.baton.spi.Deployments;
@@ -16,7 +17,10 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -28,8 +32,10 @@ import java.util.UUID;
  *
  * <p>Every input is checked before the database sees it (each refusal a 400 naming the field):
  * names, lengths, times within what the store keeps, schedules that parse and can be worked out,
- * parameters that are a JSON object, states as {@link Checks#state} takes them. A deployment
- * created or changed with a work pool gets its scheduled runs at once ({@link DeploymentScheduler}).
+ * parameters that are a JSON object, states as {@link Checks#state} takes them; an ad-hoc run's
+ * parameters also as its deployment's parameter schema says ({@link ParameterSchema}: names, types,
+ * formats), so that a run that could only fail is refused before it is made. A deployment created or
+ * changed with a work pool gets its scheduled runs at once ({@link DeploymentScheduler}).
  */
 final class DeploymentRoutes {
     /** At most this many runs in one {@code POST /api/scheduled_runs}. */
@@ -45,6 +51,11 @@ final class DeploymentRoutes {
 
     private static final Type DEPLOYMENTS = new TypeReference<List<DeploymentJson.DeploymentBody>>() {}.getType();
     private static final Type RUNS = new TypeReference<List<ScheduledRun>>() {}.getType();
+    private static final Type SCHEMA = new TypeReference<Map<String, Object>>() {}.getType();
+    private static final String SCHEMA_SUMMARY = "The parameters the deployment's flow takes, as a JSON Schema"
+            + " (draft 2020-12: each parameter's type, format or constants, and which are required), for a form to"
+            + " be built from; what an ad-hoc run's parameters are checked against. 404 when none is stored (a"
+            + " deployment registered before Baton kept it: deploy it again)";
 
     private final Deployments deployments;
     private final DeploymentScheduler scheduler;
@@ -69,6 +80,8 @@ final class DeploymentRoutes {
         // by name first: '/api/deployments/name/x' is deployment 'x', never the runs of a deployment with id 'name'
         r.add(new Route("GET", "/api/deployments/name/{name}", "The deployment with exactly this name", null,
                 DeploymentJson.DeploymentBody.class, 200, 0, (ctx, body) -> byName(ctx)));
+        r.add(new Route("GET", "/api/deployments/name/{name}/parameter_schema", SCHEMA_SUMMARY, null, SCHEMA, 200, 0,
+                (ctx, body) -> schema(byName(ctx))));
         r.add(new Route("POST", "/api/deployments/name/{name}/pause", "Pause a deployment: its scheduled runs no one"
                 + " has claimed are deleted (ad-hoc runs stay), and no more are made until it is resumed", null,
                 DeploymentJson.DeploymentBody.class, 200, 0, (ctx, body) -> setPaused(ctx, true)));
@@ -79,6 +92,8 @@ final class DeploymentRoutes {
                 + " (the runs it had stay in the history)", null, null, 204, 0, (ctx, body) -> delete(ctx)));
         r.add(new Route("GET", "/api/deployments/{id}", "The deployment with this id", null,
                 DeploymentJson.DeploymentBody.class, 200, 0, (ctx, body) -> byId(ctx)));
+        r.add(new Route("GET", "/api/deployments/{id}/parameter_schema", SCHEMA_SUMMARY, null, SCHEMA, 200, 0,
+                (ctx, body) -> schema(byId(ctx))));
         r.add(new Route("GET", "/api/deployments/{id}/scheduled_runs", "The runs of a deployment not yet claimed,"
                 + " soonest first", null, RUNS, 200, 0, (ctx, body) -> scheduledRuns(ctx), List.of(),
                 List.of(new Route.Query("limit", "How many runs at most", 0, MAX_RUNS_PAGE, DEFAULT_RUNS_PAGE))));
@@ -88,7 +103,9 @@ final class DeploymentRoutes {
         r.add(new Route("POST", "/api/scheduled_runs", "Create scheduled runs (at most " + MAX_RUNS + "): each whose"
                 + " idempotencyKey is not taken yet (ad-hoc runs, without one, always), leaving out the runs of a"
                 + " deployment that does not exist and the scheduled runs of a paused one. Creating a run twice, by"
-                + " any number of servers or clients at once, creates it once. Answers how many were new", RUNS,
+                + " any number of servers or clients at once, creates it once. An ad-hoc run's parameters must fit"
+                + " its deployment's parameter schema (400 naming the parameter, its value and the type expected)."
+                + " Answers how many were new", RUNS,
                 Bodies.Added.class, 200, maxBatchBody, (ctx, body) -> add(body)));
         r.add(new Route("POST", "/api/scheduled_runs/claim", "Claim for a process at most 'max' (and at most "
                 + MAX_CLAIM + ") runs of these deployments due at 'now', soonest first: each goes Pending with the"
@@ -122,7 +139,8 @@ final class DeploymentRoutes {
         Checks.time("updated", b.updated(), false);
         Instant now = clock.instant();
         DeploymentJson.DeploymentBody cleaned = new DeploymentJson.DeploymentBody(b.id(), b.name(), b.flowName(),
-                b.entrypoint(), b.description(), b.parameters(), b.schedules(), Checks.tags("tags", b.tags()),
+                b.entrypoint(), b.description(), b.parameters(), b.parameterSchema(), b.schedules(),
+                Checks.tags("tags", b.tags()),
                 b.workPool(), b.concurrencyLimit(), b.paused(), b.created(), b.updated());
         DeploymentRecord d;
         try {
@@ -159,6 +177,15 @@ final class DeploymentRoutes {
         UUID id = id(ctx, "deployment");
         return deployments.get(id).map(DeploymentJson::body).orElseThrow(() -> ApiError.notFound("No deployment"
                 + " with id " + id + " (see GET /api/deployments)"));
+    }
+
+    /** The parameter schema of deployment {@code d}, as it travels. */
+    private static Map<String, Object> schema(DeploymentJson.DeploymentBody d) {
+        if (d.parameterSchema() == null) {
+            throw ApiError.notFound("Deployment '" + d.name() + "' has no parameter schema: it was registered before"
+                    + " Baton kept one; deploy it again (flow.serve(...), baton deploy) to keep its flow's");
+        }
+        return d.parameterSchema();
     }
 
     private DeploymentJson.DeploymentBody setPaused(Context ctx, boolean paused) {
@@ -199,6 +226,13 @@ final class DeploymentRoutes {
         Instant now = clock.instant();
         List<ScheduledRun> checked = new ArrayList<>(runs.size());
         for (int i = 0; i < runs.size(); i++) checked.add(check(i, runs.get(i), now));
+        Map<UUID, Optional<DeploymentRecord>> deploymentsById = new HashMap<>();
+        for (int i = 0; i < checked.size(); i++) {
+            ScheduledRun r = checked.get(i);
+            if (r.idempotencyKey() != null) continue; // a schedule's: its deployment's parameters, checked when deployed
+            DeploymentRecord d = deploymentsById.computeIfAbsent(r.deploymentId(), deployments::get).orElse(null);
+            if (d != null) checkParameters(i, r, d);
+        }
         try {
             return new Bodies.Added(deployments.addScheduledRuns(checked));
         } catch (IllegalArgumentException e) {
@@ -226,6 +260,22 @@ final class DeploymentRoutes {
                 r.history().get(s), now));
         return new ScheduledRun(r.id(), r.name(), r.deploymentId(), r.flowName(), r.parameters(), r.due(),
                 r.idempotencyKey(), history);
+    }
+
+    /** An ad-hoc run's parameters, as its deployment's parameter schema (if it keeps one) says. */
+    private static void checkParameters(int i, ScheduledRun r, DeploymentRecord d) {
+        if (d.parameterSchema() == null) return;
+        ParameterSchema schema;
+        try {
+            schema = ParameterSchema.of(d.flowName(), d.parameterSchema());
+        } catch (IllegalArgumentException e) {
+            return; // stores keep only JSON objects; one that is not has nothing to say
+        }
+        try {
+            schema.check(r.parameters());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("Run [" + i + "] of deployment '" + d.name() + "': " + e.getMessage());
+        }
     }
 
     private List<ScheduledRun> claim(byte[] body) {

@@ -35,6 +35,13 @@ import java.util.regex.Pattern;
  */
 final class OpenApiDocument {
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
+    /** What a few properties hold beyond their type, by record and component: {@code Record.component}. */
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            "DeploymentBody.parameterSchema", "The parameters the deployment's flow takes, as a JSON Schema (draft"
+                    + " 2020-12) object: each parameter's type, format or constants, for a form to be built from."
+                    + " Null when not known (a deployment registered before Baton kept it). An ad-hoc run's"
+                    + " parameters are checked against it; GET /api/deployments/{id}/parameter_schema answers it"
+                    + " alone");
 
     private final Map<String, Object> schemas = new TreeMap<>();
     /** The names of the schemas made for answers: a request's schema of the same record gets another name. */
@@ -227,6 +234,8 @@ final class OpenApiDocument {
         for (RecordComponent rc : c.getRecordComponents()) {
             Map<String, Object> property = schema(rc.getGenericType(), bindings, direction);
             if (rc.getAnnotatedType().isAnnotationPresent(Nullable.class)) property = nullable(property);
+            String description = DESCRIPTIONS.get(c.getSimpleName() + "." + rc.getName());
+            if (description != null) property = withDescription(property, description);
             properties.put(rc.getName(), property);
             if (direction == Direction.ANSWER || rc.getType().isPrimitive()) required.add(rc.getName());
         }

@@ -332,6 +332,76 @@ abstract class DeploymentRoutesContract {
                 .map(StateRecord::name).toList()).containsOnly(List.of("Scheduled", "Late", "Pending"));
     }
 
+    /** An ad-hoc run (no key) of a deployment, with these parameters. */
+    static ScheduledRun adHoc(UUID deploymentId, String parameters) {
+        return new ScheduledRun(UUID.randomUUID(), "run-" + UUID.randomUUID().toString().substring(0, 8),
+                deploymentId, "etl", parameters, T0, null,
+                List.of(new StateRecord(StateType.SCHEDULED, "Scheduled", T0, null, T0, null)));
+    }
+
+    static final String SCHEMA = "{\"type\": \"object\", \"properties\": {\"day\": {\"type\": \"string\","
+            + " \"format\": \"date\"}, \"rows\": {\"type\": \"integer\"}, \"mode\": {\"type\": \"string\","
+            + " \"enum\": [\"FULL\", \"INCREMENTAL\"]}}, \"required\": [\"day\", \"rows\", \"mode\"],"
+            + " \"additionalProperties\": false}";
+
+    @Test
+    void aDeploymentKeepsItsFlowsParameterSchemaAndAnswersItForForms() {
+        DeploymentJson.DeploymentBody typed = create("{\"name\": \"typed\", \"flowName\": \"etl\", \"parameters\":"
+                + " {\"rows\": 3}, \"parameterSchema\": " + SCHEMA + "}");
+        assertThat(typed.parameterSchema()).containsEntry("type", "object").containsEntry("required",
+                List.of("day", "rows", "mode"));
+        JsonNode byId = http.get("/api/deployments/" + typed.id() + "/parameter_schema").json();
+        assertThat(byId.path("properties").path("day").path("format").asText()).isEqualTo("date");
+        assertThat(byId.path("properties").path("mode").path("enum").get(1).asText()).isEqualTo("INCREMENTAL");
+        assertThat(http.get("/api/deployments/name/typed/parameter_schema").json()).isEqualTo(byId);
+        assertThat(http.get("/api/deployments/name/typed").json().path("parameterSchema")).as("an object, not text")
+                .isEqualTo(byId);
+        assertThat(http.get("/api/deployments").json().get(0).path("parameterSchema")).isEqualTo(byId);
+
+        // kept when paused, and when updated with it; gone when updated without
+        http.post("/api/deployments/name/typed/pause", null);
+        assertThat(http.get("/api/deployments/name/typed/parameter_schema").json()).isEqualTo(byId);
+        create(served("typed"));
+        assertError(http.get("/api/deployments/name/typed/parameter_schema"), 404,
+                "Deployment 'typed' has no parameter schema", "deploy it again");
+        assertThat(http.get("/api/deployments/name/typed").json().path("parameterSchema").isNull()).isTrue();
+        assertError(http.get("/api/deployments/name/none/parameter_schema"), 404, "No deployment named 'none'");
+        assertError(http.get("/api/deployments/" + UUID.randomUUID() + "/parameter_schema"), 404,
+                "No deployment with id");
+        assertError(http.get("/api/deployments/nope/parameter_schema"), 400, "'nope' is not a deployment id");
+        assertError(http.post("/api/deployments", "{\"name\": \"x\", \"flowName\": \"etl\", \"parameterSchema\":"
+                + " [1]}"), 400, "parameterSchema");
+    }
+
+    @Test
+    void anAdHocRunWhoseParametersDoNotFitTheSchemaIsRefusedNamingTheParameterTheValueAndTheType() {
+        DeploymentJson.DeploymentBody typed = create("{\"name\": \"typed\", \"flowName\": \"etl\", \"parameters\":"
+                + " {\"rows\": 3, \"mode\": \"FULL\"}, \"parameterSchema\": " + SCHEMA + "}");
+        UUID id = typed.id();
+        assertThat(add(List.of(adHoc(id, "{\"rows\":3,\"mode\":\"FULL\",\"day\":\"2026-01-01\"}")))).isEqualTo(1);
+
+        assertError(http.post("/api/scheduled_runs", List.of(adHoc(id, "{\"rows\":3,\"mode\":\"FULL\",\"day\":"
+                + "\"2026-01-01\"}"), adHoc(id, "{\"rows\":3,\"mode\":\"FULL\",\"day\":\"tomorrow\"}"))), 400,
+                "Run [1] of deployment 'typed': Parameter 'day' of flow 'etl' is \"tomorrow\", which is not a date"
+                        + " (yyyy-mm-dd)");
+        assertError(http.post("/api/scheduled_runs", List.of(adHoc(id, "{\"rows\":\"3\",\"mode\":\"FULL\","
+                + "\"day\":\"2026-01-01\"}"))), 400, "Parameter 'rows' of flow 'etl' is \"3\", which is not an integer");
+        assertError(http.post("/api/scheduled_runs", List.of(adHoc(id, "{\"rows\":3,\"mode\":\"PARTIAL\","
+                + "\"day\":\"2026-01-01\"}"))), 400,
+                "Parameter 'mode' of flow 'etl' is \"PARTIAL\", which is not one of FULL, INCREMENTAL");
+        assertError(http.post("/api/scheduled_runs", List.of(adHoc(id, "{\"rows\":3,\"mode\":\"FULL\"}"))), 400,
+                "Parameter 'day' of flow 'etl' has no value; it takes a date (yyyy-mm-dd)");
+        assertError(http.post("/api/scheduled_runs", List.of(adHoc(id, "{\"rows\":3,\"mode\":\"FULL\","
+                + "\"day\":\"2026-01-01\",\"dya\":1}"))), 400,
+                "Flow 'etl' has no parameter 'dya' (its parameters: day, rows, mode)");
+        assertThat(http.get("/api/deployments/" + id + "/scheduled_runs").as(RUNS)).as("only the run that fits")
+                .hasSize(1);
+
+        // a deployment that keeps no schema takes what it is given, to be checked when its run starts
+        DeploymentJson.DeploymentBody untyped = create(served("untyped"));
+        assertThat(add(List.of(adHoc(untyped.id(), "{\"day\":\"tomorrow\"}")))).isEqualTo(1);
+    }
+
     @Test
     void badScheduledRunsClaimsAndQueriesAreRefusedSayingWhatIsWrong() {
         DeploymentJson.DeploymentBody d = create(served("strict"));

@@ -157,7 +157,7 @@ class DeploymentSchedulerTest {
 
     static DeploymentRecord deployment(String name, String pool, boolean paused, Schedule... schedules) {
         return new DeploymentRecord(UUID.randomUUID(), name, "etl", "com.acme.Flows#etl", null, "{\"rows\":3}",
-                List.of(schedules), Set.of(), pool, null, paused, T0, T0);
+                null, List.of(schedules), Set.of(), pool, null, paused, T0, T0);
     }
 
     @Test
@@ -195,7 +195,7 @@ class DeploymentSchedulerTest {
 
         // a deployment changed (its schedules) is looked at whole again; resumed, a paused one gets its runs
         DeploymentRecord hourly = db.put(new DeploymentRecord(pooled.id(), pooled.name(), pooled.flowName(),
-                pooled.entrypoint(), null, pooled.parameters(), List.of(Schedule.interval(Duration.ofHours(1))),
+                pooled.entrypoint(), null, pooled.parameters(), null, List.of(Schedule.interval(Duration.ofHours(1))),
                 Set.of(), "default", null, false, T0, clock.instant()));
         db.setPaused("paused", false, clock.instant());
         clock.advance(Duration.ofMinutes(1));
@@ -241,7 +241,7 @@ class DeploymentSchedulerTest {
         List<DeploymentRecord> pooled = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             pooled.add(db.put(new DeploymentRecord(UUID.randomUUID(), "pooled-" + i, "etl", "com.acme.Flows#etl",
-                    null, "{}", List.of(Schedule.rrule("DTSTART:" + start + "\nRRULE:FREQ=HOURLY;COUNT=30"),
+                    null, "{}", null, List.of(Schedule.rrule("DTSTART:" + start + "\nRRULE:FREQ=HOURLY;COUNT=30"),
                     Schedule.rrule("DTSTART:" + start + "\nRRULE:FREQ=MINUTELY;INTERVAL=" + (7 + i) + ";COUNT=50")),
                     Set.of(), "default", null, false, now, now)));
         }

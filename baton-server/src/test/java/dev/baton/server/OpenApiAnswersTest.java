@@ -283,9 +283,19 @@ class OpenApiAnswersTest {
                 + " \"2026-01-01\", \"rows\": [1, 2], \"deep\": {\"x\": null}}, \"schedules\": [{\"kind\": \"CRON\","
                 + " \"expression\": \"0 2 * * *\", \"zone\": \"Europe/Paris\"}, {\"kind\": \"INTERVAL\","
                 + " \"expression\": \"PT6H\", \"parameters\": {\"rows\": 9}}], \"tags\": [\"nightly\"],"
-                + " \"workPool\": \"default\", \"concurrencyLimit\": 2}", 200);
+                + " \"workPool\": \"default\", \"concurrencyLimit\": 2, \"parameterSchema\": {\"type\": \"object\","
+                + " \"properties\": {\"day\": {\"type\": \"string\", \"format\": \"date\"}, \"rows\": {\"type\":"
+                + " \"array\", \"items\": {\"type\": \"integer\"}}, \"deep\": {\"type\": \"object\"}},"
+                + " \"required\": [\"day\"], \"additionalProperties\": false}}", 200);
         String deploymentId = deployment.path("id").asText();
+        call("GET", "/api/deployments/{id}/parameter_schema", "/api/deployments/" + deploymentId
+                + "/parameter_schema", null, 200);
+        call("GET", "/api/deployments/{id}/parameter_schema", "/api/deployments/zz/parameter_schema", null, 400);
+        call("GET", "/api/deployments/name/{name}/parameter_schema", "/api/deployments/name/nightly/parameter_schema",
+                null, 200);
         call("POST", "/api/deployments", "/api/deployments", "{\"name\": \"served\", \"flowName\": \"etl\"}", 200);
+        call("GET", "/api/deployments/name/{name}/parameter_schema", "/api/deployments/name/served/parameter_schema",
+                null, 404);
         call("POST", "/api/deployments", "/api/deployments", "{\"name\": \"bad\", \"flowName\": \"etl\","
                 + " \"schedules\": [{\"kind\": \"CRON\", \"expression\": \"61 * * * *\"}]}", 400);
         call("GET", "/api/deployments", "/api/deployments", null, 200);
@@ -312,6 +322,7 @@ class OpenApiAnswersTest {
         JsonNode added = call("POST", "/api/scheduled_runs", "/api/scheduled_runs", adHoc, 200);
         assertThat(added.path("added").asInt()).isEqualTo(1);
         call("POST", "/api/scheduled_runs", "/api/scheduled_runs", "[{\"name\": \"no id\"}]", 400);
+        call("POST", "/api/scheduled_runs", "/api/scheduled_runs", adHoc.replace("2026-02-02", "tomorrow"), 400);
         call("POST", "/api/scheduled_runs/mark_late", "/api/scheduled_runs/mark_late", "{\"dueBefore\": \""
                 + Instant.now().minusSeconds(15) + "\"}", 200);
         call("POST", "/api/scheduled_runs/mark_late", "/api/scheduled_runs/mark_late", "{}", 400);

@@ -103,7 +103,7 @@ public final class DeploymentBenchmark {
             Deployments store = history.deployments();
             Instant now = Instant.now();
             DeploymentRecord d = store.put(new DeploymentRecord(Ids.next(), "bench", noop.name(),
-                    DeploymentBenchmark.class.getName() + "#noop", null, "{}", List.of(), Set.of(), "bench", null, false,
+                    DeploymentBenchmark.class.getName() + "#noop", null, "{}", null, List.of(), Set.of(), "bench", null, false,
                     now, now));
             List<Process> processes = new ArrayList<>();
             List<Path> outputs = new ArrayList<>();
@@ -212,7 +212,7 @@ public final class DeploymentBenchmark {
             long start = System.nanoTime();
             for (int i = 0; i < deployments; i++) {
                 all.add(store.put(new DeploymentRecord(Ids.next(), "minutely-" + i, "bench-noop",
-                        DeploymentBenchmark.class.getName() + "#noop", null, "{}",
+                        DeploymentBenchmark.class.getName() + "#noop", null, "{}", null,
                         List.of(Schedule.cron("* * * * *")), Set.of(), "bench", null, false, t0, t0)));
             }
             double putS = (System.nanoTime() - start) / 1e9;

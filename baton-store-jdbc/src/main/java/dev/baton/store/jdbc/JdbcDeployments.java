@@ -39,8 +39,8 @@ import java.util.UUID;
  * Every value from a caller reaches the database as a bound parameter.
  */
 final class JdbcDeployments implements Deployments {
-    private static final String COLUMNS = "id, name, flow_name, entrypoint, description, parameters, schedules, tags,"
-            + " work_pool, concurrency_limit, paused, created_ns, updated_ns";
+    private static final String COLUMNS = "id, name, flow_name, entrypoint, description, parameters, parameter_schema,"
+            + " schedules, tags, work_pool, concurrency_limit, paused, created_ns, updated_ns";
     private static final int ATTEMPTS = 5;
     /** A put that lost a race to create the same deployment reads it again this many times. */
     private static final int PUT_TRIES = 3;
@@ -69,6 +69,7 @@ final class JdbcDeployments implements Deployments {
         Objects.requireNonNull(deployment, "deployment");
         checkLength("entrypoint", deployment.entrypoint(), MAX_ENTRYPOINT, deployment.name());
         checkLength("work pool", deployment.workPool(), MAX_WORK_POOL, deployment.name());
+        checkSchema(deployment);
         String schedules = DeploymentJson.schedules(deployment.schedules());
         return transaction("put deployment '" + deployment.name() + "'", c -> {
             for (int attempt = 0; attempt < PUT_TRIES; attempt++) {
@@ -84,8 +85,8 @@ final class JdbcDeployments implements Deployments {
                     return deployment;
                 }
                 DeploymentRecord d = deployment, stored = new DeploymentRecord(old.record.id(), d.name(), d.flowName(),
-                        d.entrypoint(), d.description(), d.parameters(), d.schedules(), d.tags(), d.workPool(),
-                        d.concurrencyLimit(), d.paused(), old.record.created(), d.updated());
+                        d.entrypoint(), d.description(), d.parameters(), d.parameterSchema(), d.schedules(), d.tags(),
+                        d.workPool(), d.concurrencyLimit(), d.paused(), old.record.created(), d.updated());
                 update(c, stored, schedules);
                 // runs its old schedules made are not runs of its new ones; a paused deployment has none
                 if (!old.schedules.equals(schedules) || stored.paused()) runs.deleteUnclaimed(c, stored.id(), true);
@@ -288,16 +289,16 @@ final class JdbcDeployments implements Deployments {
 
     /** Columns as {@link #COLUMNS} lists them. */
     private Stored record(ResultSet r) throws SQLException {
-        String schedules = r.getString(7);
-        int limit = r.getInt(10);
+        String schedules = r.getString(8);
+        int limit = r.getInt(11);
         Integer concurrencyLimit = r.wasNull() ? null : limit;
         String name = r.getString(2);
         DeploymentRecord d;
         try {
             d = new DeploymentRecord(db.getUuid(r, 1), name, r.getString(3), r.getString(4), r.getString(5),
-                    r.getString(6), DeploymentJson.schedules(schedules), Json.readStrings(r.getString(8)),
-                    r.getString(9), concurrencyLimit, r.getBoolean(11), HistoryQueries.instant(r.getLong(12)),
-                    HistoryQueries.instant(r.getLong(13)));
+                    r.getString(6), r.getString(7), DeploymentJson.schedules(schedules),
+                    Json.readStrings(r.getString(9)), r.getString(10), concurrencyLimit, r.getBoolean(12),
+                    HistoryQueries.instant(r.getLong(13)), HistoryQueries.instant(r.getLong(14)));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Deployment '" + name + "' in " + db.describe() + " cannot be read ("
                     + e.getMessage() + "): put it again, or delete it", e);
@@ -312,8 +313,8 @@ final class JdbcDeployments implements Deployments {
             db.setUuid(s, 1, d.id());
             s.setString(2, d.name());
             bindValues(s, 3, d, schedules);
-            s.setLong(12, HistoryQueries.nanos(d.created()));
-            s.setLong(13, HistoryQueries.nanos(d.updated()));
+            s.setLong(13, HistoryQueries.nanos(d.created()));
+            s.setLong(14, HistoryQueries.nanos(d.updated()));
             return s.executeUpdate() > 0;
         } catch (SQLException e) {
             if (!"23505".equals(e.getSQLState())) throw e;
@@ -323,18 +324,18 @@ final class JdbcDeployments implements Deployments {
 
     private void update(Connection c, DeploymentRecord d, String schedules) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE deployment SET flow_name = ?, entrypoint = ?,"
-                + " description = ?, parameters = ?, schedules = ?, tags = ?, work_pool = ?, concurrency_limit = ?,"
-                + " paused = ?, updated_ns = ? WHERE id = ?")) {
+                + " description = ?, parameters = ?, parameter_schema = ?, schedules = ?, tags = ?, work_pool = ?,"
+                + " concurrency_limit = ?, paused = ?, updated_ns = ? WHERE id = ?")) {
             bindValues(s, 1, d, schedules);
-            s.setLong(10, HistoryQueries.nanos(d.updated()));
-            db.setUuid(s, 11, d.id());
+            s.setLong(11, HistoryQueries.nanos(d.updated()));
+            db.setUuid(s, 12, d.id());
             s.executeUpdate();
         }
     }
 
     /**
-     * Binds, from parameter {@code i}: flow name, entrypoint, description, parameters, schedules, tags,
-     * work pool, concurrency limit, paused.
+     * Binds, from parameter {@code i}: flow name, entrypoint, description, parameters, parameter schema,
+     * schedules, tags, work pool, concurrency limit, paused.
      */
     private static void bindValues(PreparedStatement s, int i, DeploymentRecord d, String schedules)
             throws SQLException {
@@ -342,12 +343,13 @@ final class JdbcDeployments implements Deployments {
         s.setString(i + 1, d.entrypoint());
         s.setString(i + 2, d.description());
         s.setString(i + 3, d.parameters());
-        s.setString(i + 4, schedules);
-        s.setString(i + 5, Json.strings(new TreeSet<>(d.tags())));
-        s.setString(i + 6, d.workPool());
-        if (d.concurrencyLimit() == null) s.setNull(i + 7, Types.INTEGER);
-        else s.setInt(i + 7, d.concurrencyLimit());
-        s.setBoolean(i + 8, d.paused());
+        s.setString(i + 4, d.parameterSchema());
+        s.setString(i + 5, schedules);
+        s.setString(i + 6, Json.strings(new TreeSet<>(d.tags())));
+        s.setString(i + 7, d.workPool());
+        if (d.concurrencyLimit() == null) s.setNull(i + 8, Types.INTEGER);
+        else s.setInt(i + 8, d.concurrencyLimit());
+        s.setBoolean(i + 9, d.paused());
     }
 
     /** A new deployment's id must not be another deployment's. */
@@ -400,6 +402,16 @@ final class JdbcDeployments implements Deployments {
         if (r.idempotencyKey() != null && r.idempotencyKey().length() > ScheduledRunRows.MAX_KEY) {
             throw new IllegalArgumentException("The key of scheduled run '" + r.name() + "' is " + r.idempotencyKey()
                     .length() + " characters long; at most " + ScheduledRunRows.MAX_KEY + " are kept");
+        }
+    }
+
+    /** A deployment's parameter schema, if it has one, is a JSON object: what every reader takes it as. */
+    private static void checkSchema(DeploymentRecord d) {
+        try {
+            DeploymentJson.parameterSchema(d.parameterSchema());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The parameter schema of deployment '" + d.name() + "' is not a JSON"
+                    + " object: " + e.getMessage(), e);
         }
     }
 

@@ -100,20 +100,25 @@ abstract class DeploymentsContract {
         opened.clear();
     }
 
+    /** The parameters of flow etl, as its deployments keep them. */
+    static final String SCHEMA = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
+            + "\"properties\":{\"day\":{\"type\":\"string\",\"format\":\"date\"},\"rows\":{\"type\":\"integer\"}},"
+            + "\"required\":[\"day\",\"rows\"],\"additionalProperties\":false}";
+
     static DeploymentRecord deployment(String name, Schedule... schedules) {
         return new DeploymentRecord(UUID.randomUUID(), name, "etl", "com.acme.Flows#etl", "loads the day",
-                "{\"day\":\"2026-01-01\",\"rows\":3}", List.of(schedules), Set.of("nightly", "finance"), "default",
+                "{\"day\":\"2026-01-01\",\"rows\":3}", SCHEMA, List.of(schedules), Set.of("nightly", "finance"), "default",
                 null, false, T0, T0);
     }
 
     static DeploymentRecord withLimit(DeploymentRecord d, Integer limit) {
         return new DeploymentRecord(d.id(), d.name(), d.flowName(), d.entrypoint(), d.description(), d.parameters(),
-                d.schedules(), d.tags(), d.workPool(), limit, d.paused(), d.created(), d.updated());
+                d.parameterSchema(), d.schedules(), d.tags(), d.workPool(), limit, d.paused(), d.created(), d.updated());
     }
 
     static DeploymentRecord withSchedules(DeploymentRecord d, Instant updated, Schedule... schedules) {
         return new DeploymentRecord(UUID.randomUUID(), d.name(), d.flowName(), d.entrypoint(), d.description(),
-                d.parameters(), List.of(schedules), d.tags(), d.workPool(), d.concurrencyLimit(), d.paused(),
+                d.parameters(), d.parameterSchema(), List.of(schedules), d.tags(), d.workPool(), d.concurrencyLimit(), d.paused(),
                 updated, updated);
     }
 
@@ -203,20 +208,33 @@ abstract class DeploymentsContract {
         assertThat(deployments.get(nightly.id())).contains(nightly);
         assertThat(deployments.get("adhoc").orElseThrow().schedules()).isEmpty();
         assertThat(deployments.get("adhoc").orElseThrow().concurrencyLimit()).isNull();
+        assertThat(deployments.get("adhoc").orElseThrow().parameterSchema()).as("its flow's parameter schema, as given")
+                .isEqualTo(SCHEMA);
+        assertThat(deployments.setPaused("adhoc", true, T0).orElseThrow().parameterSchema()).as("kept when paused")
+                .isEqualTo(SCHEMA);
+        deployments.setPaused("adhoc", false, T0);
 
         Instant later = T0.plusSeconds(3600);
         DeploymentRecord changed = new DeploymentRecord(UUID.randomUUID(), "nightly-etl", "etl-v2", null, null, "{}",
-                List.of(DAILY), Set.of(), "gpu", null, false, later, later);
+                null, List.of(DAILY), Set.of(), "gpu", null, false, later, later);
         DeploymentRecord stored = deployments.put(changed);
         assertThat(stored.id()).as("an update keeps the id").isEqualTo(nightly.id());
         assertThat(stored.created()).as("and the creation time").isEqualTo(T0);
         assertThat(stored.updated()).isEqualTo(later);
         assertThat(deployments.get("nightly-etl")).contains(stored);
         assertThat(stored).usingRecursiveComparison().ignoringFields("id", "created").isEqualTo(changed);
+        assertThat(deployments.get("nightly-etl").orElseThrow().parameterSchema()).as("none known now").isNull();
+        DeploymentRecord schemaAgain = withSchedules(nightly, later.plusSeconds(1), DAILY);
+        assertThat(deployments.put(schemaAgain).parameterSchema()).isEqualTo(SCHEMA);
+        assertThat(deployments.get(nightly.id()).orElseThrow().parameterSchema()).isEqualTo(SCHEMA);
+        DeploymentRecord notAnObject = new DeploymentRecord(UUID.randomUUID(), "broken", "etl", null, null, "{}", "[1]",
+                List.of(), Set.of(), "default", null, false, T0, T0);
+        assertThatThrownBy(() -> deployments.put(notAnObject)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("The parameter schema of deployment 'broken' is not a JSON object");
 
         assertThat(deployments.get("missing")).isEmpty();
         assertThat(deployments.get(UUID.randomUUID())).isEmpty();
-        DeploymentRecord stealing = new DeploymentRecord(adhoc.id(), "thief", "etl", null, null, "{}", List.of(),
+        DeploymentRecord stealing = new DeploymentRecord(adhoc.id(), "thief", "etl", null, null, "{}", null, List.of(),
                 Set.of(), "default", null, false, T0, T0);
         assertThatThrownBy(() -> deployments.put(stealing)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'thief'").hasMessageContaining("deployment 'adhoc'");
@@ -622,7 +640,7 @@ abstract class DeploymentsContract {
         ManualClock clock = new ManualClock();
         Instant due = clock.now().minusSeconds(1);
         DeploymentRecord d = deployments.put(new DeploymentRecord(UUID.randomUUID(), "deployed", "deployed-etl", null,
-                null, "{}", List.of(), Set.of(), "default", null, false, due, due));
+                null, "{}", null, List.of(), Set.of(), "default", null, false, due, due));
         ScheduledRun run = run(d, due, "scheduled/" + d.id() + "/by-hand/" + due);
         deployments.addScheduledRuns(List.of(run));
         gate = new CountDownLatch(1);

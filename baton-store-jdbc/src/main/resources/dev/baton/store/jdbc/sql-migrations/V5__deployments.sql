@@ -12,6 +12,7 @@ CREATE TABLE deployment (
     entrypoint        VARCHAR(1000),                -- com.acme.Flows#nightly, or NULL: only its serving process runs it
     description       VARCHAR,
     parameters        VARCHAR      NOT NULL,        -- JSON object by parameter name
+    parameter_schema  VARCHAR,                      -- the flow's parameters as a JSON Schema object; NULL: not known
     schedules         VARCHAR      NOT NULL,        -- JSON array, as DeploymentJson writes it
     tags              VARCHAR      NOT NULL,        -- JSON array
     work_pool         VARCHAR(200),             -- NULL: served by its own process (flow.serve), no worker starts its runs
