@@ -160,14 +160,23 @@ public final class DeployedFlow {
     }
 
     /**
-     * Checks {@code d}'s parameters, with each schedule's over them, against the flow's (a deployment
-     * without schedules and without parameters is left for its ad-hoc runs to bring them).
+     * Checks {@code d}'s parameters, with each schedule's over them, against the flow's: a scheduled
+     * run must have every parameter; a deployment without schedules may give some, its ad-hoc runs
+     * bringing the rest, and those it gives must fit.
      *
      * @throws IllegalArgumentException naming the deployment, the flow, and what does not fit
      */
     public void checkParameters(Deployment d) {
+        if (d.schedules().isEmpty()) {
+            try {
+                parameters.checkGiven(d.parameters()); // its ad-hoc runs bring the rest
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Deployment '" + d.name() + "' of flow '" + flow.name() + "': "
+                        + e.getMessage(), e);
+            }
+            return;
+        }
         List<Map<String, Object>> sets = new ArrayList<>();
-        if (d.schedules().isEmpty() && !d.parameters().isEmpty()) sets.add(d.parameters());
         for (Schedule s : d.schedules()) {
             Map<String, Object> m = new LinkedHashMap<>(d.parameters());
             m.putAll(s.parameters());

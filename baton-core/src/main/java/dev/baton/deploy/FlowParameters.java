@@ -113,6 +113,29 @@ public final class FlowParameters {
     }
 
     /**
+     * Checks the parameters {@code values} gives, leaving out those it does not: the defaults of a
+     * deployment whose ad-hoc runs bring the rest.
+     *
+     * @throws IllegalArgumentException if one is unknown or does not fit its type, as {@link #read} says it
+     */
+    public void checkGiven(Map<String, ?> values) {
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            if (!names.contains(e.getKey())) {
+                throw new IllegalArgumentException("Flow '" + flowName + "' has no parameter '" + e.getKey() + "' (its"
+                        + " parameters: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
+            }
+            Type type = asRecord ? componentType(e.getKey()) : types[names.indexOf(e.getKey())];
+            JsonNode value = RunEvents.newMapper().valueToTree(e.getValue());
+            if (value != null && !value.isNull()) convert(e.getKey(), value, type);
+        }
+    }
+
+    private Type componentType(String name) {
+        for (RecordComponent c : raw(types[0]).getRecordComponents()) if (c.getName().equals(name)) return c.getGenericType();
+        return Object.class;
+    }
+
+    /**
      * The parameters as a JSON Schema (draft 2020-12) object, for an API or a UI to build a form
      * from: each parameter's type (strings, integers, numbers, booleans, enums with their constants,
      * {@code java.time} values as formatted strings, lists, maps, records as objects of their fields and

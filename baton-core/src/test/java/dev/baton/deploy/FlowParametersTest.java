@@ -53,6 +53,17 @@ class FlowParametersTest {
     }
 
     @Test
+    void aDeploymentsDefaultsMayLeaveSomeParametersToItsRunsButThoseGivenMustFit() {
+        FlowParameters p = FlowParameters.of("etl", List.of("day", "days"), new Type[] {LocalDate.class, int.class});
+        p.checkGiven(Map.of("days", 3)); // the day comes with each run
+        assertThatThrownBy(() -> p.checkGiven(Map.of("days", "three")))
+                .hasMessageStartingWith("Parameter 'days' of flow 'etl' is \"three\", which is not an int");
+        assertThatThrownBy(() -> p.checkGiven(Map.of("dayz", 3)))
+                .hasMessage("Flow 'etl' has no parameter 'dayz' (its parameters: day, days)");
+        assertThatThrownBy(() -> p.check(Map.of("days", 3))).hasMessageContaining("Parameter 'day' of flow 'etl' has no value");
+    }
+
+    @Test
     void describesTheParametersAsAJsonSchemaForForms() throws Exception {
         FlowParameters named = FlowParameters.of("etl", List.of("day", "mode", "times", "loose"),
                 new Type[] {LocalDate.class, Mode.class, typeOf("nested"), typeOf("loose")});

@@ -157,6 +157,10 @@ public final class DeploymentBenchmark {
                         if (s.type() == StateType.SCHEDULED && dueAt == null) dueAt = s.scheduledTime();
                         if (s.type() == StateType.RUNNING && running == null) running = s.timestamp();
                     }
+                    if (dueAt == null || running == null) {
+                        throw new IllegalStateException("flow run " + r.name() + " has no due time or no Running state: "
+                                + detail.history());
+                    }
                     latencies.add(Duration.between(dueAt, running).toNanos());
                 }
             }
