@@ -186,19 +186,17 @@ final class JdbcDeployments implements Deployments {
         ordered.sort(Comparator.comparing(ScheduledRun::idempotencyKey,
                 Comparator.nullsLast(Comparator.naturalOrder())));
         List<UUID> deploymentIds = ScheduledRunRows.distinct(ordered.stream().map(ScheduledRun::deploymentId).toList());
-        List<String> keys = ordered.stream().map(ScheduledRun::idempotencyKey).filter(Objects::nonNull).toList();
         return transaction("add scheduled runs of " + deployments(deploymentIds), c -> {
             runs.beginWrite(c);
             // kept from being paused or deleted until this commits
             Map<UUID, Boolean> paused = pausedById(c, deploymentIds, runs.forShare());
-            Set<String> taken = new HashSet<>(runs.takenKeys(c, keys));
-            int added = 0;
+            List<ScheduledRun> wanted = new ArrayList<>(ordered.size());
             for (ScheduledRun r : ordered) {
                 Boolean isPaused = paused.get(r.deploymentId());
-                if (isPaused == null) continue;
-                if (r.idempotencyKey() != null && (isPaused || taken.contains(r.idempotencyKey()))) continue;
-                if (runs.insert(c, r)) added++;
+                if (isPaused == null || (isPaused && r.idempotencyKey() != null)) continue;
+                wanted.add(r);
             }
+            int added = runs.insert(c, wanted); // a key taken already: left out by its unique index
             c.commit();
             return added;
         });

@@ -95,35 +95,43 @@ final class ScheduledRunRows {
     // ----- creating -----
 
     /**
-     * Inserts {@code run} unless its id or key is taken (then nothing), with its states; true if it
-     * was inserted.
+     * Inserts the flow run rows of {@code runs} whose id and key are not taken (the others are left
+     * out: the unique indexes decide, so concurrent callers never create one twice), then their
+     * states in one batch; answers how many were inserted. One statement of each kind for them all.
      */
-    boolean insert(Connection c, ScheduledRun run) throws SQLException {
-        StateRecord first = run.history().getFirst(), last = run.state();
+    int insert(Connection c, List<ScheduledRun> runs) throws SQLException {
+        List<ScheduledRun> inserted = new ArrayList<>(runs.size());
         try (PreparedStatement s = c.prepareStatement(insertIfAbsent())) {
-            db.setUuid(s, 1, run.id());
-            s.setString(2, RecordedText.FLOW_RUN_NAME.clean(run.name()));
-            s.setString(3, RecordedText.FLOW_NAME.clean(run.flowName()));
-            s.setString(4, run.parameters()); // read back to call the flow: never clipped
-            s.setString(5, last.type().name());
-            s.setString(6, RecordedText.STATE_NAME.clean(last.name()));
-            s.setLong(7, HistoryQueries.nanos(first.timestamp()));
-            s.setString(8, "[]");
-            db.setUuid(s, 9, run.deploymentId());
-            s.setLong(10, HistoryQueries.nanos(run.due()));
-            if (run.idempotencyKey() == null) s.setNull(11, Types.VARCHAR);
-            else s.setString(11, run.idempotencyKey());
-            if (s.executeUpdate() == 0) return false;
+            for (ScheduledRun run : runs) {
+                StateRecord first = run.history().getFirst(), last = run.state();
+                db.setUuid(s, 1, run.id());
+                s.setString(2, RecordedText.FLOW_RUN_NAME.clean(run.name()));
+                s.setString(3, RecordedText.FLOW_NAME.clean(run.flowName()));
+                s.setString(4, run.parameters()); // read back to call the flow: never clipped
+                s.setString(5, last.type().name());
+                s.setString(6, RecordedText.STATE_NAME.clean(last.name()));
+                s.setLong(7, HistoryQueries.nanos(first.timestamp()));
+                s.setString(8, "[]");
+                db.setUuid(s, 9, run.deploymentId());
+                s.setLong(10, HistoryQueries.nanos(run.due()));
+                if (run.idempotencyKey() == null) s.setNull(11, Types.VARCHAR);
+                else s.setString(11, run.idempotencyKey());
+                // one at a time: only a single statement's count says whether this row went in
+                if (s.executeUpdate() != 0) inserted.add(run);
+            }
         }
+        if (inserted.isEmpty()) return 0;
         try (PreparedStatement s = c.prepareStatement(INSERT_STATE)) {
-            List<StateRecord> history = run.history();
-            for (int seq = 0; seq < history.size(); seq++) {
-                bindState(s, run.id(), seq, history.get(seq));
-                s.addBatch();
+            for (ScheduledRun run : inserted) {
+                List<StateRecord> history = run.history();
+                for (int seq = 0; seq < history.size(); seq++) {
+                    bindState(s, run.id(), seq, history.get(seq));
+                    s.addBatch();
+                }
             }
             s.executeBatch();
         }
-        return true;
+        return inserted.size();
     }
 
     /**
@@ -141,24 +149,6 @@ final class ScheduledRunRows {
                 + " OR t.idempotency_key = s.idempotency_key WHEN NOT MATCHED THEN INSERT (" + INSERT_COLUMNS
                 + ") VALUES (" + values + ")";
     }
-
-    /** Which of {@code keys} are taken already, by runs claimed or not. */
-    List<String> takenKeys(Connection c, List<String> keys) throws SQLException {
-        List<String> taken = new ArrayList<>();
-        for (int from = 0; from < keys.size(); from += IN_LIST) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_LIST));
-            try (PreparedStatement s = c.prepareStatement("SELECT idempotency_key FROM flow_run WHERE idempotency_key"
-                    + " IN (" + marks(chunk.size()) + ")")) {
-                for (int i = 0; i < chunk.size(); i++) s.setString(i + 1, chunk.get(i));
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) taken.add(r.getString(1));
-                }
-            }
-        }
-        return taken;
-    }
-
-    // ----- reading -----
 
     /** The unclaimed runs of deployment {@code deploymentId}, soonest first, at most {@code limit}. */
     List<ScheduledRun> unclaimed(Connection c, UUID deploymentId, int limit) throws SQLException {
