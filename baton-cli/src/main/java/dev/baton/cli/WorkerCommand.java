@@ -181,6 +181,7 @@ final class WorkerCommand extends CommandGroup {
         private final Map<String, String> childEnvironment;
         private final boolean inProcess;
         private final Map<String, DeployedFlow> loaded = new ConcurrentHashMap<>();
+        private final Map<String, FlowRunJvmCache> caches = new ConcurrentHashMap<>();
         private final List<CompletionStage<Boolean>> started = new ArrayList<>();
 
         /**
@@ -231,8 +232,13 @@ final class WorkerCommand extends CommandGroup {
                 URLClassLoader user = (URLClassLoader) loader;
                 StringBuilder userCp = new StringBuilder();
                 for (URL u : user.getURLs()) userCp.append(Path.of(u.toURI())).append(File.pathSeparator);
-                List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                        "-cp", userCp + cp, FlowRunProcess.class.getName(), deployment.entrypoint(), runFile.toString()));
+                String classPath = userCp + cp;
+                FlowRunJvmCache cache = caches.computeIfAbsent(classPath, c -> FlowRunJvmCache.of(runtime.home(), c));
+                List<String> cacheOptions = cache.options();
+                List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+                command.addAll(cacheOptions);
+                command.addAll(List.of("-cp", classPath, FlowRunProcess.class.getName(), deployment.entrypoint(),
+                        runFile.toString()));
                 ProcessBuilder b = new ProcessBuilder(command).inheritIO();
                 childEnvironment.forEach((name, value) -> {
                     if (value == null) b.environment().remove(name);
@@ -241,6 +247,7 @@ final class WorkerCommand extends CommandGroup {
                 b.environment().put("BATON_HOME", runtime.home().toString());
                 Process p = b.start();
                 CompletableFuture<Boolean> ended = p.onExit().thenApply(x -> {
+                    cache.made(cacheOptions);
                     try {
                         Files.deleteIfExists(runFile);
                     } catch (IOException ignored) {
