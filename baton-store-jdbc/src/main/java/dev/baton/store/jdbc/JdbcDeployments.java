@@ -189,14 +189,16 @@ final class JdbcDeployments implements Deployments {
         return transaction("add scheduled runs of " + deployments(deploymentIds), c -> {
             runs.beginWrite(c);
             // kept from being paused or deleted until this commits
-            Map<UUID, Boolean> paused = pausedById(c, deploymentIds, runs.forShare());
+            Map<UUID, Facts> facts = factsById(c, deploymentIds, runs.forShare());
             List<ScheduledRun> wanted = new ArrayList<>(ordered.size());
+            Map<UUID, String> tags = new HashMap<>();
             for (ScheduledRun r : ordered) {
-                Boolean isPaused = paused.get(r.deploymentId());
-                if (isPaused == null || (isPaused && r.idempotencyKey() != null)) continue;
+                Facts f = facts.get(r.deploymentId());
+                if (f == null || (f.paused() && r.idempotencyKey() != null)) continue;
                 wanted.add(r);
+                tags.put(r.deploymentId(), f.tags());
             }
-            int added = runs.insert(c, wanted); // a key taken already: left out by its unique index
+            int added = runs.insert(c, wanted, tags); // a key taken already: left out by its unique index
             c.commit();
             return added;
         });
@@ -362,16 +364,19 @@ final class JdbcDeployments implements Deployments {
     }
 
     /** Whether each of {@code ids} that exists is paused, its row locked with {@code lock}. */
-    private Map<UUID, Boolean> pausedById(Connection c, List<UUID> ids, String lock) throws SQLException {
-        Map<UUID, Boolean> paused = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT id, paused FROM deployment WHERE id IN ("
+    /** What adding a deployment's runs needs to know of it: whether it is paused, and its tags (a JSON array). */
+    private record Facts(boolean paused, String tags) {}
+
+    private Map<UUID, Facts> factsById(Connection c, List<UUID> ids, String lock) throws SQLException {
+        Map<UUID, Facts> facts = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id, paused, tags FROM deployment WHERE id IN ("
                 + ScheduledRunRows.marks(ids.size()) + ") ORDER BY id" + lock)) {
             for (int i = 0; i < ids.size(); i++) db.setUuid(s, i + 1, ids.get(i));
             try (ResultSet r = s.executeQuery()) {
-                while (r.next()) paused.put(db.getUuid(r, 1), r.getBoolean(2));
+                while (r.next()) facts.put(db.getUuid(r, 1), new Facts(r.getBoolean(2), r.getString(3)));
             }
         }
-        return paused;
+        return facts;
     }
 
     /** The concurrency limits of those of {@code ids} that have one, their rows locked (in id order). */

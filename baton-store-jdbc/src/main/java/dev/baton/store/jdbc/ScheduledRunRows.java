@@ -96,10 +96,11 @@ final class ScheduledRunRows {
 
     /**
      * Inserts the flow run rows of {@code runs} whose id and key are not taken (the others are left
-     * out: the unique indexes decide, so concurrent callers never create one twice), then their
-     * states in one batch; answers how many were inserted. One statement of each kind for them all.
+     * out: the unique indexes decide, so concurrent callers never create one twice), each with its
+     * deployment's tags ({@code tags}: JSON arrays by deployment, as Prefect's runs carry them), then
+     * their states in one batch; answers how many were inserted. One statement of each kind for them all.
      */
-    int insert(Connection c, List<ScheduledRun> runs) throws SQLException {
+    int insert(Connection c, List<ScheduledRun> runs, Map<UUID, String> tags) throws SQLException {
         List<ScheduledRun> inserted = new ArrayList<>(runs.size());
         try (PreparedStatement s = c.prepareStatement(insertIfAbsent())) {
             for (ScheduledRun run : runs) {
@@ -111,7 +112,8 @@ final class ScheduledRunRows {
                 s.setString(5, last.type().name());
                 s.setString(6, RecordedText.STATE_NAME.clean(last.name()));
                 s.setLong(7, HistoryQueries.nanos(first.timestamp()));
-                s.setString(8, "[]");
+                String runTags = tags.get(run.deploymentId());
+                s.setString(8, runTags == null ? "[]" : runTags);
                 db.setUuid(s, 9, run.deploymentId());
                 s.setLong(10, HistoryQueries.nanos(run.due()));
                 if (run.idempotencyKey() == null) s.setNull(11, Types.VARCHAR);

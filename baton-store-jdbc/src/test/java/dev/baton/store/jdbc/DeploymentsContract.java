@@ -329,6 +329,10 @@ abstract class DeploymentsContract {
         FlowRun<?> asRead = store.flowRun(sooner.id()).orElseThrow();
         assertThat(asRead.parameters()).containsExactly("2026-01-01", 3);
         assertThat(asRead.state().type()).isEqualTo(StateType.SCHEDULED);
+        // with the deployment's tags, as Prefect's deployment runs carry them: found by tag
+        assertThat(history.flowRuns(new FlowRunFilter(Set.of(), null, null, null, Set.of("finance"), 0, 10)).items())
+                .extracting(FlowRunSummary::id).containsExactlyInAnyOrder(later.id(), sooner.id());
+        assertThat(asRead.tags()).containsExactlyInAnyOrder("nightly", "finance");
     }
 
     @Test
