@@ -94,7 +94,7 @@ final class DeployCommand extends HistoryCommand {
     int run(RunHistory history, Output out) {
         DeployedFlow deployed;
         try {
-            deployed = DeployedFlow.load(flow, new URLClassLoader("baton-deploy", jars(), DeployCommand.class.getClassLoader()));
+            deployed = DeployedFlow.load(flow, new URLClassLoader("baton-deploy", UserClassPath.urls(classPath), DeployCommand.class.getClassLoader()));
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage());
         }
@@ -137,15 +137,7 @@ final class DeployCommand extends HistoryCommand {
         Deployment d = Deployment.named(name).workPool(pool).paused(paused).tags(tags.toArray(String[]::new));
         if (description != null) d = d.description(description);
         if (limit != null) d = d.concurrencyLimit(limit);
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (String p : params) {
-            int eq = p.indexOf('=');
-            if (eq <= 0) throw new IllegalArgumentException("--param takes NAME=VALUE, such as --param day=2026-01-01;"
-                    + " got '" + p + "'");
-            String key = p.substring(0, eq);
-            values.put(key, DeploymentCommand.Run.value(p.substring(eq + 1), schema.takesText(key)));
-        }
-        d = d.parameters(values);
+        d = d.parameters(DeploymentCommand.Run.parameters(params, schema::takesText));
         List<Schedule> schedules = new ArrayList<>();
         for (String c : crons) schedules.add(Schedule.cron(c, timezone));
         for (String r : rrules) schedules.add(Schedule.rrule(r, timezone));
@@ -163,21 +155,5 @@ final class DeployCommand extends HistoryCommand {
             throw new IllegalArgumentException("--anchor takes a time with its offset, such as 2026-01-05T09:00+01:00"
                     + " or 2026-01-05T09:00+01:00[Europe/Paris]; got '" + anchor + "'");
         }
-    }
-
-    private URL[] jars() {
-        List<URL> urls = new ArrayList<>();
-        if (classPath == null) return new URL[0];
-        for (String entry : classPath.split(File.pathSeparator)) {
-            if (entry.isBlank()) continue;
-            Path p = Path.of(entry);
-            if (!Files.exists(p)) throw new CommandFailure("--class-path: " + p + " does not exist");
-            try {
-                urls.add(p.toAbsolutePath().toUri().toURL());
-            } catch (java.net.MalformedURLException e) {
-                throw new CommandFailure("--class-path: " + p + " is not a usable path: " + e.getMessage());
-            }
-        }
-        return urls.toArray(URL[]::new);
     }
 }

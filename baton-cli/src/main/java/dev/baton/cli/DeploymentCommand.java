@@ -313,15 +313,11 @@ final class DeploymentCommand extends CommandGroup {
         int run(RunHistory history, Output out) {
             DeploymentRecord d = find(history, name);
             ParameterSchema schema = schema(d);
-            Map<String, Object> overrides = new LinkedHashMap<>();
-            for (String p : params) {
-                int eq = p.indexOf('=');
-                if (eq <= 0) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--param takes NAME=VALUE, such as"
-                            + " --param day=2026-01-01; got '" + p + "'");
-                }
-                String key = p.substring(0, eq);
-                overrides.put(key, value(p.substring(eq + 1), schema != null && schema.takesText(key)));
+            Map<String, Object> overrides;
+            try {
+                overrides = parameters(params, key -> schema != null && schema.takesText(key));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             Instant now = Instant.now();
             Instant due = in == null ? now : now.plus(duration(spec, in, "--in"));
@@ -413,6 +409,26 @@ final class DeploymentCommand extends CommandGroup {
             }
         }
 
+        /**
+         * The {@code --param NAME=VALUE} options as parameters by name, each value read by {@link #value}
+         * ({@code takesText}: whether the parameter of that name takes a string).
+         *
+         * @throws IllegalArgumentException if an option is not NAME=VALUE, saying so
+         */
+        static Map<String, Object> parameters(List<String> options, java.util.function.Predicate<String> takesText) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (String p : options) {
+                int eq = p.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--param takes NAME=VALUE, such as --param day=2026-01-01;"
+                            + " got '" + p + "'");
+                }
+                String key = p.substring(0, eq);
+                values.put(key, value(p.substring(eq + 1), takesText.test(key)));
+            }
+            return values;
+        }
+
         /** A parameter value: JSON if it is JSON, else the text itself. */
         static Object value(String text) {
             try {
@@ -423,7 +439,7 @@ final class DeploymentCommand extends CommandGroup {
         }
     }
 
-    /** A duration as options take it: 200ms, 30s, 10m, 2h, 1d or ISO-8601 (PT1H30M), as the BATON_* variables. */
+    /** A duration as options take it: 200ms, 30s, 10m, 2h or ISO-8601 (PT1H30M, P1D), as the BATON_* variables. */
     static Duration duration(picocli.CommandLine.Model.CommandSpec spec, String text, String option) {
         try {
             return dev.baton.spi.ConfiguredDuration.parse(option, text);

@@ -89,8 +89,7 @@ final class WorkerCommand extends CommandGroup {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1 or more, not " + limit);
             }
             Duration poll = DeploymentCommand.duration(spec, pollInterval, "--poll-interval");
-            List<URL> jars = jars();
-            ClassLoader loader = new URLClassLoader("baton-worker-flows", jars.toArray(URL[]::new),
+            ClassLoader loader = new URLClassLoader("baton-worker-flows", UserClassPath.urls(classPath),
                     WorkerCommand.class.getClassLoader());
             // the runs record where the worker reads its pool: the API server, else the database
             Map<String, String> childEnvironment = new HashMap<>();
@@ -153,20 +152,6 @@ final class WorkerCommand extends CommandGroup {
         private void say(String line) {
             spec.commandLine().getOut().println(line);
             spec.commandLine().getOut().flush();
-        }
-
-        private List<URL> jars() throws MalformedURLException {
-            List<URL> urls = new ArrayList<>();
-            if (classPath == null || classPath.isBlank()) return urls;
-            for (String entry : classPath.split(File.pathSeparator)) {
-                if (entry.isBlank()) continue;
-                Path p = Path.of(entry);
-                if (!Files.exists(p)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--class-path: " + p + " does not exist");
-                }
-                urls.add(p.toUri().toURL());
-            }
-            return urls;
         }
 
     }

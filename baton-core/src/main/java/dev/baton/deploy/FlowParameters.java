@@ -91,10 +91,7 @@ public final class FlowParameters {
         }
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String given = it.next();
-            if (!names.contains(given)) {
-                throw new IllegalArgumentException("Flow '" + flowName + "' has no parameter '" + given + "' (its"
-                        + " parameters: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
-            }
+            if (!names.contains(given)) throw noSuchParameter(given);
         }
         if (asRecord) {
             for (RecordComponent c : raw(types[0]).getRecordComponents()) {
@@ -120,14 +117,16 @@ public final class FlowParameters {
      */
     public void checkGiven(Map<String, ?> values) {
         for (Map.Entry<String, ?> e : values.entrySet()) {
-            if (!names.contains(e.getKey())) {
-                throw new IllegalArgumentException("Flow '" + flowName + "' has no parameter '" + e.getKey() + "' (its"
-                        + " parameters: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
-            }
+            if (!names.contains(e.getKey())) throw noSuchParameter(e.getKey());
             Type type = asRecord ? componentType(e.getKey()) : types[names.indexOf(e.getKey())];
             JsonNode value = RunEvents.newMapper().valueToTree(e.getValue());
             if (value != null && !value.isNull()) convert(e.getKey(), value, type);
         }
+    }
+
+    private IllegalArgumentException noSuchParameter(String name) {
+        return new IllegalArgumentException("Flow '" + flowName + "' has no parameter '" + name + "' (its parameters: "
+                + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
     }
 
     private Type componentType(String name) {

@@ -1,6 +1,6 @@
 package dev.baton.store.jdbc;
 
-import java.net.InetAddress;
+import dev.baton.deploy.DueRuns;
 
 /**
  * This process as flow run rows name it ({@code 12345@host}), so that a message about a crashed
@@ -9,21 +9,11 @@ import java.net.InetAddress;
 final class ThisProcess {
     private ThisProcess() {}
 
-    private static final class Name {
-        static final String NAME = ProcessHandle.current().pid() + "@" + host();
-    }
-
+    /**
+     * The name, the one runners and workers claim scheduled runs with ({@link DueRuns#thisProcess()}):
+     * a run claimed here is this store's own, its cancellation read with its heartbeats.
+     */
     static String name() {
-        return Name.NAME;
-    }
-
-    private static String host() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) return env.strip();
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
+        return DueRuns.thisProcess();
     }
 }
