@@ -32,8 +32,8 @@ class FlowRunFinishRaceBugTest {
             public Session open(FlowRun<?> flowRun) {
                 return new Session() {
                     @Override
-                    public void submit(ReadyTaskRun taskRun) {
-                        Thread.ofVirtual().start(taskRun::run);
+                    public void run(BodyCall call) {
+                        Thread.ofVirtual().start(call::runHere);
                     }
 
                     @Override

@@ -4,7 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import dev.baton.Executor;
-import dev.baton.ReadyTaskRun;
+import dev.baton.BodyCall;
 import dev.baton.TaskCall;
 
 import java.io.IOException;
@@ -12,16 +12,14 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A flow run's use of a Hazelcast cluster. Each ready task run gets a virtual thread here (the
- * engine keeps its states); its body call goes, as bytes, to a worker that {@link WorkerDispatch}
- * chooses, and the worker's answer comes back as the call's result. The session follows the
+ * A flow run's use of a Hazelcast cluster. Each body call goes, as bytes, to a worker that
+ * {@link WorkerDispatch} chooses, and the worker's answer comes back as the call's outcome; the
+ * engine keeps the run's states. The session follows the
  * cluster: a worker added takes waiting calls, a worker removed has its calls run elsewhere, and
  * if the client loses every connection for longer than a short grace, the calls in flight crash.
  */
@@ -32,6 +30,10 @@ final class ClusterSession implements Executor.Session {
     static final int WINDOW_PER_THREAD = Integer.getInteger("baton.hazelcast.window", 1024);
     /** The member attribute with a worker's thread count. */
     static final String THREADS_ATTRIBUTE = "baton.threads";
+
+    /** Where outcomes are handed to the engine. */
+    private static final java.util.concurrent.ThreadFactory OUTCOMES =
+            Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
 
     private final HazelcastInstance client;
     private final LocalCluster local; // null when connected to a cluster we did not start
@@ -93,29 +95,28 @@ final class ClusterSession implements Executor.Session {
     }
 
     @Override
-    public void submit(ReadyTaskRun run) {
-        // the engine's side of the run (states, retries, the wait for the worker) in a virtual thread
-        Thread.ofVirtual().start(run::run);
-    }
-
-    @Override
-    public boolean runsBodiesHere() {
-        return false;
-    }
-
-    @Override
-    public CompletionStage<Object> call(TaskCall call) {
+    public void run(BodyCall body) {
+        TaskCall call;
         byte[] bytes;
         try {
+            call = body.toTaskCall();
             bytes = CallCodec.write(call);
         } catch (NotSerializableException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("Task run '" + call.taskRunName()
+            body.failed(new IllegalArgumentException("Task run '" + body.taskRun().name()
                     + "' cannot be sent to " + where + ": its arguments hold an object of type " + e.getMessage()
                     + ", which is not java.io.Serializable. The arguments of a task run on the Hazelcast executor"
                     + " (and its body, with what its lambda captures, and its result) must be serializable", e));
+            return;
+        } catch (IllegalArgumentException e) { // from toTaskCall: the body is not serializable
+            Throwable why = e.getCause() == null ? e : e.getCause();
+            body.failed(new IllegalArgumentException("Task run '" + body.taskRun().name() + "' cannot be sent to " + where
+                    + ": its body (or what its lambda captures) is not serializable: " + why.getClass().getSimpleName()
+                    + ": " + why.getMessage(), e));
+            return;
         } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("Task run '" + call.taskRunName()
+            body.failed(new IllegalArgumentException("Task run '" + body.taskRun().name()
                     + "' cannot be sent to " + where + ": its arguments could not be serialized: " + e, e));
+            return;
         }
         PendingCall p = new PendingCall(ids.incrementAndGet(), call, bytes);
         p.result.whenComplete((v, t) -> {
@@ -123,9 +124,15 @@ final class ClusterSession implements Executor.Session {
             if (p.result.isCancelled() && channel != null) channel.cancel(p.id); // a timeout or a cancellation
             if (channel != null) channel.calls.remove(p.id);
             workers.dispatchWaiting();
+            // the run settles in a thread of its own: what follows (downstream runs, the user's
+            // continuations) must not run on, nor block, the thread that received the answer
+            OUTCOMES.newThread(() -> {
+                if (t == null) body.succeeded(v);
+                else body.failed(t);
+            }).start();
         });
+        body.onStop(() -> p.result.cancel(true));
         workers.dispatch(p);
-        return p.result;
     }
 
     /** A worker's channel broke: see {@link WorkerDispatch#channelLost}. */

@@ -154,7 +154,7 @@ class ClusterExecutionTest {
         TaskRun taskRun = onlyTaskRun(Flow.named("captures").executor(executor).of(() -> capturing.submit(1).result()).run());
 
         assertThat(taskRun.state().type()).isEqualTo(StateType.FAILED);
-        // the engine (baton-core) says this before the call reaches the executor
+        // the executor says it, naming where the call was to go
         assertThat(taskRun.state().message().orElseThrow())
                 .contains("Task run 'capturing-0' cannot be sent to the cluster at " + List.of(workers.get(0).address, workers.get(1).address))
                 .contains("its body (or what its lambda captures) is not serializable: NotSerializableException: "

@@ -1,21 +1,19 @@
 package dev.baton.internal.engine;
 
+import dev.baton.BodyCall;
 import dev.baton.Executor;
-import dev.baton.internal.ExceptionText;
 import org.slf4j.event.Level;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-
 /**
- * A flow run's use of its flow's {@link Executor}: the session opened for the run, which ready
- * task runs are handed to, and where task bodies run: here, or through the session when it runs
- * them in other processes.
+ * A flow run's use of its flow's {@link Executor}: the session opened for the run, which the body
+ * calls of ready task runs are handed to, and the executor's limit on task runs executing at once
+ * ({@link CallSlots}), which the engine keeps.
  */
 final class FlowRunExecutor {
     private final FlowRunEngine engine;
     private Executor.Session session;
-    private boolean bodiesHere = true; // false for executors that ship task bodies to other processes
+    private boolean onCaller;  // the session runs each call on the caller's thread
+    private CallSlots slots;   // null: no limit
     private RuntimeException openFailure;
 
     FlowRunExecutor(FlowRunEngine engine) {
@@ -27,11 +25,15 @@ final class FlowRunExecutor {
         Executor executor = engine.flow().executor();
         try {
             session = executor.open(engine.record());
+            int max = executor.maxConcurrency();
+            if (max < 1) throw new IllegalStateException("maxConcurrency() must be >= 1, got " + max);
+            if (max != Integer.MAX_VALUE) slots = new CallSlots(max);
         } catch (RuntimeException e) {
             openFailure = new IllegalStateException("Executor " + executor + " could not start: " + e.getMessage(), e);
+            session = null;
         }
         if (session == null) return false;
-        bodiesHere = session.runsBodiesHere();
+        onCaller = session.runsOnCaller();
         if (RunLog.FLOW_RUNS.isInfoEnabled()) {
             RunLog.log(RunLog.FLOW_RUNS, Level.INFO, engine, "Using executor " + executor, null);
         }
@@ -52,33 +54,42 @@ final class FlowRunExecutor {
         }
     }
 
-    /** Hands a ready task run to the executor. */
-    void execute(TaskRunInFlight ready) {
-        if (!Trampoline.defer(() -> session.submit(ready))) session.submit(ready);
+    /** True if the session runs each call on the caller's thread: the engine then waits there too. */
+    boolean runsOnCaller() {
+        return onCaller;
     }
 
-    /**
-     * Calls a task run's body: here, or through the executor when it runs bodies elsewhere (an
-     * async body's stage then completes when the remote call does).
-     */
-    Object callBody(TaskRunInFlight run, Object[] args) throws Exception {
-        if (bodiesHere) return run.record.task().body().invoke(args);
-        RemoteTaskCall call;
+    /** The executor's limit, or null if it has none. */
+    CallSlots slots() {
+        return slots;
+    }
+
+    /** A run is ready: it begins now, or once the executor's limit lets it (see {@link CallSlots}). */
+    void execute(TaskRunInFlight ready) {
+        if (!Trampoline.defer(() -> admit(ready))) admit(ready);
+    }
+
+    private void admit(TaskRunInFlight ready) {
+        if (slots == null) {
+            ready.begin();
+        } else if (slots.takeOrWait(ready) && !ready.begin()) {
+            slots.free(); // it ended without running: the slot goes to the next run
+        } // else it begins when a slot frees
+
+    }
+
+    /** The body of a run holding a slot has returned (or will not run): its slot goes to the next run in line. */
+    void slotFreed() {
+        slots.free();
+    }
+
+    /** Hands a body call to the executor; a session that throws fails the call. */
+    void run(BodyCall call) {
         try {
-            call = new RemoteTaskCall(run, args);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("Task run '" + run.record.name() + "' cannot be sent to " + session
-                    + ": its body (or what its lambda captures) is not serializable: " + ExceptionText.of(e), e);
-        }
-        CompletableFuture<Object> remote = session.call(call).toCompletableFuture();
-        if (run.record.task().isAsync()) return remote;
-        try {
-            return remote.get();
-        } catch (InterruptedException e) {
-            remote.cancel(true); // a timeout or a cancellation: stop the remote call too
-            throw e;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : new ExecutionException(e.getCause());
+            session.run(call);
+        } catch (RuntimeException | Error e) {
+            call.failed(new IllegalStateException("Executor " + engine.flow().executor() + " could not run task run '"
+                    + call.taskRun().name() + "': " + e, e));
         }
     }
 }

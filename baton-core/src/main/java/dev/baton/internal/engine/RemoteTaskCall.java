@@ -46,7 +46,22 @@ final class RemoteTaskCall implements TaskCall {
     private final Object[] args;
     private final transient TaskRunScope run; // only in the flow run's process
 
-    RemoteTaskCall(TaskRunScope run, Object[] args) throws IOException {
+    /**
+     * The call of {@code run}'s body with {@code args}, for a worker.
+     *
+     * @throws IllegalArgumentException if the body (or what its lambda captures) is not serializable
+     */
+    static RemoteTaskCall of(TaskRunScope run, Object[] args) {
+        try {
+            return new RemoteTaskCall(run, args);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Task run '" + run.record.name() + "' cannot be sent to "
+                    + run.engine.flow().executor() + ": its body (or what its lambda captures) is not serializable: "
+                    + dev.baton.internal.ExceptionText.of(e), e);
+        }
+    }
+
+    private RemoteTaskCall(TaskRunScope run, Object[] args) throws IOException {
         TaskDefinition task = run.record.task();
         this.taskName = task.name();
         this.taskRunName = run.record.name();

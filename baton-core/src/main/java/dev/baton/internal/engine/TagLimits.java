@@ -102,9 +102,9 @@ public final class TagLimits implements ConcurrencySlots {
                 Slots s = limits.get(tag);
                 if (s == null) continue;
                 Semaphore semaphore = s.semaphore();
-                // a run waiting here gives its executor's slot back meanwhile (tryAcquire with a
+                // a run waiting here gives its executor slot back meanwhile (tryAcquire with a
                 // timeout keeps the semaphore's first come, first served order; without, it barges)
-                if (!semaphore.tryAcquire(0, TimeUnit.SECONDS)) RunnerSlot.whileWaiting(semaphore::acquire);
+                if (!semaphore.tryAcquire(0, TimeUnit.SECONDS)) CallSlots.whileWaiting(semaphore::acquire);
                 if (taken == null) taken = new ArrayList<>(2);
                 taken.add(s.semaphore());
             }

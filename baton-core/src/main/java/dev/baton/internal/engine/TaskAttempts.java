@@ -32,13 +32,28 @@ import java.util.concurrent.TimeoutException;
  * and a sequential flow must block until the task is final); an async run waiting for a retry
  * sleeps in a virtual thread of its own, so the caller's thread is free ({@link AsyncTaskAttempts}).
  */
-abstract sealed class TaskAttempts extends RunAttempts permits SyncTaskAttempts, AsyncTaskAttempts {
+abstract sealed class TaskAttempts extends RunAttempts implements CallSlots.Holder permits SyncTaskAttempts, AsyncTaskAttempts {
+    /** The engine's threads for the attempts of runs on executors that do not run calls on the caller's thread. */
+    private static final java.util.concurrent.ThreadFactory DRIVERS =
+            Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
+    private static final java.lang.invoke.VarHandle SLOT;
+
+    static {
+        try {
+            SLOT = java.lang.invoke.MethodHandles.lookup().findVarHandle(TaskAttempts.class, "holdsSlot", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final TaskRunInFlight run;
     final TaskOptions options;
     final Object[] args; // kept for every attempt
     private final Policy policy;
     private Transition.Caching caching;       // once the cache key is known
     private volatile TimeoutException limit;  // the timeout of the current attempt, to tell it from the body's own
+    /** Whether the run holds a slot of the executor's limit: from its start until an attempt's body returns, and again before each retry. */
+    private volatile boolean holdsSlot;
 
     TaskAttempts(TaskRunInFlight run, TaskOptions options, Object[] args) {
         super(run.engine, RunLog.TASK_RUNS, run, options.retries(), options.retryDelay(), options.retryIf());
@@ -53,10 +68,23 @@ abstract sealed class TaskAttempts extends RunAttempts permits SyncTaskAttempts,
         return run.record.task().isAsync() ? new AsyncTaskAttempts(run, options, args) : new SyncTaskAttempts(run, options, args);
     }
 
-    /** Runs the task run to its final state (sync), or starts its first attempt (async). */
-    final void run() {
+    /**
+     * Starts the attempts, holding the executor's slot the run began with (if there is a limit):
+     * on this thread if the executor runs calls on the caller's (the sequential executor: a task
+     * call returns once its run is final), else on a virtual thread of the engine's, so that its
+     * waits never hold up the executor's threads or the caller.
+     */
+    final void start() {
+        holdsSlot = engine.executor.slots() != null;
+        if (engine.executor.runsOnCaller()) drive();
+        else DRIVERS.newThread(this::drive).start();
+    }
+
+    /** Runs the task run to its final state (sync), or up to the start of its first attempt (async). */
+    private void drive() {
         RunScope previous = RunScope.enter(run);
-        run.bodyRunsIn(Thread.currentThread());
+        CallSlots.lend(this);
+        run.bodyRunsIn(Thread.currentThread()); // a cancellation ends a wait
         boolean asyncStarted = false; // an async attempt tracks itself from then on
         try {
             if (options.cacheKey() != null) caching = caching();
@@ -68,12 +96,37 @@ abstract sealed class TaskAttempts extends RunAttempts permits SyncTaskAttempts,
             run.fail(t);
         } finally {
             if (!asyncStarted) run.bodyEnded();
+            CallSlots.unlend();
             RunScope.exit(previous);
+            if (!asyncStarted) releaseSlot(); // if the run ended before an attempt, or took a slot for one that never came
         }
     }
 
     /** Runs the attempts once the first may start: all of them (sync), or the first, which starts the next (async). */
     abstract void runAttempts();
+
+    /** Hands {@code call}, the next attempt, to the executor; a cancellation from now on stops its body. */
+    final void hand(AttemptCall call) {
+        run.bodyRunsIn((Runnable) call::stop);
+        engine.executor.run(call);
+    }
+
+    // ----- the executor's slot -----
+
+    @Override
+    public final boolean releaseSlot() {
+        if (!SLOT.compareAndSet(this, true, false)) return false;
+        engine.executor.slotFreed();
+        return true;
+    }
+
+    @Override
+    public final void takeSlotAgain() {
+        CallSlots slots = engine.executor.slots();
+        if (slots == null) return;
+        slots.takeAgain();
+        holdsSlot = true;
+    }
 
     // ----- proposing states -----
 
@@ -135,7 +188,7 @@ abstract sealed class TaskAttempts extends RunAttempts permits SyncTaskAttempts,
     @Override
     final void sleep(Duration delay) throws InterruptedException {
         // not running yet: the executor's slot is free for other task runs meanwhile
-        RunnerSlot.whileWaiting(() -> engine.clock().sleep(delay));
+        CallSlots.whileWaiting(() -> engine.clock().sleep(delay));
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.baton.internal.engine;
 
-import dev.baton.ReadyTaskRun;
+import dev.baton.BodyCall;
 import dev.baton.State;
 import dev.baton.StateType;
+import dev.baton.TaskCall;
 import dev.baton.TaskRun;
 import dev.baton.TaskRunCrashedException;
 import dev.baton.internal.ExceptionText;
@@ -19,20 +20,21 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * A task run between its call and its final state, as the engine drives it: it waits for its
- * upstream runs, is handed to the executor once they have completed (this is the executor's
- * {@link ReadyTaskRun}) or settles NotReady if one did not, runs its body, and settles once,
- * waking the runs and callers waiting for it. Every state is recorded on its {@link TaskRunRecord}.
+ * upstream runs, and once they have completed it begins ({@link #begin}: when the executor's limit
+ * lets it) or settles NotReady if one did not. A plain run then moves to RUNNING and is itself the
+ * {@link BodyCall} handed to the executor, whose outcome settles it; it settles once, waking the
+ * runs and callers waiting for it. Every state is recorded on its {@link TaskRunRecord}.
  *
- * <p>A task with no options runs straight through {@link #run()}; retries, timeouts, the cache,
- * persisted results and hooks live in {@link TaskAttempts}, which plain tasks never touch.
- * Arguments are dropped once the body has them and nothing points back here from the engine, so
- * a future the user drops costs nothing after it settles.
+ * <p>A task with no options takes that straight path; retries, timeouts, the cache, persisted
+ * results and hooks live in {@link TaskAttempts}, which plain tasks never touch. Arguments are
+ * dropped once the body has them and nothing points back here from the engine, so a future the
+ * user drops costs nothing after it settles.
  *
  * <p>The middle part of the one object that stands for a task run in flight: {@link TaskRunScope}
  * below it is where the body runs, {@link TaskRunFuture} above it is what the caller holds. One
  * object rather than three, because every task run pays for each allocation.
  */
-abstract sealed class TaskRunInFlight extends TaskRunScope implements ReadyTaskRun permits TaskRunFuture {
+abstract sealed class TaskRunInFlight extends TaskRunScope implements BodyCall permits TaskRunFuture {
     private static final VarHandle WAITING, RUNNING;
 
     static {
@@ -62,6 +64,8 @@ abstract sealed class TaskRunInFlight extends TaskRunScope implements ReadyTaskR
      * through the task run policy. Set before they start; every later settle happens after it.
      */
     private TaskAttempts attempts;
+    /** A plain run holds a slot of the executor's limit from {@link #begin} until its body returns. */
+    private boolean holdsSlot;
 
     TaskRunInFlight(FlowRunEngine engine, TaskRunRecord record, Object[] args, List<TaskRunFuture<?>> upstream,
                     List<TaskRunFuture<?>> failureAllowed) {
@@ -125,7 +129,45 @@ abstract sealed class TaskRunInFlight extends TaskRunScope implements ReadyTaskR
         action.run();
     }
 
-    // ----- ReadyTaskRun: the executor's view -----
+    // ----- beginning: the engine's side -----
+
+    /**
+     * The run may start (its upstream runs have completed, and it holds the executor's slot if
+     * there is a limit): a plain run moves to RUNNING and its body call goes to the executor; a run
+     * with options starts its attempts. False if it ends without holding on to the slot (cancelled,
+     * or settled meanwhile): the caller gives the slot to the next run.
+     */
+    boolean begin() {
+        if (settled != null) return false; // cancelled while it waited for a slot
+        if (engine.isCancelling()) {
+            settleCancelled();
+            return false;
+        }
+        TaskOptions options = record.task().options();
+        if (!options.plain() || engine.services().slotsMayApply(record.tags())) {
+            Object[] a = args;
+            args = null;
+            attempts = TaskAttempts.of(this, options, a);
+            attempts.start();
+            return true;
+        }
+        if (record.append(State.of(StateType.RUNNING, null, engine.now(), null, null)) != null) {
+            return false; // settled meanwhile (cancelled): the body does not run
+        }
+        holdsSlot = engine.executor.slots() != null;
+        engine.executor.run(this);
+        return true;
+    }
+
+    /** Gives the executor's slot back once the body has returned, if the run holds one. */
+    private void freeSlot() {
+        if (holdsSlot) {
+            holdsSlot = false;
+            engine.executor.slotFreed();
+        }
+    }
+
+    // ----- BodyCall: the executor's view of a plain run -----
 
     @Override
     public TaskRun taskRun() {
@@ -133,50 +175,77 @@ abstract sealed class TaskRunInFlight extends TaskRunScope implements ReadyTaskR
     }
 
     @Override
-    public void run() {
-        if (settled != null) return; // cancelled while it waited in the executor's queue
-        if (engine.isCancelling()) {
-            settleCancelled();
+    public void runHere() {
+        if (settled != null) { // settled while it waited in the executor's queue
+            freeSlot();
             return;
         }
         Object[] a = args;
         args = null;
-        TaskOptions options = record.task().options();
-        if (!options.plain() || engine.services().slotsMayApply(record.tags())) {
-            attempts = TaskAttempts.of(this, options, a);
-            attempts.run();
-            return;
-        }
         RunScope previous = RunScope.enter(this);
         bodyRunsIn(Thread.currentThread());
         boolean untrack = true;
         try {
-            if (record.append(State.of(StateType.RUNNING, null, engine.now(), null, null)) != null) {
-                return; // settled meanwhile (cancelled): the body does not run
-            }
-            Object out = engine.executor.callBody(this, a);
+            Object out = record.task().body().invoke(a);
             if (record.task().isAsync()) {
-                if (!(out instanceof CompletionStage<?> stage)) {
-                    throw new IllegalStateException("Async task '" + record.taskName() + "' returned " + out
-                            + " instead of a CompletionStage");
-                }
-                running = stage.toCompletableFuture(); // what a cancellation stops from now on
+                CompletableFuture<?> stage = asyncStage(record, out);
+                running = stage; // what a cancellation stops from now on
                 untrack = false;
                 // cancelled while the body was returning its stage: the interrupt missed it, stop it now
                 if (engine.isCancelling()) interruptBody();
+                freeSlot();
                 stage.whenComplete((v, t) -> {
                     bodyEnded();
                     asyncOutcome(v, t);
                 });
             } else {
+                bodyEnded();
+                untrack = false;
+                freeSlot();
                 complete(out, null);
             }
         } catch (Throwable t) {
+            bodyEnded();
+            untrack = false;
+            freeSlot();
             outcomeFailed(t);
         } finally {
             if (untrack) bodyEnded();
             RunScope.exit(previous);
         }
+    }
+
+    /** The stage an async task's body returned, or a failure saying it returned none. */
+    static CompletableFuture<?> asyncStage(TaskRunRecord record, Object out) {
+        if (!(out instanceof CompletionStage<?> stage)) {
+            throw new IllegalStateException("Async task '" + record.taskName() + "' returned " + out
+                    + " instead of a CompletionStage");
+        }
+        return stage.toCompletableFuture();
+    }
+
+    @Override
+    public TaskCall toTaskCall() {
+        return RemoteTaskCall.of(this, args);
+    }
+
+    @Override
+    public void succeeded(Object value) {
+        bodyEnded();
+        freeSlot();
+        complete(value, null);
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+        bodyEnded();
+        freeSlot();
+        outcomeFailed(unwrap(failure));
+    }
+
+    @Override
+    public void onStop(Runnable stop) {
+        bodyRunsIn(stop);
     }
 
     private void asyncOutcome(Object result, Throwable failure) {
@@ -214,11 +283,12 @@ abstract sealed class TaskRunInFlight extends TaskRunScope implements ReadyTaskR
         RUNNING.setRelease(this, null);
     }
 
-    /** Stops the body for cancellation: interrupts its thread, or cancels its async attempt. */
+    /** Stops the body for cancellation: interrupts its thread, cancels its async stage, or runs the executor's stop. */
     void interruptBody() {
         Object r = running;
         if (r instanceof Thread t) t.interrupt();
         else if (r instanceof CompletableFuture<?> f) f.completeExceptionally(new CancellationException("flow run cancelling"));
+        else if (r instanceof Runnable stop) stop.run();
     }
 
     // ----- settling -----
