@@ -11,6 +11,12 @@ package dev.baton;
  * that runs bodies in other processes ships {@link #toTaskCall()} and reports the answer with
  * {@link #succeeded} or {@link #failed}. A report after the first, or after the engine gave up on
  * the call (a timeout, a cancellation), changes nothing.
+ *
+ * <p>{@link #succeeded} and {@link #failed} may be called on any thread, such as the one that
+ * received a worker's answer. The engine settles the run there and begins the runs that were
+ * waiting for it (handing their calls to the executor), so a chain of task runs needs no thread
+ * hand-off; none of the user's code runs there (the caller's continuations, a task's hooks go to
+ * threads of their own), and nothing there waits for long.
  */
 public interface BodyCall {
 

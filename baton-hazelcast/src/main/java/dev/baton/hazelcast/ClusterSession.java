@@ -31,10 +31,6 @@ final class ClusterSession implements Executor.Session {
     /** The member attribute with a worker's thread count. */
     static final String THREADS_ATTRIBUTE = "baton.threads";
 
-    /** Where outcomes are handed to the engine. */
-    private static final java.util.concurrent.ThreadFactory OUTCOMES =
-            Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
-
     private final HazelcastInstance client;
     private final LocalCluster local; // null when connected to a cluster we did not start
     private final String where;
@@ -123,13 +119,11 @@ final class ClusterSession implements Executor.Session {
             MemberChannel channel = p.channel;
             if (p.result.isCancelled() && channel != null) channel.cancel(p.id); // a timeout or a cancellation
             if (channel != null) channel.calls.remove(p.id);
+            // the run settles on the thread that received the answer, and the runs waiting for it
+            // are sent from there, before the answer's handler sends what is queued (see BodyCall)
+            if (t == null) body.succeeded(v);
+            else body.failed(t);
             workers.dispatchWaiting();
-            // the run settles in a thread of its own: what follows (downstream runs, the user's
-            // continuations) must not run on, nor block, the thread that received the answer
-            OUTCOMES.newThread(() -> {
-                if (t == null) body.succeeded(v);
-                else body.failed(t);
-            }).start();
         });
         body.onStop(() -> p.result.cancel(true));
         workers.dispatch(p);

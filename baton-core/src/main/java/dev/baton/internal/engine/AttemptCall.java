@@ -6,6 +6,7 @@ import dev.baton.TaskRun;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One attempt of a task run with options, as the executor sees it: the body call and where its
@@ -20,7 +21,7 @@ final class AttemptCall implements BodyCall {
     final CompletableFuture<Object> outcome = new CompletableFuture<>();
     /** What stops the body: its thread, its async stage, or the executor's stop; null once it has ended. */
     private volatile Object body;
-    private final java.util.concurrent.atomic.AtomicBoolean slotGivenBack = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean slotGivenBack = new AtomicBoolean();
 
     AttemptCall(TaskAttempts attempts) {
         this.attempts = attempts;
@@ -76,14 +77,24 @@ final class AttemptCall implements BodyCall {
     public void succeeded(Object value) {
         body = null;
         giveSlotBack();
-        outcome.complete(value);
+        fromExecutor(() -> outcome.complete(value));
     }
 
     @Override
     public void failed(Throwable failure) {
         body = null;
         giveSlotBack();
-        outcome.completeExceptionally(failure);
+        fromExecutor(() -> outcome.completeExceptionally(failure));
+    }
+
+    /**
+     * Ends the attempt with an outcome the executor reported on a thread of its own: a sync run's
+     * attempts wait for it on their thread; an async run's continue where the outcome completes,
+     * with hooks and persisted results, so they go to a thread of their own rather than the executor's.
+     */
+    private void fromExecutor(Runnable end) {
+        if (run.record.task().isAsync()) Thread.ofVirtual().start(end);
+        else end.run();
     }
 
     @Override

@@ -14,8 +14,11 @@ import dev.baton.orchestration.StateRecorder;
 import dev.baton.orchestration.Transition;
 import org.slf4j.event.Level;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -28,19 +31,20 @@ import java.util.concurrent.TimeoutException;
  * <p>While a proposal waits (WAIT: a retry not yet due, or a tag whose shared slots are all
  * taken), a run sleeps on the clock, still in its current state (Pending before its first
  * attempt), then proposes again; a cancellation interrupts the sleep and the run ends Cancelled.
- * A sync run sleeps in its own thread ({@link SyncTaskAttempts}: virtual threads make that cheap,
- * and a sequential flow must block until the task is final); an async run waiting for a retry
- * sleeps in a virtual thread of its own, so the caller's thread is free ({@link AsyncTaskAttempts}).
+ * The waits are the engine's: a run is driven on the caller's thread if the executor runs calls
+ * there (a sequential flow must block until the task is final), else on a virtual thread of its
+ * own, and each attempt's body goes to the executor as an {@link AttemptCall}. A sync run waits
+ * for each attempt's outcome ({@link SyncTaskAttempts}); an async run's attempt ends when its stage
+ * does, and a retry waits in a virtual thread of its own ({@link AsyncTaskAttempts}).
  */
 abstract sealed class TaskAttempts extends RunAttempts implements CallSlots.Holder permits SyncTaskAttempts, AsyncTaskAttempts {
     /** The engine's threads for the attempts of runs on executors that do not run calls on the caller's thread. */
-    private static final java.util.concurrent.ThreadFactory DRIVERS =
-            Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
-    private static final java.lang.invoke.VarHandle SLOT;
+    private static final ThreadFactory DRIVERS = Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
+    private static final VarHandle SLOT;
 
     static {
         try {
-            SLOT = java.lang.invoke.MethodHandles.lookup().findVarHandle(TaskAttempts.class, "holdsSlot", boolean.class);
+            SLOT = MethodHandles.lookup().findVarHandle(TaskAttempts.class, "holdsSlot", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TaskRunFuture<T> extends TaskRunInFlight implements TaskFuture<T> {
     private static final VarHandle COMPLETION;
+    /** Where callers are woken when the executor reported the outcome on a thread of its own (see {@link #reportedByExecutor}). */
+    private static final ThreadFactory CALLERS = Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
 
     static {
         try {
@@ -45,7 +48,9 @@ public final class TaskRunFuture<T> extends TaskRunInFlight implements TaskFutur
     @Override
     void wakeCallers() {
         CompletableFuture<Void> c = completion;
-        if (c != null) c.complete(null);
+        if (c == null) return;
+        if (reportedByExecutor) CALLERS.newThread(() -> c.complete(null)).start();
+        else c.complete(null);
     }
 
     private CompletableFuture<Void> completion() {

@@ -66,6 +66,13 @@ abstract sealed class TaskRunInFlight extends TaskRunScope implements BodyCall p
     private TaskAttempts attempts;
     /** A plain run holds a slot of the executor's limit from {@link #begin} until its body returns. */
     private boolean holdsSlot;
+    /**
+     * The outcome came from the executor's thread ({@link #succeeded}, {@link #failed}), not from a
+     * body run here: the run settles on that thread, and its downstream runs begin there, but the
+     * caller's continuations are woken on a thread of their own, so no user code runs on (or
+     * blocks) a thread the executor needs, such as a cluster client's response thread.
+     */
+    boolean reportedByExecutor;
 
     TaskRunInFlight(FlowRunEngine engine, TaskRunRecord record, Object[] args, List<TaskRunFuture<?>> upstream,
                     List<TaskRunFuture<?>> failureAllowed) {
@@ -231,6 +238,7 @@ abstract sealed class TaskRunInFlight extends TaskRunScope implements BodyCall p
 
     @Override
     public void succeeded(Object value) {
+        reportedByExecutor = true;
         bodyEnded();
         freeSlot();
         complete(value, null);
@@ -238,6 +246,7 @@ abstract sealed class TaskRunInFlight extends TaskRunScope implements BodyCall p
 
     @Override
     public void failed(Throwable failure) {
+        reportedByExecutor = true;
         bodyEnded();
         freeSlot();
         outcomeFailed(unwrap(failure));
