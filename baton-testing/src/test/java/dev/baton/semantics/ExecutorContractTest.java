@@ -77,6 +77,9 @@ class ExecutorContractTest {
      */
     static final class Elsewhere implements Executor {
         final Recording recording = new Recording();
+        /** The thread each call was handed over on. */
+        final List<String> handedOn = new CopyOnWriteArrayList<>();
+        private final AtomicInteger answers = new AtomicInteger();
 
         @Override
         public String name() {
@@ -87,9 +90,10 @@ class ExecutorContractTest {
         public Session open(FlowRun<?> flowRun) {
             return call -> {
                 recording.note(call);
+                handedOn.add(Thread.currentThread().getName());
                 TaskCall sent = call.toTaskCall();
                 byte[] shipped = bytes(sent);
-                Thread.ofPlatform().start(() -> {
+                Thread.ofPlatform().name("answer-" + answers.getAndIncrement()).start(() -> {
                     try {
                         TaskCall there = (TaskCall) TaskCall.deserialize(shipped, null);
                         byte[] answer = bytes(there.runOnWorker());
@@ -209,5 +213,31 @@ class ExecutorContractTest {
         TaskRun taskRun = run.taskRuns().get(0);
         assertThat(taskRun.state().name()).isEqualTo("TimedOut");
         assertThat(taskRun.state().message().orElseThrow()).isEqualTo("Task run 'stuck-0' exceeded its timeout of 30 s");
+    }
+
+    private static final CountDownLatch CONTINUATION_ATTACHED = new CountDownLatch(1);
+
+    @Test
+    void anOutcomeReportedOnTheExecutorsThreadBeginsTheNextRunThereButWakesCallersElsewhere() {
+        Task1<Integer, Integer> first = Task.named("first").of(x -> {
+            CONTINUATION_ATTACHED.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            return x + 1;
+        });
+        Task1<Integer, Integer> second = Task.named("second").of(x -> x * 10);
+        Elsewhere executor = new Elsewhere();
+
+        FlowRun<List<String>> run = Flow.named("f").executor(executor).of(() -> {
+            var a = first.submit(1);
+            var b = second.submit(a);
+            var continuedOn = a.toCompletionStage().thenApply(v -> Thread.currentThread().getName()).toCompletableFuture();
+            CONTINUATION_ATTACHED.countDown();
+            return List.of(String.valueOf(b.result()), continuedOn.join());
+        }).run();
+
+        assertThat(run.result().get(0)).isEqualTo("20");
+        // the second run began on the thread that reported the first one's outcome: no hand-off between them
+        assertThat(executor.handedOn.get(1)).isEqualTo("answer-0");
+        // but the caller's continuation did not run there
+        assertThat(run.result().get(1)).doesNotStartWith("answer-");
     }
 }
